@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    // dynalite and CDK synthesis are slow on a 2-core machine; speed goals live in `npm run bench`.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
