@@ -1,4 +1,23 @@
-// Placeholder while the walking skeleton is being built; replaced by the real processor.
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSHandler } from 'aws-lambda';
+import { createDynamoDbConnection } from '../../shared/adapters/dynamodb/client';
+import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
+import { classify } from '../../shared/core/classify';
+import { createProcessor } from './processor';
 
-export const handler = async (_event: SQSEvent): Promise<SQSBatchResponse> => ({ batchItemFailures: [] });
+// Lambda entry: clients are built once per container, at init, and injected.
+const tableName = process.env.TABLE_NAME;
+if (!tableName) throw new Error('TABLE_NAME is not set: the processor needs the suppression table name');
+
+const logger = new Logger({ serviceName: 'ses-bounce-handler' });
+const { documentClient } = createDynamoDbConnection();
+const processor = createProcessor({
+  store: new DynamoDbSuppressionStore(documentClient, tableName),
+  classify: (input) => classify(input),
+  logger,
+});
+
+export const handler: SQSHandler = async (event, context) => {
+  logger.addContext(context);
+  return processor.handler(event, context);
+};

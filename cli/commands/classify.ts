@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { classify } from '../../shared/core/classify';
+import type { RecipientBounce } from '../../shared/core/classify/types';
+import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
+import { createOutput, readLines } from '../jsonl';
+
+const RecipientLine = z.object({
+  emailAddress: z.string().optional(),
+  action: z.string().nullish(),
+  status: z.string().nullish(),
+  diagnosticCode: z.string().nullish(),
+  bounceType: z.string().nullish(),
+  bounceSubType: z.string().nullish(),
+  remoteMtaIp: z.string().nullish(),
+  reportingMTA: z.string().nullish(),
+});
+
+const isMessage = (value: Record<string, unknown>) =>
+  'Type' in value || 'notificationType' in value || 'eventType' in value;
+
+function recipientInput(line: z.infer<typeof RecipientLine>): RecipientBounce {
+  const input: RecipientBounce = {};
+  for (const key of [
+    'action',
+    'status',
+    'diagnosticCode',
+    'bounceType',
+    'bounceSubType',
+    'remoteMtaIp',
+    'reportingMTA',
+  ] as const) {
+    const value = line[key];
+    if (value !== null && value !== undefined) input[key] = value;
+  }
+  return input;
+}
+
+/** One output object per bounced recipient on an input line (none for complaints, deliveries, setup messages). */
+export function classifyLine(text: string): { emailAddress?: string; input: RecipientBounce }[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new MalformedMessageError(`not JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new MalformedMessageError(`expected a JSON object, got ${JSON.stringify(parsed).slice(0, 100)}`);
+  }
+  if (isMessage(parsed as Record<string, unknown>)) {
+    const message = parseMessageBody(text);
+    if (message.kind !== 'bounce') return [];
+    const { bounce } = message;
+    return bounce.bouncedRecipients.map((recipient) => ({
+      emailAddress: recipient.emailAddress,
+      input: recipientInput({
+        ...recipient,
+        bounceType: bounce.bounceType,
+        bounceSubType: bounce.bounceSubType,
+        remoteMtaIp: bounce.remoteMtaIp,
+        reportingMTA: bounce.reportingMTA,
+      }),
+    }));
+  }
+  const result = RecipientLine.safeParse(parsed);
+  if (!result.success)
+    throw new MalformedMessageError(describeZodError(result.error, parsed, 'bounced recipient'));
+  return [
+    result.data.emailAddress === undefined
+      ? { input: recipientInput(result.data) }
+      : { emailAddress: result.data.emailAddress, input: recipientInput(result.data) },
+  ];
+}
+
+/** `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on. */
+export async function runClassify(file: string | undefined): Promise<{ lines: number; failed: number }> {
+  const output = createOutput();
+  let lines = 0;
+  let failed = 0;
+  for await (const { line, text } of readLines(file)) {
+    if (text.trim() === '') continue;
+    lines++;
+    try {
+      for (const { emailAddress, input } of classifyLine(text)) {
+        const { reason, hard, party, decision, rule } = classify(input);
+        await output.line(
+          JSON.stringify({
+            line,
+            ...(emailAddress === undefined ? {} : { emailAddress }),
+            reason,
+            hard,
+            party,
+            decision,
+            rule,
+          }),
+        );
+      }
+    } catch (error) {
+      failed++;
+      await output.line(JSON.stringify({ line, error: (error as Error).message }));
+    }
+  }
+  await output.flush();
+  return { lines, failed };
+}

@@ -1,0 +1,99 @@
+import {
+  createDynamoDbConnection,
+  createLocalDynamoDbConnection,
+  type DynamoDbConnection,
+} from '../shared/adapters/dynamodb/client';
+import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
+import { ensureTable, tableExists } from '../shared/adapters/dynamodb/table';
+import type { SuppressionStore } from '../shared/ports';
+import { startEmbeddedEngine } from './embedded';
+
+export const DEFAULT_DATA_DIR = '.bounce-data';
+export const EMBEDDED_TABLE = 'bounce-suppressions';
+
+/** The global options every command shares (see `bounce --help`). */
+export interface GlobalOptions {
+  dataDir: string;
+  endpoint?: string;
+  table?: string;
+  region?: string;
+  now?: string;
+  json?: boolean;
+}
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function resolveNow(options: GlobalOptions): Date {
+  if (options.now === undefined) return new Date();
+  const now = new Date(options.now);
+  if (Number.isNaN(now.getTime()))
+    throw new UsageError(`--now: not an ISO-8601 time: ${JSON.stringify(options.now)}`);
+  return now;
+}
+
+export interface StoreContext {
+  store: SuppressionStore;
+  connection: DynamoDbConnection;
+  tableName: string;
+  /** Where the data lives, for messages. */
+  where: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to the store the options point at: `--endpoint/--table` (DynamoDB Local or any engine),
+ * `--table` alone (AWS, default credentials), or else the embedded engine under `--data-dir`,
+ * whose table is created on first use.
+ */
+export async function openStore(options: GlobalOptions, { create = false } = {}): Promise<StoreContext> {
+  if (options.endpoint !== undefined || options.table !== undefined) {
+    if (options.table === undefined) throw new UsageError('--endpoint needs --table NAME');
+    const tableName = options.table;
+    const connection =
+      options.endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID
+        ? createLocalDynamoDbConnection(options.endpoint, options.region ?? process.env.AWS_REGION ?? 'local')
+        : createDynamoDbConnection({
+            ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
+            ...(options.region !== undefined ? { region: options.region } : {}),
+          });
+    const where = `table ${tableName}${options.endpoint ? ` at ${options.endpoint}` : ' in AWS'}`;
+    if (create) await ensureTable(connection.client, tableName, { enableTtl: true });
+    else if (!(await tableExists(connection.client, tableName))) {
+      connection.client.destroy();
+      throw new UsageError(`${where} does not exist; create it with \`bounce init\` (or deploy the stack)`);
+    }
+    return {
+      store: new DynamoDbSuppressionStore(connection.documentClient, tableName),
+      connection,
+      tableName,
+      where,
+      embedded: false,
+      close: async () => connection.client.destroy(),
+    };
+  }
+  let engine: Awaited<ReturnType<typeof startEmbeddedEngine>>;
+  try {
+    engine = await startEmbeddedEngine(options.dataDir);
+  } catch (error) {
+    throw new Error(
+      `cannot open the embedded store in ${options.dataDir} (is another bounce command using it?): ${(error as Error).message}`,
+    );
+  }
+  const connection = createLocalDynamoDbConnection(engine.endpoint);
+  await ensureTable(connection.client, EMBEDDED_TABLE, { enableTtl: false });
+  return {
+    store: new DynamoDbSuppressionStore(connection.documentClient, EMBEDDED_TABLE),
+    connection,
+    tableName: EMBEDDED_TABLE,
+    where: `embedded store in ${options.dataDir}`,
+    embedded: true,
+    close: async () => {
+      connection.client.destroy();
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,261 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { normalizeAddress } from '../shared/core/address';
+import { runClassify } from './commands/classify';
+import { DEFAULT_DATA_DIR, type GlobalOptions, openStore, resolveNow, UsageError } from './context';
+import { createOutput } from './jsonl';
+import { createCliProcessor, replayFile, replayLines } from './processor';
+import { buildReport, formatReport } from './report';
+import { CSV_COLUMNS, csvLine, describeEvent, exportRow } from './views';
+
+const SAMPLES_DIR = join(import.meta.dirname, '..', 'samples');
+
+type Action = (globals: GlobalOptions, ...args: never[]) => Promise<number>;
+
+/** Runs a command body with the global options and turns its result into the process exit code. */
+function run(action: Action) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    process.exitCode = await action(
+      command.optsWithGlobals<GlobalOptions>(),
+      ...(args.slice(0, -1) as never[]),
+    );
+  };
+}
+
+const print = (options: GlobalOptions, value: unknown, text: () => string) =>
+  console.log(options.json ? JSON.stringify(value) : text());
+
+const isTty = () => Boolean(process.stderr.isTTY) && !process.env.CI;
+
+function progress(label: string) {
+  if (!isTty()) return undefined;
+  return (done: number) => {
+    process.stderr.write(`\r${label}: ${done} records`);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('bounce')
+    .description('SES bounce handler: classify bounces, keep the suppression table, answer "may I send?"')
+    .option('--data-dir <dir>', 'embedded store directory', DEFAULT_DATA_DIR)
+    .option('--endpoint <url>', 'DynamoDB endpoint (DynamoDB Local, dynalite, …); needs --table')
+    .option('--table <name>', 'table name (with --endpoint, or alone for AWS)')
+    .option('--region <region>', 'AWS region')
+    .option('--now <iso>', 'the clock for everything time-dependent (ISO-8601)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create the table on the store the options point at (the CDK stack owns it in AWS)')
+    .action(
+      run(async (options) => {
+        const context = await openStore(options, { create: true });
+        await context.close();
+        print(options, { table: context.tableName, where: context.where }, () => `ready: ${context.where}`);
+        return 0;
+      }),
+    );
+
+  program
+    .command('replay')
+    .description('run JSONL of SNS envelopes, SES notifications or SQS events through the real processor')
+    .argument('[file]', 'JSONL file, - for stdin', '-')
+    .action(
+      run(async (options, file: string) => {
+        const context = await openStore(options);
+        try {
+          const summary = await replayFile(createCliProcessor(context.store), file, {
+            onProgress: progress('replay'),
+          });
+          if (isTty()) process.stderr.write('\n');
+          print(
+            options,
+            { records: summary.records, processed: summary.processed, failed: summary.failed },
+            () =>
+              [
+                `${summary.records} records: ${summary.processed} processed (${summary.ignored} ignored), ${summary.failed.length} failed`,
+                ...summary.failed.map((f) => `  line ${f.line}: ${f.error}`),
+              ].join('\n'),
+          );
+          return summary.failed.length > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('invoke')
+    .description('run one Lambda handler once with an event JSON file against the store')
+    .argument('<function>', 'processor (hygiene arrives with the hygiene job)')
+    .requiredOption('--event <file>', 'event JSON (for the processor: an SQS event)')
+    .action(
+      run(async (options, fn: string, local: { event: string }) => {
+        if (fn !== 'processor')
+          throw new UsageError(`unknown function ${JSON.stringify(fn)}: expected "processor"`);
+        let event: unknown;
+        try {
+          event = JSON.parse(readFileSync(local.event, 'utf8'));
+        } catch (error) {
+          throw new UsageError(`--event ${JSON.stringify(local.event)}: ${(error as Error).message}`);
+        }
+        const context = await openStore(options);
+        try {
+          const response = await createCliProcessor(context.store).handler(event as never);
+          console.log(JSON.stringify(response));
+          return response.batchItemFailures.length > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('export')
+    .description('every address in the store, sorted by address')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .action(
+      run(async (options, local: { format: 'jsonl' | 'csv' }) => {
+        const now = resolveNow(options);
+        const context = await openStore(options);
+        try {
+          const records = [];
+          for await (const record of context.store.scan()) records.push(record);
+          records.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+          const output = createOutput();
+          if (local.format === 'csv') await output.line(CSV_COLUMNS.join(','));
+          for (const record of records) {
+            const row = exportRow(record, now);
+            await output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row));
+          }
+          await output.flush();
+          return 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('lookup')
+    .description('status, reason, until and the last events of each address')
+    .argument('<address...>')
+    .action(
+      run(async (options, addresses: string[]) => {
+        const now = resolveNow(options);
+        const context = await openStore(options);
+        let failed = 0;
+        try {
+          for (const input of addresses) {
+            let address: string;
+            try {
+              address = normalizeAddress(input);
+            } catch (error) {
+              failed++;
+              print(
+                options,
+                { input, error: (error as Error).message },
+                () => `${input}: ${(error as Error).message}`,
+              );
+              continue;
+            }
+            const record = await context.store.get(address);
+            const row = record ? exportRow(record, now) : { emailAddress: address, status: 'clear' };
+            const events = (record?.events ?? []).slice(-10).reverse();
+            print(options, { ...row, events }, () =>
+              [
+                `${address}: ${row.status}${row.reason ? ` (${row.reason})` : ''}${row.until ? ` until ${row.until}` : ''}${row.source ? ` via ${row.source}` : ''}`,
+                ...(events.length === 0
+                  ? ['  no events']
+                  : events.map((event) => `  ${describeEvent(event)}`)),
+              ].join('\n'),
+            );
+          }
+          return failed > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('classify')
+    .description('classify bounced recipients: JSONL in, JSONL out, no store needed')
+    .argument('[file]', 'JSONL file, - for stdin', '-')
+    .action(
+      run(async (_options, file: string) => {
+        const { failed } = await runClassify(file);
+        return failed > 0 ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('demo')
+    .description('a fresh embedded store, the bundled samples replayed, and a report (what `npm start` runs)')
+    .action(
+      run(async (options) => {
+        const dataDir = join(options.dataDir, 'demo');
+        rmSync(dataDir, { recursive: true, force: true });
+        const context = await openStore({ ...options, dataDir });
+        try {
+          const samples = readdirSync(SAMPLES_DIR)
+            .filter((name) => name.endsWith('.json'))
+            .sort();
+          const summary = await replayLines(createCliProcessor(context.store), samplesAsSnsMessages(samples));
+          const records = [];
+          for await (const record of context.store.scan()) records.push(record);
+          const report = buildReport(records, summary, resolveNow(options));
+          print(options, report, () =>
+            [
+              formatReport(report),
+              '',
+              `Explore: npx bounce lookup <address> --data-dir ${dataDir}   ·   npx bounce export --data-dir ${dataDir}`,
+            ].join('\n'),
+          );
+          return summary.failed.length > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  return program;
+}
+
+/** Each bundled sample as SNS would deliver it: SES notifications get an envelope, envelopes stay. */
+async function* samplesAsSnsMessages(names: string[]) {
+  for (const [index, name] of names.entries()) {
+    const document = JSON.parse(readFileSync(join(SAMPLES_DIR, name), 'utf8')) as Record<string, unknown>;
+    const envelope =
+      typeof document.Type === 'string'
+        ? document
+        : {
+            Type: 'Notification',
+            MessageId: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
+            TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses-notifications',
+            Message: JSON.stringify(document),
+            Timestamp: '2026-11-21T12:00:00.000Z',
+          };
+    yield { line: index + 1, text: JSON.stringify(envelope) };
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else if (error instanceof UsageError) {
+      console.error(`bounce: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`bounce: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSRecord } from 'aws-lambda';
+import { createProcessor } from '../functions/processor/processor';
+import { classify } from '../shared/core/classify';
+import type { SuppressionStore } from '../shared/ports';
+import { readLines } from './jsonl';
+import { isSqsEvent, toSqsEvent, toSqsRecord } from './sqs';
+
+/** The real processor wired to a CLI store; its logs stay quiet unless BOUNCE_LOG_LEVEL asks for them. */
+export function createCliProcessor(store: SuppressionStore) {
+  const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
+  return createProcessor({
+    store,
+    classify: (input) => classify(input),
+    logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
+  });
+}
+
+export interface ReplaySummary {
+  records: number;
+  processed: number;
+  ignored: number;
+  failed: { line: number; error: string }[];
+}
+
+export interface ReplayOptions {
+  batchSize?: number;
+  onProgress?: ((recordsDone: number) => void) | undefined;
+}
+
+/** Input lines as SQS records: an SQS event line contributes its records, any other line is one body. */
+async function* recordsOf(lines: AsyncIterable<{ line: number; text: string }>) {
+  for await (const { line, text } of lines) {
+    if (text.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // the processor reports it, exactly as it would in Lambda
+    }
+    if (isSqsEvent(parsed)) {
+      for (const [index, record] of parsed.Records.entries()) {
+        // Our own messageId, so a failure maps back to its line even when ids repeat across lines.
+        const messageId = `line-${line}-${index}`;
+        yield { line, record: { ...toSqsRecord(record.body, messageId), ...record, messageId } as SQSRecord };
+      }
+    } else {
+      yield { line, record: toSqsRecord(text, `line-${line}`) };
+    }
+  }
+}
+
+/** Streams notifications through the real processor handler in SQS-sized batches. */
+export async function replayLines(
+  processor: ReturnType<typeof createProcessor>,
+  lines: AsyncIterable<{ line: number; text: string }>,
+  { batchSize = 10, onProgress }: ReplayOptions = {},
+): Promise<ReplaySummary> {
+  const summary: ReplaySummary = { records: 0, processed: 0, ignored: 0, failed: [] };
+  let batch: { line: number; record: SQSRecord }[] = [];
+  const run = async () => {
+    if (batch.length === 0) return;
+    const current = batch;
+    batch = [];
+    const { failures, outcomes } = await processor.processBatch(
+      toSqsEvent(current.map((entry) => entry.record)),
+    );
+    for (const { line, record } of current) {
+      const error = failures.get(record.messageId);
+      if (error !== undefined) summary.failed.push({ line, error });
+      else {
+        summary.processed++;
+        if (outcomes.get(record.messageId)?.kind === 'ignored') summary.ignored++;
+      }
+    }
+    onProgress?.(summary.records);
+  };
+  for await (const entry of recordsOf(lines)) {
+    summary.records++;
+    batch.push(entry);
+    if (batch.length >= batchSize) await run();
+  }
+  await run();
+  return summary;
+}
+
+export async function replayFile(
+  processor: ReturnType<typeof createProcessor>,
+  file: string | undefined,
+  options?: ReplayOptions,
+) {
+  return replayLines(processor, readLines(file), options);
+}

@@ -1,0 +1,63 @@
+import type { AddressEvent } from '../shared/core/events';
+import { effectiveState } from '../shared/core/state';
+import type { AddressRecord } from '../shared/ports';
+
+/** One export row: only fields derived from events, so equal event sets export byte-identically. */
+export interface ExportRow {
+  emailAddress: string;
+  status: string;
+  reason?: string;
+  since?: string;
+  until?: string;
+  softBounces?: number;
+  source?: string;
+}
+
+export function exportRow(record: AddressRecord, now: Date): ExportRow {
+  const state = effectiveState(record.state, now);
+  const row: ExportRow = { emailAddress: record.address, status: state.status };
+  if (state.reason !== undefined) row.reason = state.reason;
+  if (state.since !== undefined) row.since = state.since;
+  if (state.until !== undefined) row.until = state.until;
+  if (state.softBounces !== undefined) row.softBounces = state.softBounces;
+  if (state.source !== undefined) row.source = state.source;
+  return row;
+}
+
+export const CSV_COLUMNS = [
+  'emailAddress',
+  'status',
+  'reason',
+  'since',
+  'until',
+  'softBounces',
+  'source',
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === undefined) return '';
+  const text = String(value);
+  // Quote per RFC 4180, and defuse spreadsheet formulas (=, +, -, @ at the start).
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function csvLine(row: ExportRow): string {
+  return CSV_COLUMNS.map((column) => csvCell(row[column])).join(',');
+}
+
+/** A one-line, human summary of an event for `bounce lookup`. */
+export function describeEvent(event: AddressEvent): string {
+  switch (event.type) {
+    case 'bounce': {
+      const { reason, decision, rule, party, hard } = event.classification;
+      return `${event.at}  bounce ${event.bounceType}/${event.bounceSubType} ${event.status ?? ''} → ${reason} (${hard ? 'hard' : 'soft'}, ${party}) ${decision} [rule ${rule}]`;
+    }
+    case 'complaint':
+      return `${event.at}  complaint ${event.feedbackType ?? '(no feedback type)'}`;
+    case 'delivery':
+      return `${event.at}  delivery`;
+    default:
+      return event satisfies never;
+  }
+}

@@ -1,0 +1,97 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { hashAddress } from '../../shared/core/address';
+import { type Classifier, eventsFromMessage } from '../../shared/core/events';
+import { parseMessageBody } from '../../shared/core/notification';
+import { redactAddresses } from '../../shared/core/redact';
+import type { SuppressionStore } from '../../shared/ports';
+
+export interface ProcessorDependencies {
+  store: SuppressionStore;
+  classify: Classifier;
+  logger: Logger;
+}
+
+/** What one record did, for logs and for the CLI's summary. */
+export type RecordOutcome =
+  | { kind: 'ignored'; eventType: string; why: string }
+  | {
+      kind: 'applied';
+      messageKind: 'bounce' | 'complaint' | 'delivery';
+      addresses: number;
+      newEvents: number;
+    };
+
+export interface BatchResult {
+  response: SQSBatchResponse;
+  /** Error message per failed record (by SQS messageId), unredacted: for the operator's own terminal only. */
+  failures: Map<string, string>;
+  outcomes: Map<string, RecordOutcome>;
+}
+
+/**
+ * The processor's core loop, with its dependencies injected: parse → classify → persist, per SQS
+ * record. A record that throws becomes a batch item failure (SQS redelivers it, then the DLQ);
+ * the other records of the batch still land.
+ */
+export function createProcessor({ store, classify, logger }: ProcessorDependencies) {
+  const batchProcessor = new BatchProcessor(EventType.SQS);
+
+  async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
+    const message = parseMessageBody(record.body);
+    if (message.kind === 'ignored') {
+      logger.info('message acknowledged and ignored', { eventType: message.eventType, why: message.why });
+      return message;
+    }
+    const byAddress = eventsFromMessage(message, classify);
+    let newEvents = 0;
+    for (const [address, events] of byAddress) {
+      const result = await store.applyEvents(address, events);
+      newEvents += result.added;
+      logger.info('address updated', {
+        address: hashAddress(address),
+        kind: message.kind,
+        decisions: events.map((event) =>
+          event.type === 'bounce' ? event.classification.decision : event.type,
+        ),
+        rules: events.flatMap((event) => (event.type === 'bounce' ? [event.classification.rule] : [])),
+        before: result.before.status,
+        after: result.after.status,
+        duplicate: result.added === 0,
+      });
+    }
+    return { kind: 'applied', messageKind: message.kind, addresses: byAddress.size, newEvents };
+  }
+
+  async function processBatch(event: SQSEvent, context?: Context): Promise<BatchResult> {
+    const failures = new Map<string, string>();
+    const outcomes = new Map<string, RecordOutcome>();
+    const recordHandler = async (record: SQSRecord) => {
+      try {
+        outcomes.set(record.messageId, await processRecord(record));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.set(record.messageId, message);
+        logger.error('record failed; SQS will redeliver it, then move it to the DLQ', {
+          messageId: record.messageId,
+          receiveCount: record.attributes?.ApproximateReceiveCount,
+          errorName: error instanceof Error ? error.name : typeof error,
+          error: redactAddresses(message),
+        });
+        throw error;
+      }
+    };
+    const response = await processPartialResponse(event, recordHandler, batchProcessor, {
+      ...(context ? { context } : {}),
+      // A batch where every record failed is still a partial response: each record retries on its own.
+      throwOnFullBatchFailure: false,
+    });
+    return { response, failures, outcomes };
+  }
+
+  const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+    (await processBatch(event, context)).response;
+
+  return { processRecord, processBatch, handler };
+}
