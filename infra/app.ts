@@ -1,0 +1,27 @@
+import { App } from 'aws-cdk-lib';
+import { type AppConfig, CONFIG_KEYS, ConfigError, loadConfig } from './config';
+import { SesBounceHandlerStack } from './stack';
+
+const app = new App();
+
+// Config is resolved once, here; everything below receives typed props.
+let config: AppConfig;
+try {
+  config = loadConfig(Object.fromEntries(CONFIG_KEYS.map((key) => [key, app.node.tryGetContext(key)])));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+new SesBounceHandlerStack(app, config.stackName, {
+  stackName: config.stackName,
+  processorBatchSize: config.processorBatchSize,
+  processorMaxConcurrency: config.processorMaxConcurrency,
+  dlqMaxReceiveCount: config.dlqMaxReceiveCount,
+  logRetentionDays: config.logRetentionDays,
+});
+
+app.synth();

@@ -1,0 +1,98 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_CONFIG } from '../config';
+
+const SES = 'ses.amazonaws.com';
+
+export interface IngestProps {
+  /**
+   * Visibility timeout of the processing queue. Must be at least six times the consumer function's
+   * timeout (plus its batching window) so a batch in flight is not handed to a second invocation.
+   */
+  readonly visibilityTimeout: Duration;
+  /**
+   * Receives before a message is moved to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * SES → SNS topic → SQS queue (with DLQ).
+ *
+ * The topic is encrypted with a customer managed key, because SES can only publish to an SSE-KMS topic
+ * whose key policy lets `ses.amazonaws.com` use the key (AWS managed `alias/aws/sns` cannot be edited).
+ * The queues use SQS-managed encryption (SSE-SQS), which SNS can deliver to without any key grant.
+ */
+export class Ingest extends Construct {
+  readonly topic: sns.Topic;
+  readonly topicKey: kms.Key;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: IngestProps) {
+    super(scope, id);
+    const account = Stack.of(this).account;
+    const fromThisAccount = { StringEquals: { 'aws:SourceAccount': account } };
+
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'Encrypts SES bounce/complaint/delivery notifications at rest in the SNS topic',
+      enableKeyRotation: true,
+      // The key only protects messages in flight through SNS; nothing outlives the topic.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(30),
+    });
+    // The default key policy (account root) stays; this adds what SES needs to publish to the topic.
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal(SES)],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromThisAccount,
+      }),
+    );
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'SES notifications (bounce, complaint, delivery)',
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    // The topic policy admits exactly one publisher: SES acting for this account.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesPublishFromThisAccount',
+        principals: [new iam.ServicePrincipal(SES)],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromThisAccount,
+      }),
+    );
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A standard queue keeps the original enqueue time on redrive, so this must exceed the source's
+      // retention (4 days) to give operators time to look at failures.
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.visibilityTimeout,
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? DEFAULT_CONFIG.dlqMaxReceiveCount,
+      },
+    });
+
+    // Raw delivery off: the handler receives and parses the SNS envelope (Type, MessageId, Message, ...).
+    this.topic.addSubscription(new subscriptions.SqsSubscription(this.queue, { rawMessageDelivery: false }));
+  }
+}

@@ -1,0 +1,139 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_CONFIG } from '../config';
+import { LOCK_FILE, PROCESSOR_ENTRY, REPO_ROOT } from '../paths';
+
+/**
+ * Lambda runtime and the matching esbuild target. Node.js 24 rather than 22: Node.js 22 reaches end
+ * of life in April 2027 (Lambda deprecation follows), and cdk-nag's AwsSolutions-L1 asks for the latest runtime.
+ */
+export const PROCESSOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = 'node24';
+
+/** Processor function timeout. The queue's visibility timeout is derived from it. */
+export const PROCESSOR_TIMEOUT = Duration.seconds(30);
+
+/** How long the event source gathers messages before invoking (also lets batchSize exceed 10). */
+export const PROCESSOR_BATCHING_WINDOW = Duration.seconds(5);
+
+/**
+ * Visibility timeout for a queue consumed by a Lambda event source: six times the function timeout
+ * (AWS guidance, leaves room for throttled retries) plus the batching window.
+ */
+export function queueVisibilityTimeoutFor(
+  functionTimeout: Duration = PROCESSOR_TIMEOUT,
+  batchingWindow: Duration = PROCESSOR_BATCHING_WINDOW,
+): Duration {
+  return Duration.seconds(functionTimeout.toSeconds() * 6 + batchingWindow.toSeconds());
+}
+
+/** Service name and metrics namespace Powertools picks up from the environment. */
+export const POWERTOOLS_SERVICE_NAME = 'ses-bounce-handler';
+export const POWERTOOLS_METRICS_NAMESPACE = 'SesBounceHandler';
+
+export interface ProcessorProps {
+  /**
+   * The suppression table; the function gets read/write on it and its name as `TABLE_NAME`.
+   * (A `Pick` because CDK's `ITable` does not type-check under `exactOptionalPropertyTypes`.)
+   */
+  readonly table: Pick<dynamodb.ITable, 'tableName' | 'grantReadWriteData'>;
+  /** Queue of SNS-enveloped SES notifications to consume. */
+  readonly queue: sqs.IQueue;
+  /**
+   * Messages per invocation.
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * Maximum concurrent invocations by the event source (2..1000).
+   * @default 5
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Handler source file (must export `handler`).
+   * @default functions/processor/handler.ts at the repository root
+   */
+  readonly entry?: string;
+}
+
+/** The processor Lambda and its SQS event source. */
+export class Processor extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ProcessorProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
+      // Default removal policy (RETAIN): logs outlive the stack for post-incident review, then expire.
+    });
+
+    // Own role instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group):
+    // the function may write to its own log group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Processor Lambda: own log group, suppression table, processing queue',
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'Processes SES bounce/complaint/delivery notifications into the suppression table',
+      entry: props.entry ?? PROCESSOR_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: LOCK_FILE,
+      runtime: PROCESSOR_RUNTIME,
+      role,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: PROCESSOR_TIMEOUT,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        POWERTOOLS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE,
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Stack traces only need line mappings; leaving sources out keeps the asset small.
+        sourcesContent: false,
+        // Ship the SDK version the code was tested with instead of whatever the runtime carries.
+        bundleAwsSDK: true,
+        // CommonJS dependencies bundled into ESM may still call require() for Node built-ins.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    props.table.grantReadWriteData(this.function);
+
+    this.function.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: props.batchSize ?? DEFAULT_CONFIG.processorBatchSize,
+        maxBatchingWindow: PROCESSOR_BATCHING_WINDOW,
+        maxConcurrency: props.maxConcurrency ?? DEFAULT_CONFIG.processorMaxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

@@ -1,0 +1,10 @@
+import path from 'node:path';
+
+/** Repository root, resolved from this file's location so it works whatever the current directory is. */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Entry of the processor Lambda (exports `handler`). */
+export const PROCESSOR_ENTRY = path.join(REPO_ROOT, 'functions', 'processor', 'handler.ts');
+
+/** Lock file NodejsFunction uses to find the project root for bundling. */
+export const LOCK_FILE = path.join(REPO_ROOT, 'package-lock.json');

@@ -1,0 +1,150 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  onlyProperties,
+  onlyResource,
+  type PolicyStatement,
+  resourcesOf,
+  type SynthesizedStack,
+  synthesize,
+} from './helpers';
+
+describe('processor: Lambda + SQS event source', () => {
+  let synth: SynthesizedStack;
+  let template: Template;
+  beforeAll(() => {
+    synth = synthesize();
+    template = synth.template;
+  });
+  afterAll(() => synth.cleanup());
+
+  const fn = () => onlyResource(template, 'AWS::Lambda::Function');
+  const fnProps = () => fn().resource.Properties as Record<string, unknown>;
+  const tableId = () => onlyResource(template, 'AWS::DynamoDB::Table').logicalId;
+  const policyStatements = () =>
+    Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    );
+
+  describe('function', () => {
+    it('runs on Node.js 22 or newer', () => {
+      const runtime = fnProps().Runtime as string;
+      const major = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1]);
+      expect(major).toBeGreaterThanOrEqual(22);
+    });
+
+    it('runs on arm64 with 256 MB and a 30 s timeout', () => {
+      expect(fnProps()).toMatchObject({ Architectures: ['arm64'], MemorySize: 256, Timeout: 30 });
+    });
+
+    it('exposes the suppression table as TABLE_NAME, plus the Powertools/logging settings', () => {
+      expect((fnProps().Environment as { Variables: unknown }).Variables).toEqual({
+        TABLE_NAME: { Ref: tableId() },
+        POWERTOOLS_SERVICE_NAME: 'ses-bounce-handler',
+        POWERTOOLS_METRICS_NAMESPACE: 'SesBounceHandler',
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    });
+
+    it('traces with X-Ray', () => {
+      expect(fnProps().TracingConfig).toEqual({ Mode: 'Active' });
+    });
+
+    it('logs to its own log group with the default 30-day retention', () => {
+      const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+      expect(fnProps().LoggingConfig).toEqual({ LogGroup: { Ref: logGroup.logicalId } });
+      expect(logGroup.resource.Properties).toMatchObject({ RetentionInDays: 30 });
+    });
+
+    it('calls the exported `handler` of the ESM bundle', () => {
+      expect(fnProps().Handler).toBe('index.handler');
+    });
+  });
+
+  describe('event source mapping', () => {
+    const mapping = () => onlyProperties(template, 'AWS::Lambda::EventSourceMapping');
+
+    it('reads the processing queue and reports partial batch failures', () => {
+      const queueId = Object.entries(template.findResources('AWS::SQS::Queue')).find(
+        ([, q]) => q.Properties?.RedrivePolicy !== undefined,
+      )?.[0];
+      expect(mapping()).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        FunctionName: { Ref: fn().logicalId },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    });
+
+    it('uses the default batch size 10, a 5 s batching window and max concurrency 5', () => {
+      expect(mapping()).toMatchObject({
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 5,
+        ScalingConfig: { MaximumConcurrency: 5 },
+      });
+    });
+
+    it('takes batch size, concurrency and log retention from config', () => {
+      const custom = synthesize({ processorBatchSize: 50, processorMaxConcurrency: 2, logRetentionDays: 7 });
+      try {
+        expect(onlyProperties(custom.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
+          BatchSize: 50,
+          ScalingConfig: { MaximumConcurrency: 2 },
+        });
+        expect(onlyProperties(custom.template, 'AWS::Logs::LogGroup')).toMatchObject({ RetentionInDays: 7 });
+      } finally {
+        custom.cleanup();
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    const dynamoStatements = () =>
+      policyStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+
+    it('grants DynamoDB read/write on the suppression table', () => {
+      const actions = dynamoStatements().flatMap(actionsOf);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ]),
+      );
+    });
+
+    it('scopes every DynamoDB statement to the table (or its indexes), never "*"', () => {
+      const statements = dynamoStatements();
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const resource of resourcesOf(statement)) {
+          expect(resource).not.toBe('*');
+          expect(JSON.stringify(resource)).toContain(`"${tableId()}"`);
+        }
+      }
+    });
+
+    it('may write logs to its own log group only (no AWSLambdaBasicExecutionRole)', () => {
+      const role = onlyResource(template, 'AWS::IAM::Role');
+      expect(fnProps().Role).toEqual({ 'Fn::GetAtt': [role.logicalId, 'Arn'] });
+      expect((role.resource.Properties as Record<string, unknown>).ManagedPolicyArns).toBeUndefined();
+      const logGroupId = onlyResource(template, 'AWS::Logs::LogGroup').logicalId;
+      const logStatements = policyStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+      expect(logStatements).toHaveLength(1);
+      expect(logStatements[0]?.Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      expect(actionsOf(logStatements[0] as PolicyStatement).sort()).toEqual([
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]);
+    });
+
+    it('does not grant dynamodb:* or table administration', () => {
+      const actions = dynamoStatements().flatMap(actionsOf);
+      expect(actions).not.toContain('dynamodb:*');
+      expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table$/.test(a))).toEqual([]);
+    });
+  });
+});
