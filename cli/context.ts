@@ -61,8 +61,12 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
             ...(options.region !== undefined ? { region: options.region } : {}),
           });
     const where = `table ${tableName}${options.endpoint ? ` at ${options.endpoint}` : ' in AWS'}`;
-    if (create) await ensureTable(connection.client, tableName, { enableTtl: true });
-    else if (!(await tableExists(connection.client, tableName))) {
+    if (create) {
+      const result = await ensureTable(connection.client, tableName, { enableTtl: true });
+      if (result.ttl === 'unsupported') {
+        console.error(`note: this engine has no TTL; expired items stay, and readers ignore them by date`);
+      }
+    } else if (!(await tableExists(connection.client, tableName))) {
       connection.client.destroy();
       throw new UsageError(`${where} does not exist; create it with \`bounce init\` (or deploy the stack)`);
     }

@@ -10,7 +10,7 @@ import {
   type StatePolicy,
 } from '../../core/state';
 import type { AddressRecord, ApplyResult, SuppressionStore } from '../../ports';
-import { addressKey } from './table';
+import { addressKey } from './schema';
 
 /** Concurrent writers to one address are rare (one bounce storm, two records); a few retries settle it. */
 const MAX_WRITE_ATTEMPTS = 8;
@@ -48,7 +48,6 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       const after = deriveState(events, this.policy);
       const item: StateItem = {
         ...addressKey(address),
-        sk: 'STATE',
         address,
         state: after,
         events,

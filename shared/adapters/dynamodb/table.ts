@@ -8,14 +8,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 
-/** The table's key and TTL names; the CDK store construct uses the same ones. */
-export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  ttlAttribute: 'expiresAt',
-} as const;
-
-export const addressKey = (address: string) => ({ pk: `ADDR#${address}`, sk: 'STATE' });
+import { TABLE_SCHEMA } from './schema';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
@@ -37,8 +30,18 @@ export interface EnsureTableOptions {
   enableTtl: boolean;
 }
 
-/** Creates the table if it does not exist; returns whether it was created. */
-export async function ensureTable(client: DynamoDBClient, tableName: string, options: EnsureTableOptions) {
+export interface EnsureTableResult {
+  created: boolean;
+  /** `unsupported` on engines without UpdateTimeToLive (dynalite): expiry is then only applied at read time. */
+  ttl: 'enabled' | 'unsupported' | 'skipped';
+}
+
+/** Creates the table if it does not exist, and turns on TTL when asked and the engine has it. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: EnsureTableOptions,
+): Promise<EnsureTableResult> {
   let created = false;
   try {
     await client.send(new CreateTableCommand(createTableInput(tableName)));
@@ -47,15 +50,20 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, opt
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
-  if (created && options.enableTtl) {
+  if (!created || !options.enableTtl) return { created, ttl: 'skipped' };
+  try {
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
         TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
       }),
     );
+    return { created, ttl: 'enabled' };
+  } catch (error) {
+    if ((error as { name?: string }).name === 'UnknownOperationException')
+      return { created, ttl: 'unsupported' };
+    throw error;
   }
-  return created;
 }
 
 export async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {

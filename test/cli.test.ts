@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as ses from './fixtures/ses-examples';
+import { startTestEngine } from './support/engine';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'bounce.js');
+const work = mkdtempSync(join(tmpdir(), 'bounce-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs `bounce ARGS` and returns its exit code and output (never throws on a non-zero exit). */
+async function bounce(args: string[], input?: string) {
+  const child = run(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, CI: 'true' } });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('bounce demo', () => {
+  it('replays the bundled samples into a fresh store and reports decisions, suppressions and on-call alerts', async () => {
+    const { code, stdout } = await bounce(['demo', '--json', '--data-dir', join(work, 'demo-data')]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.replay).toMatchObject({ records: 11, failed: [] });
+    expect(report.replay.ignored).toBe(3); // Send event + two setup messages
+    const suppressed = report.suppressed.map((s: { emailAddress: string }) => s.emailAddress);
+    expect(suppressed).toContain('old.customer@gmail.example');
+    expect(suppressed).toContain('annoyed.reader@yahoo.example');
+    // Sender-side failures page on-call and leave the recipients alone.
+    expect(suppressed).not.toContain('buyer@fabrikam.example');
+    expect(report.onCall.map((a: { reason: string }) => a.reason).sort()).toEqual(['authfailure', 'blocked']);
+  });
+
+  it('prints a readable report by default', async () => {
+    const { code, stdout } = await bounce(['demo', '--data-dir', join(work, 'demo-text')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Suppressed addresses \(\d+\)/);
+    expect(stdout).toMatch(/Would page on-call/);
+  });
+});
+
+describe('bounce replay, export and lookup on the embedded store', () => {
+  const dataDir = join(work, 'store');
+  const stream = join(work, 'stream.jsonl');
+  writeFileSync(
+    stream,
+    [
+      ses.snsEnvelope(ses.bounceWithDsn),
+      '{"this is": "broken',
+      ses.snsEnvelope(ses.complaintWithFeedbackReport),
+      '',
+      JSON.stringify({ Records: [{ messageId: 'sqs-1', body: ses.snsEnvelope(ses.delivery) }] }),
+    ].join('\n'),
+  );
+
+  it('replays a stream, reports the bad line by number and exits 1', async () => {
+    const { code, stdout } = await bounce(['replay', stream, '--json', '--data-dir', dataDir]);
+    expect(code).toBe(1);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ records: 4, processed: 3 });
+    expect(summary.failed).toEqual([{ line: 2, error: expect.stringMatching(/not JSON/) }]);
+  });
+
+  it('exports every address sorted, as JSONL and as CSV', async () => {
+    const jsonl = await bounce(['export', '--data-dir', dataDir, '--now', '2026-01-01T00:00:00Z']);
+    expect(jsonl.code).toBe(0);
+    const rows = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((r) => r.emailAddress)).toEqual(['jane@example.com', 'richard@example.com']);
+    expect(rows[0]).toEqual({
+      emailAddress: 'jane@example.com',
+      status: 'suppressed',
+      reason: 'userunknown',
+      since: '2016-01-27T14:59:38.237Z',
+      source: 'bounce',
+    });
+    const csv = await bounce(['export', '--format', 'csv', '--data-dir', dataDir]);
+    expect(csv.stdout.split('\n')[0]).toBe('emailAddress,status,reason,since,until,softBounces,source');
+    expect(csv.stdout).toContain(
+      'richard@example.com,suppressed,feedback,2016-01-27T14:59:38.237Z,,,complaint',
+    );
+  });
+
+  it('looks up an address with its events and the rule that decided', async () => {
+    const { code, stdout } = await bounce(['lookup', 'JANE@example.com', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^jane@example\.com: suppressed \(userunknown\)/);
+    expect(stdout).toMatch(/rule [\w.-]+/);
+  });
+
+  it('rejects an invalid address in lookup with exit 1 and the address quoted', async () => {
+    const { code, stdout } = await bounce(['lookup', 'not-an-address', '--data-dir', dataDir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('"not-an-address"');
+  });
+});
+
+describe('bounce init and invoke against an engine at --endpoint', () => {
+  it('creates the table, then runs the processor handler once and prints its batch response', async () => {
+    const engine = await startTestEngine();
+    try {
+      const target = ['--endpoint', engine.endpoint, '--table', 'cli-invoke', '--region', 'us-east-1'];
+      expect((await bounce(['lookup', 'a@example.com', ...target])).stderr).toMatch(
+        /does not exist; create it with `bounce init`/,
+      );
+      expect((await bounce(['init', ...target])).code).toBe(0);
+      const eventFile = join(work, 'sqs-event.json');
+      writeFileSync(
+        eventFile,
+        JSON.stringify({
+          Records: [
+            { messageId: 'good', body: ses.snsEnvelope(ses.bounceWithDsn) },
+            { messageId: 'bad', body: '{"Type":"Notification"' },
+          ],
+        }),
+      );
+      const invoked = await bounce(['invoke', 'processor', '--event', eventFile, ...target]);
+      expect(invoked.code).toBe(1);
+      expect(JSON.parse(invoked.stdout)).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+      const lookup = await bounce(['lookup', 'jane@example.com', '--json', ...target]);
+      expect(JSON.parse(lookup.stdout)).toMatchObject({
+        emailAddress: 'jane@example.com',
+        status: 'suppressed',
+      });
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('bounce classify', () => {
+  it('streams one line per bounced recipient in input order and reports bad lines', async () => {
+    const input = [
+      JSON.stringify({
+        emailAddress: 'a@example.com',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 User unknown',
+      }),
+      'garbage',
+      ses.snsEnvelope(ses.bounceWithoutDsn),
+      JSON.stringify({ status: 42 }),
+    ].join('\n');
+    const { code, stdout } = await bounce(['classify', '-'], input);
+    expect(code).toBe(1);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((l) => l.line)).toEqual([1, 2, 3, 3, 4]);
+    expect(lines[0]).toMatchObject({
+      emailAddress: 'a@example.com',
+      reason: 'userunknown',
+      hard: true,
+      decision: 'suppress',
+    });
+    expect(lines[1]).toEqual({ line: 2, error: expect.stringMatching(/not JSON/) });
+    expect(lines[2].emailAddress).toBe('jane@example.com');
+    expect(lines[4]).toEqual({ line: 4, error: expect.stringMatching(/status: .*got 42/) });
+  });
+});
+
+describe('usage errors', () => {
+  it('exits 2 on an unknown command', async () => {
+    expect((await bounce(['frobnicate'])).code).toBe(2);
+  });
+
+  it('exits 2 on a bad --now, naming it', async () => {
+    const { code, stderr } = await bounce(['export', '--now', 'soon', '--data-dir', join(work, 'x')]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('"soon"');
+  });
+
+  it('exits 0 on --help', async () => {
+    const { code, stdout } = await bounce(['replay', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Usage: bounce replay/);
+  });
+});

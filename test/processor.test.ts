@@ -1,0 +1,149 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toSqsEvent, toSqsRecord } from '../cli/sqs';
+import { createProcessor } from '../functions/processor/processor';
+import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
+import { classify } from '../shared/core/classify';
+import * as ses from './fixtures/ses-examples';
+import { startTestEngine, type TestEngine } from './support/engine';
+
+let engine: TestEngine;
+let store: DynamoDbSuppressionStore;
+let processor: ReturnType<typeof createProcessor>;
+const logged: string[] = [];
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+});
+afterAll(async () => {
+  await engine.close();
+});
+beforeEach(async () => {
+  store = new DynamoDbSuppressionStore(engine.connection.documentClient, await engine.newTable());
+  logged.length = 0;
+  const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
+  // Capture what the processor logs, to check that no raw address leaks into it.
+  for (const level of ['info', 'warn', 'error'] as const) {
+    logger[level] = ((...args: unknown[]) => {
+      logged.push(JSON.stringify(args));
+    }) as never;
+  }
+  processor = createProcessor({ store, classify: (input) => classify(input), logger });
+});
+
+const sqsEvent = (...bodies: string[]) => toSqsEvent(bodies.map((body, i) => toSqsRecord(body, `m${i}`)));
+
+describe('processor handler against a real DynamoDB engine', () => {
+  it('suppresses a hard-bounced recipient from an SNS-wrapped bounce', async () => {
+    const response = await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
+    expect(response).toEqual({ batchItemFailures: [] });
+    const record = await store.get('jane@example.com');
+    expect(record?.state).toMatchObject({ status: 'suppressed', reason: 'userunknown', source: 'bounce' });
+    expect(record?.events[0]).toMatchObject({
+      type: 'bounce',
+      id: `${ses.bounceWithDsn.bounce.feedbackId}:jane@example.com`,
+    });
+  });
+
+  it('classifies every bounced recipient on its own, never mail.destination', async () => {
+    const bounce = {
+      ...ses.bounceWithDsn,
+      bounce: {
+        ...ses.bounceWithDsn.bounce,
+        bouncedRecipients: [
+          {
+            emailAddress: 'Jane@Example.com',
+            action: 'failed',
+            status: '5.1.1',
+            diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+          },
+          {
+            emailAddress: 'mary@example.com',
+            action: 'failed',
+            status: '5.7.1',
+            diagnosticCode:
+              'smtp; 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org',
+          },
+        ],
+      },
+    };
+    await processor.handler(sqsEvent(ses.snsEnvelope(bounce)));
+    expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
+    // Sender-side: recorded, but the recipient stays mailable.
+    const mary = await store.get('mary@example.com');
+    expect(mary?.state.status).toBe('clear');
+    expect(mary?.events[0]).toMatchObject({ classification: { decision: 'alert-sender', party: 'sender' } });
+    expect(await store.get('richard@example.com')).toBeUndefined();
+  });
+
+  it('applies complaints and deliveries in both notification forms', async () => {
+    await processor.handler(
+      sqsEvent(ses.snsEnvelope(ses.complaintWithFeedbackReport), ses.snsEnvelope(ses.eventDelivery)),
+    );
+    expect((await store.get('richard@example.com'))?.state).toMatchObject({
+      status: 'suppressed',
+      source: 'complaint',
+    });
+    expect((await store.get('recipient@example.com'))?.events.map((e) => e.type)).toEqual(['delivery']);
+  });
+
+  it('fails only the malformed records of a batch and lands the good ones', async () => {
+    const { feedbackId: _omit, ...bounceWithoutId } = ses.bounceWithDsn.bounce;
+    const bodies = [
+      ses.snsEnvelope(ses.bounceWithDsn), // m0 good
+      'not json at all', // m1
+      ses.snsEnvelope('{"notificationType": "Bounce"'), // m2 truncated Message
+      ses.snsEnvelope({ ...ses.bounceWithDsn, bounce: bounceWithoutId }), // m3 missing feedbackId
+      ses.snsEnvelope({
+        ...ses.bounceWithDsn,
+        bounce: {
+          ...ses.bounceWithDsn.bounce,
+          bouncedRecipients: [{ emailAddress: 'x@y.com\r\nBcc: z@w.com' }],
+        },
+      }), // m4 header injection
+      ses.snsEnvelope(ses.complaintWithFeedbackReport), // m5 good
+      ses.snsEnvelope(ses.eventSend), // m6 acknowledged, ignored
+      ses.snsEnvelope(ses.subscriptionSucceeded), // m7 acknowledged, ignored
+      JSON.stringify({ Type: 'Notification', MessageId: 'x' }), // m8 envelope without Message
+    ];
+    const { response, failures } = await processor.processBatch(sqsEvent(...bodies));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'm1',
+      'm2',
+      'm3',
+      'm4',
+      'm8',
+    ]);
+    expect(failures.get('m1')).toMatch(/message body is not JSON/);
+    expect(failures.get('m3')).toMatch(/bounce\.feedbackId/);
+    expect(failures.get('m4')).toMatch(/control characters/);
+    expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.get('richard@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('returns every record as a failure (no throw) when the whole batch is bad', async () => {
+    const response = await processor.handler(sqsEvent('x', 'y'));
+    expect(response.batchItemFailures).toHaveLength(2);
+  });
+
+  it('is idempotent: the same notification twice changes nothing the second time', async () => {
+    await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
+    const first = await store.get('jane@example.com');
+    const { outcomes } = await processor.processBatch(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
+    expect(outcomes.get('m0')).toMatchObject({ kind: 'applied', newEvents: 0 });
+    expect(await store.get('jane@example.com')).toEqual(first);
+  });
+
+  it('logs addresses only as hashes, even in errors', async () => {
+    const bad = {
+      ...ses.bounceWithDsn,
+      bounce: {
+        ...ses.bounceWithDsn.bounce,
+        bouncedRecipients: [{ emailAddress: 'secret.person@example.com\u0000' }],
+      },
+    };
+    await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn), ses.snsEnvelope(bad)));
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.join('\n')).not.toMatch(/jane@example\.com|secret\.person@example\.com/);
+  });
+});
