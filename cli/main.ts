@@ -1,15 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { normalizeAddress } from '../shared/core/address';
+import type { ManualEvent } from '../shared/core/events';
 import { runClassify } from './commands/classify';
 import { DEFAULT_DATA_DIR, type GlobalOptions, openStore, resolveNow, UsageError } from './context';
 import { createOutput } from './jsonl';
 import { createCliProcessor, replayFile, replayLines } from './processor';
 import { buildReport, formatReport } from './report';
-import { CSV_COLUMNS, csvLine, describeEvent, exportRow } from './views';
+import { CSV_COLUMNS, csvLine, describeAuditEntry, exportRow } from './views';
 
 const SAMPLES_DIR = join(import.meta.dirname, '..', 'samples');
+/** Audit entries `bounce lookup` shows per address, newest first. */
+const LOOKUP_EVENTS = 10;
 
 type Action = (globals: GlobalOptions, ...args: never[]) => Promise<number>;
 
@@ -165,13 +169,13 @@ export function buildProgram(): Command {
             }
             const record = await context.store.get(address);
             const row = record ? exportRow(record, now) : { emailAddress: address, status: 'clear' };
-            const events = (record?.events ?? []).slice(-10).reverse();
+            const events = await context.store.auditTrail(address, LOOKUP_EVENTS);
             print(options, { ...row, events }, () =>
               [
                 `${address}: ${row.status}${row.reason ? ` (${row.reason})` : ''}${row.until ? ` until ${row.until}` : ''}${row.source ? ` via ${row.source}` : ''}`,
                 ...(events.length === 0
                   ? ['  no events']
-                  : events.map((event) => `  ${describeEvent(event)}`)),
+                  : events.map((entry) => `  ${describeAuditEntry(entry)}`)),
               ].join('\n'),
             );
           }
@@ -181,6 +185,43 @@ export function buildProgram(): Command {
         }
       }),
     );
+
+  for (const action of ['suppress', 'unsuppress'] as const) {
+    const command = program
+      .command(action)
+      .description(
+        action === 'suppress'
+          ? 'suppress an address by hand (an event like any other, ordered by time with the bounces)'
+          : 'lift a suppression by hand; bounces older than this never bring it back',
+      )
+      .argument('<address>')
+      .requiredOption('--reason <text>', 'why, for the audit trail');
+    if (action === 'suppress') command.option('--until <iso>', 'suppress only until this time (ISO-8601)');
+    command.action(
+      run(async (options, input: string, local: { reason: string; until?: string }) => {
+        const now = resolveNow(options);
+        let address: string;
+        try {
+          address = normalizeAddress(input);
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+        const event = manualEvent(action, local.reason, now, local.until);
+        const context = await openStore(options);
+        try {
+          const result = await context.store.applyEvents(address, [event]);
+          print(
+            options,
+            { emailAddress: address, before: result.before, after: result.after },
+            () => `${address}: ${result.before.status} → ${result.after.status}`,
+          );
+          return 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+  }
 
   program
     .command('classify')
@@ -242,6 +283,30 @@ async function* samplesAsSnsMessages(names: string[]) {
           };
     yield { line: index + 1, text: JSON.stringify(envelope) };
   }
+}
+
+function manualEvent(
+  action: 'suppress' | 'unsuppress',
+  reason: string,
+  now: Date,
+  until: string | undefined,
+): ManualEvent {
+  if (reason.trim() === '') throw new UsageError('--reason must say why');
+  const base: ManualEvent = {
+    type: 'manual',
+    id: `manual:${randomUUID()}`,
+    at: now.toISOString(),
+    action,
+    source: 'manual',
+    reason,
+  };
+  if (until === undefined) return base;
+  const end = new Date(until);
+  if (Number.isNaN(end.getTime()))
+    throw new UsageError(`--until: not an ISO-8601 time: ${JSON.stringify(until)}`);
+  if (end <= now)
+    throw new UsageError(`--until ${JSON.stringify(until)} is not after now (${now.toISOString()})`);
+  return { ...base, until: end.toISOString() };
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,5 @@
-import type { AddressEvent } from '../shared/core/events';
 import { effectiveState } from '../shared/core/state';
-import type { AddressRecord } from '../shared/ports';
+import type { AddressRecord, AuditEntry } from '../shared/ports';
 
 /** One export row: only fields derived from events, so equal event sets export byte-identically. */
 export interface ExportRow {
@@ -46,8 +45,14 @@ export function csvLine(row: ExportRow): string {
   return CSV_COLUMNS.map((column) => csvCell(row[column])).join(',');
 }
 
-/** A one-line, human summary of an event for `bounce lookup`. */
-export function describeEvent(event: AddressEvent): string {
+/** A one-line, human summary of an audit entry for `bounce lookup`. */
+export function describeAuditEntry({ event, before, after }: AuditEntry): string {
+  const change =
+    before.status === after.status ? `stays ${after.status}` : `${before.status} → ${after.status}`;
+  return `${describeEvent(event)}  [${change}]`;
+}
+
+function describeEvent(event: AuditEntry['event']): string {
   switch (event.type) {
     case 'bounce': {
       const { reason, decision, rule, party, hard } = event.classification;
@@ -57,6 +62,8 @@ export function describeEvent(event: AddressEvent): string {
       return `${event.at}  complaint ${event.feedbackType ?? '(no feedback type)'}`;
     case 'delivery':
       return `${event.at}  delivery`;
+    case 'manual':
+      return `${event.at}  ${event.source} ${event.action}${event.until ? ` until ${event.until}` : ''}: ${event.reason}`;
     default:
       return event satisfies never;
   }

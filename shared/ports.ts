@@ -1,25 +1,36 @@
-import type { AddressEvent } from './core/events';
+import type { AddressEvent, StoredEvent } from './core/events';
 import type { AddressState } from './core/state';
 
 /** An address's stored record: its derived state and the recent events it was derived from. */
 export interface AddressRecord {
   address: string;
   state: AddressState;
-  events: AddressEvent[];
+  events: StoredEvent[];
+}
+
+/** One applied event as the audit trail keeps it: what came in and what it changed. */
+export interface AuditEntry {
+  event: AddressEvent;
+  before: AddressState;
+  after: AddressState;
 }
 
 export interface ApplyResult {
   before: AddressState;
   after: AddressState;
-  /** Events that were new; 0 means every event was a duplicate and nothing was written. */
+  /** How many events were new; 0 means every one was a duplicate (or history) and nothing was written. */
   added: number;
+  /** The new events themselves (for metrics: duplicates must not count twice). */
+  addedEvents: readonly AddressEvent[];
 }
 
 /** The suppression table as the core sees it; the DynamoDB adapter implements it. */
 export interface SuppressionStore {
-  /** Merges events into the address's record and re-derives its state, idempotently. */
+  /** Merges events into the address's history and re-derives its state, idempotently and in any order. */
   applyEvents(address: string, events: readonly AddressEvent[]): Promise<ApplyResult>;
   get(address: string): Promise<AddressRecord | undefined>;
+  /** The newest audit entries of an address, newest first. */
+  auditTrail(address: string, limit: number): Promise<AuditEntry[]>;
   /** Every address record, in no particular order. */
   scan(): AsyncIterable<AddressRecord>;
 }

@@ -130,7 +130,7 @@ describe('processor handler against a real DynamoDB engine', () => {
     await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
     const first = await store.get('jane@example.com');
     const { outcomes } = await processor.processBatch(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
-    expect(outcomes.get('m0')).toMatchObject({ kind: 'applied', newEvents: 0 });
+    expect(outcomes.get('m0')).toMatchObject({ kind: 'applied', newEvents: [] });
     expect(await store.get('jane@example.com')).toEqual(first);
   });
 

@@ -1,127 +1,299 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveState, effectiveState, mergeEvents } from '../shared/core/state';
-import { bounceEvent, complaintEvent, deliveryEvent } from './support/events';
+import type { AddressEvent } from '../shared/core/events';
+import {
+  DEFAULT_STATE_POLICY,
+  deriveState,
+  type EventHistory,
+  effectiveState,
+  mergeEvents,
+  type StatePolicy,
+  stateOf,
+} from '../shared/core/state';
+import {
+  bounceEvent,
+  complaintEvent,
+  deliveryEvent,
+  hoursAfterStart as h,
+  manualEvent,
+  type TestBounceKind,
+} from './support/events';
 
-describe('deriveState', () => {
+describe('policy: one row at a time', () => {
   it('is clear with no events', () => {
     expect(deriveState([])).toEqual({ status: 'clear' });
   });
 
-  it('suppresses on a hard bounce, from the time of the bounce', () => {
-    expect(deriveState([bounceEvent('b1', '2026-01-01T00:00:00.000Z', 'userunknown')])).toEqual({
+  it('suppresses on a hard bounce, from the time of the bounce, and keeps that time', () => {
+    expect(
+      deriveState([bounceEvent('b2', h(48), 'userunknown'), bounceEvent('b1', h(0), 'userunknown')]),
+    ).toEqual({
       status: 'suppressed',
       reason: 'userunknown',
-      since: '2026-01-01T00:00:00.000Z',
+      since: h(0),
       source: 'bounce',
     });
   });
 
-  it('keeps the first suppression time when more hard bounces follow', () => {
-    const state = deriveState([
-      bounceEvent('b2', '2026-01-05T00:00:00.000Z', 'userunknown'),
-      bounceEvent('b1', '2026-01-01T00:00:00.000Z', 'userunknown'),
-    ]);
-    expect(state.since).toBe('2026-01-01T00:00:00.000Z');
+  describe('mailbox full: 3 soft bounces spanning at least 72 h suppress', () => {
+    it('watches two', () => {
+      expect(
+        deriveState([bounceEvent('s1', h(0), 'mailboxfull'), bounceEvent('s2', h(80), 'mailboxfull')]),
+      ).toEqual({
+        status: 'watch',
+        reason: 'mailboxfull',
+        since: h(0),
+        softBounces: 2,
+        source: 'bounce',
+      });
+    });
+
+    it('watches three within 72 h', () => {
+      const events = [0, 10, 71].map((t, i) => bounceEvent(`s${i}`, h(t), 'mailboxfull'));
+      expect(deriveState(events)).toMatchObject({ status: 'watch', softBounces: 3 });
+    });
+
+    it('suppresses at the third spanning 72 h', () => {
+      const events = [0, 30, 72].map((t, i) => bounceEvent(`s${i}`, h(t), 'mailboxfull'));
+      expect(deriveState(events)).toEqual({
+        status: 'suppressed',
+        reason: 'mailboxfull',
+        since: h(72),
+        source: 'bounce',
+      });
+    });
   });
 
-  it('counts soft bounces on a watch', () => {
-    const state = deriveState([
-      bounceEvent('s1', '2026-01-01T00:00:00.000Z', 'mailboxfull'),
-      bounceEvent('s2', '2026-01-02T00:00:00.000Z', 'mailboxfull'),
-    ]);
-    expect(state).toMatchObject({ status: 'watch', softBounces: 2, since: '2026-01-01T00:00:00.000Z' });
+  describe('transient failures: soft bounces spanning 7 days suppress temporarily', () => {
+    it('watches many within 7 days', () => {
+      const events = [0, 24, 48, 96, 167].map((t, i) => bounceEvent(`t${i}`, h(t), 'systemerror'));
+      expect(deriveState(events)).toMatchObject({ status: 'watch', softBounces: 5 });
+    });
+
+    it('suppresses for 30 days once they span 7 days', () => {
+      const events = [0, 168].map((t, i) => bounceEvent(`t${i}`, h(t), 'systemerror'));
+      expect(deriveState(events)).toEqual({
+        status: 'suppressed-until',
+        reason: 'systemerror',
+        since: h(168),
+        until: h(168 + 30 * 24),
+        source: 'bounce',
+      });
+    });
   });
 
   it('resets soft bounces after a newer delivery, but not after an older one', () => {
-    const soft = bounceEvent('s1', '2026-01-02T00:00:00.000Z', 'mailboxfull');
-    expect(deriveState([soft, deliveryEvent('d1', '2026-01-03T00:00:00.000Z')])).toEqual({ status: 'clear' });
-    expect(deriveState([soft, deliveryEvent('d0', '2026-01-01T00:00:00.000Z')])).toMatchObject({
+    const softs = [0, 30].map((t, i) => bounceEvent(`s${i}`, h(t), 'mailboxfull'));
+    expect(deriveState([...softs, deliveryEvent('d1', h(40))])).toEqual({ status: 'clear' });
+    expect(deriveState([...softs, deliveryEvent('d0', h(-1))])).toMatchObject({
       status: 'watch',
+      softBounces: 2,
+    });
+    // After the reset, the streak starts again: one more is not three.
+    expect(
+      deriveState([...softs, deliveryEvent('d1', h(40)), bounceEvent('s9', h(100), 'mailboxfull')]),
+    ).toMatchObject({
+      status: 'watch',
+      softBounces: 1,
     });
   });
 
-  it('never lets a delivery lift a hard suppression (SES sometimes reports both)', () => {
-    const state = deriveState([
-      bounceEvent('b1', '2026-01-01T00:00:00.000Z', 'userunknown'),
-      deliveryEvent('d1', '2026-01-02T00:00:00.000Z'),
-    ]);
-    expect(state.status).toBe('suppressed');
+  it('never lets a delivery lift a suppression (SES sometimes reports both)', () => {
+    expect(deriveState([bounceEvent('b1', h(0), 'userunknown'), deliveryEvent('d1', h(1))]).status).toBe(
+      'suppressed',
+    );
   });
 
   it('never changes the recipient for sender-side failures or auto-replies', () => {
-    const state = deriveState([
-      bounceEvent('x1', '2026-01-01T00:00:00.000Z', 'blocked'),
-      bounceEvent('x2', '2026-01-02T00:00:00.000Z', 'vacation'),
-    ]);
-    expect(state).toEqual({ status: 'clear' });
-  });
-
-  it('suppresses temporarily for the configured days', () => {
-    const state = deriveState([bounceEvent('t1', '2026-01-01T00:00:00.000Z', 'suspend')], {
-      temporarySuppressionDays: 10,
-      maxEventsPerAddress: 50,
-    });
-    expect(state).toMatchObject({ status: 'suppressed-until', until: '2026-01-11T00:00:00.000Z' });
-  });
-
-  it('suppresses on a complaint, but not on a not-spam feedback', () => {
-    expect(deriveState([complaintEvent('c1', '2026-01-01T00:00:00.000Z')])).toMatchObject({
-      status: 'suppressed',
-      source: 'complaint',
-      reason: 'feedback',
-    });
-    expect(deriveState([complaintEvent('c2', '2026-01-01T00:00:00.000Z', 'not-spam')])).toEqual({
+    expect(deriveState([bounceEvent('x1', h(0), 'blocked'), bounceEvent('x2', h(1), 'vacation')])).toEqual({
       status: 'clear',
     });
   });
 
-  it('gives the same state whatever order the events come in', () => {
-    const events = [
-      bounceEvent('s1', '2026-01-01T00:00:00.000Z', 'mailboxfull'),
-      deliveryEvent('d1', '2026-01-02T00:00:00.000Z'),
-      bounceEvent('s2', '2026-01-03T00:00:00.000Z', 'mailboxfull'),
-      bounceEvent('x1', '2026-01-03T00:00:00.000Z', 'blocked'),
-    ];
-    const expected = deriveState(events);
-    expect(deriveState([...events].reverse())).toEqual(expected);
-    expect(deriveState([events[2], events[0], events[3], events[1]].filter((e) => e !== undefined))).toEqual(
-      expected,
+  it('suppresses temporarily for the configured days, then soft bounces start afresh', () => {
+    const policy: StatePolicy = { ...DEFAULT_STATE_POLICY, temporarySuppressionDays: 10 };
+    const temporary = bounceEvent('t1', h(0), 'suspend');
+    expect(deriveState([temporary], policy)).toMatchObject({ status: 'suppressed-until', until: h(240) });
+    expect(deriveState([temporary, bounceEvent('s1', h(100), 'mailboxfull')], policy).status).toBe(
+      'suppressed-until',
     );
+    expect(deriveState([temporary, bounceEvent('s1', h(300), 'mailboxfull')], policy)).toMatchObject({
+      status: 'watch',
+      softBounces: 1,
+    });
+  });
+
+  it('suppresses on a complaint, but not on not-spam feedback', () => {
+    expect(deriveState([complaintEvent('c1', h(0))])).toEqual({
+      status: 'suppressed',
+      reason: 'feedback',
+      since: h(0),
+      source: 'complaint',
+    });
+    expect(deriveState([complaintEvent('c2', h(0), 'not-spam')])).toEqual({ status: 'clear' });
+  });
+
+  it('orders manual lifts with bounces by time: an older bounce does not bring a suppression back', () => {
+    const bounce = bounceEvent('b1', h(0), 'userunknown');
+    const lift = manualEvent('m1', h(10), 'unsuppress');
+    expect(deriveState([lift, bounce])).toEqual({ status: 'clear' });
+    expect(deriveState([bounce, lift, bounceEvent('b2', h(20), 'userunknown')])).toMatchObject({
+      status: 'suppressed',
+      since: h(20),
+    });
+  });
+
+  it('suppresses by hand, for good or until a time', () => {
+    expect(deriveState([manualEvent('m1', h(0), 'suppress')])).toMatchObject({
+      status: 'suppressed',
+      source: 'manual',
+    });
+    expect(deriveState([manualEvent('m2', h(0), 'suppress', h(5))])).toMatchObject({
+      status: 'suppressed-until',
+      until: h(5),
+    });
+  });
+
+  it('takes escalation thresholds from the policy', () => {
+    const strict: StatePolicy = {
+      ...DEFAULT_STATE_POLICY,
+      escalation: {
+        default: DEFAULT_STATE_POLICY.escalation.default,
+        mailboxfull: { minCount: 1, minSpanHours: 0, outcome: 'suppressed' },
+      },
+    };
+    expect(deriveState([bounceEvent('s1', h(0), 'mailboxfull')], strict).status).toBe('suppressed');
+  });
+});
+
+describe('effectiveState (what readers act on)', () => {
+  const temporary = { status: 'suppressed-until' as const, until: h(24), reason: 'suspend' };
+
+  it('keeps a temporary suppression until its end', () => {
+    expect(effectiveState(temporary, new Date(Date.parse(h(24)) - 1))).toBe(temporary);
+  });
+
+  it('treats a temporary suppression past its end as clear (TTL deletion lags)', () => {
+    expect(effectiveState(temporary, new Date(h(24)))).toEqual({ status: 'clear' });
   });
 });
 
 describe('mergeEvents', () => {
-  it('drops duplicates by id and reports how many were new', () => {
-    const known = [bounceEvent('a', '2026-01-01T00:00:00.000Z', 'mailboxfull')];
-    const result = mergeEvents(known, [
-      known[0] as never,
-      bounceEvent('b', '2026-01-02T00:00:00.000Z', 'mailboxfull'),
-    ]);
-    expect(result.added).toBe(1);
-    expect(result.events.map((e) => e.id)).toEqual(['a', 'b']);
+  it('drops duplicates by id and reports which events were new', () => {
+    const first = bounceEvent('a', h(0), 'mailboxfull');
+    const { history } = mergeEvents({ events: [] }, [first]);
+    const result = mergeEvents(history, [first, bounceEvent('b', h(1), 'mailboxfull')]);
+    expect(result.added.map((e) => e.id)).toEqual(['b']);
+    expect(result.history.events.map((e) => e.id)).toEqual(['a', 'b']);
   });
 
-  it('keeps only the newest events beyond the bound', () => {
-    const incoming = Array.from({ length: 5 }, (_, i) =>
-      deliveryEvent(`d${i}`, `2026-01-0${i + 1}T00:00:00.000Z`),
-    );
-    const { events } = mergeEvents([], incoming, { temporarySuppressionDays: 30, maxEventsPerAddress: 3 });
-    expect(events.map((e) => e.id)).toEqual(['d2', 'd3', 'd4']);
+  it('keeps the diagnostic text off the state item', () => {
+    const event = {
+      ...bounceEvent('a', h(0), 'userunknown'),
+      diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+    };
+    expect(mergeEvents({ events: [] }, [event]).history.events[0]).not.toHaveProperty('diagnosticCode');
+  });
+
+  it('folds the oldest events into a checkpoint beyond the bound, and treats anything at or before it as history', () => {
+    const policy: StatePolicy = { ...DEFAULT_STATE_POLICY, maxEventsPerAddress: 2 };
+    const events = [
+      bounceEvent('b0', h(0), 'userunknown'),
+      manualEvent('m1', h(1), 'unsuppress'),
+      deliveryEvent('d2', h(2)),
+      deliveryEvent('d3', h(3)),
+    ];
+    let history: EventHistory = { events: [] };
+    for (const event of events) history = mergeEvents(history, [event], policy).history;
+    expect(history.events.map((e) => e.id)).toEqual(['d2', 'd3']);
+    expect(history.horizon).toContain('m1');
+    // Replaying the folded-away bounce must not re-suppress the lifted address.
+    const replay = mergeEvents(history, [events[0] as AddressEvent], policy);
+    expect(replay.added).toEqual([]);
+    expect(stateOf(replay.history, policy)).toEqual({ status: 'clear' });
   });
 });
 
-describe('effectiveState', () => {
-  const temporary = {
-    status: 'suppressed-until' as const,
-    until: '2026-02-01T00:00:00.000Z',
-    reason: 'suspend',
+describe('order independence (property-based)', () => {
+  const kinds: TestBounceKind[] = [
+    'userunknown',
+    'mailboxfull',
+    'systemerror',
+    'blocked',
+    'vacation',
+    'suspend',
+  ];
+  const eventArbitrary = fc
+    .record({
+      kind: fc.constantFrom('bounce', 'bounce', 'bounce', 'complaint', 'delivery', 'lift', 'manual-suppress'),
+      bounce: fc.constantFrom(...kinds),
+      hour: fc.integer({ min: 0, max: 24 * 60 }),
+      feedback: fc.constantFrom('abuse', 'not-spam'),
+    })
+    .map(({ kind, bounce, hour, feedback }): Omit<AddressEvent, 'id'> => {
+      const at = h(hour);
+      switch (kind) {
+        case 'bounce':
+          return bounceEvent('', at, bounce);
+        case 'complaint':
+          return complaintEvent('', at, feedback);
+        case 'delivery':
+          return deliveryEvent('', at);
+        case 'lift':
+          return manualEvent('', at, 'unsuppress');
+        default:
+          return manualEvent('', at, 'suppress');
+      }
+    });
+  // Unique ids; the same event may then appear several times in a delivery stream.
+  const eventSet = fc
+    .array(eventArbitrary, { minLength: 1, maxLength: 15 })
+    .map((events) => events.map((event, i) => ({ ...event, id: `e${i}` }) as AddressEvent));
+
+  /** Applies a stream one delivery at a time, as the store does. */
+  const applyStream = (stream: readonly AddressEvent[], policy: StatePolicy) => {
+    let history: EventHistory = { events: [] };
+    for (const event of stream) history = mergeEvents(history, [event], policy).history;
+    return stateOf(history, policy);
   };
 
-  it('keeps a temporary suppression until its end', () => {
-    expect(effectiveState(temporary, new Date('2026-01-31T23:59:59Z'))).toBe(temporary);
+  /** Any order of the events, some of them delivered twice. */
+  const streamOf = (events: AddressEvent[]) =>
+    fc
+      .shuffledSubarray(events)
+      .chain((again) =>
+        fc.shuffledSubarray([...events, ...again], { minLength: events.length + again.length }),
+      );
+
+  it('derives the same state for every permutation and duplication of the same events', () => {
+    fc.assert(
+      fc.property(
+        eventSet.chain((events) => fc.tuple(fc.constant(events), streamOf(events))),
+        ([events, stream]) => {
+          expect(applyStream(stream, DEFAULT_STATE_POLICY)).toEqual(deriveState(events));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
-  it('treats a temporary suppression past its end as clear (TTL deletion lags)', () => {
-    expect(effectiveState(temporary, new Date('2026-02-01T00:00:00Z'))).toEqual({ status: 'clear' });
+  it('stays idempotent with a small bound when events arrive in time order and are replayed', () => {
+    const policy: StatePolicy = { ...DEFAULT_STATE_POLICY, maxEventsPerAddress: 3 };
+    fc.assert(
+      fc.property(eventSet, fc.array(fc.nat(), { maxLength: 10 }), (events, replays) => {
+        const inOrder = [...events].sort((a, b) =>
+          a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1,
+        );
+        // Each replay re-sends an already delivered event.
+        const stream: AddressEvent[] = [];
+        inOrder.forEach((event, i) => {
+          stream.push(event);
+          for (const r of replays)
+            if (r % inOrder.length === i) stream.push(inOrder[r % (i + 1)] as AddressEvent);
+        });
+        expect(applyStream(stream, policy)).toEqual(deriveState(events, policy));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

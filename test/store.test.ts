@@ -37,7 +37,7 @@ describe(`DynamoDbSuppressionStore`, () => {
   it('loses no event when many writers update one address at once (optimistic version check)', async () => {
     const store = await newStore();
     const events = Array.from({ length: 6 }, (_, i) =>
-      bounceEvent(`s${i}`, `2026-01-0${i + 1}T00:00:00.000Z`, 'mailboxfull'),
+      bounceEvent(`s${i}`, `2026-01-0${i + 1}T00:00:00.000Z`, 'systemerror'),
     );
     await Promise.all(events.map((event) => store.applyEvents('busy@example.com', [event])));
     const record = await store.get('busy@example.com');

@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSHandler } from 'aws-lambda';
 import { createDynamoDbConnection } from '../../shared/adapters/dynamodb/client';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { classify } from '../../shared/core/classify';
+import { powertoolsMetrics } from './metrics';
 import { createProcessor } from './processor';
 
 // Lambda entry: clients are built once per container, at init, and injected.
@@ -15,6 +17,9 @@ const processor = createProcessor({
   store: new DynamoDbSuppressionStore(documentClient, tableName),
   classify: (input) => classify(input),
   logger,
+  metrics: powertoolsMetrics(
+    new Metrics({ namespace: 'SesBounceHandler', serviceName: 'ses-bounce-handler' }),
+  ),
 });
 
 export const handler: SQSHandler = async (event, context) => {

@@ -2,15 +2,31 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hashAddress } from '../../shared/core/address';
-import { type Classifier, eventsFromMessage } from '../../shared/core/events';
+import { type AddressEvent, type Classifier, eventsFromMessage } from '../../shared/core/events';
 import { parseMessageBody } from '../../shared/core/notification';
 import { redactAddresses } from '../../shared/core/redact';
 import type { SuppressionStore } from '../../shared/ports';
+
+/** A batch's figures, for CloudWatch metrics (counted over new events only: duplicates count once). */
+export interface BatchMetrics {
+  processed: number;
+  failed: number;
+  ignored: number;
+  decisions: { decision: string; reason: string; count: number }[];
+  senderSide: { identity: string; reason: string; count: number }[];
+}
+
+export interface ProcessorMetrics {
+  publish(batch: BatchMetrics): void;
+}
+
+export const NO_METRICS: ProcessorMetrics = { publish: () => {} };
 
 export interface ProcessorDependencies {
   store: SuppressionStore;
   classify: Classifier;
   logger: Logger;
+  metrics?: ProcessorMetrics;
 }
 
 /** What one record did, for logs and for the CLI's summary. */
@@ -20,8 +36,45 @@ export type RecordOutcome =
       kind: 'applied';
       messageKind: 'bounce' | 'complaint' | 'delivery';
       addresses: number;
-      newEvents: number;
+      /** Events that were new to the store (duplicates excluded). */
+      newEvents: AddressEvent[];
     };
+
+function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchMetrics {
+  const decisions = new Map<string, BatchMetrics['decisions'][number]>();
+  const senderSide = new Map<string, BatchMetrics['senderSide'][number]>();
+  let processed = 0;
+  let ignored = 0;
+  for (const outcome of outcomes) {
+    processed++;
+    if (outcome.kind === 'ignored') {
+      ignored++;
+      continue;
+    }
+    for (const event of outcome.newEvents) {
+      if (event.type !== 'bounce') continue;
+      const { decision, reason, party } = event.classification;
+      const entry = decisions.get(`${decision}|${reason}`) ?? { decision, reason, count: 0 };
+      entry.count++;
+      decisions.set(`${decision}|${reason}`, entry);
+      if (party !== 'sender') continue;
+      const sender = senderSide.get(`${event.identity}|${reason}`) ?? {
+        identity: event.identity,
+        reason,
+        count: 0,
+      };
+      sender.count++;
+      senderSide.set(`${event.identity}|${reason}`, sender);
+    }
+  }
+  return {
+    processed,
+    failed,
+    ignored,
+    decisions: [...decisions.values()],
+    senderSide: [...senderSide.values()],
+  };
+}
 
 export interface BatchResult {
   response: SQSBatchResponse;
@@ -35,7 +88,7 @@ export interface BatchResult {
  * record. A record that throws becomes a batch item failure (SQS redelivers it, then the DLQ);
  * the other records of the batch still land.
  */
-export function createProcessor({ store, classify, logger }: ProcessorDependencies) {
+export function createProcessor({ store, classify, logger, metrics = NO_METRICS }: ProcessorDependencies) {
   const batchProcessor = new BatchProcessor(EventType.SQS);
 
   async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
@@ -45,10 +98,10 @@ export function createProcessor({ store, classify, logger }: ProcessorDependenci
       return message;
     }
     const byAddress = eventsFromMessage(message, classify);
-    let newEvents = 0;
+    const newEvents: AddressEvent[] = [];
     for (const [address, events] of byAddress) {
       const result = await store.applyEvents(address, events);
-      newEvents += result.added;
+      newEvents.push(...result.addedEvents);
       logger.info('address updated', {
         address: hashAddress(address),
         kind: message.kind,
@@ -87,6 +140,7 @@ export function createProcessor({ store, classify, logger }: ProcessorDependenci
       // A batch where every record failed is still a partial response: each record retries on its own.
       throwOnFullBatchFailure: false,
     });
+    metrics.publish(batchMetrics(outcomes.values(), failures.size));
     return { response, failures, outcomes };
   }
 

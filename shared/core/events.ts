@@ -10,6 +10,7 @@ interface EventBase {
   id: string;
   /** When it happened, per SES (ISO-8601 UTC); events are ordered by this, never by arrival. */
   at: string;
+  /** The SES identity that sent the mail (see identityOf). */
   identity: string;
 }
 
@@ -31,7 +32,25 @@ export interface DeliveryEvent extends EventBase {
   type: 'delivery';
 }
 
-export type AddressEvent = BounceEvent | ComplaintEvent | DeliveryEvent;
+/** An operator's (or an import's, or the SES list sync's) decision about one address. */
+export interface ManualEvent {
+  type: 'manual';
+  id: string;
+  at: string;
+  action: 'suppress' | 'unsuppress';
+  source: 'manual' | 'import' | 'ses-sync';
+  reason: string;
+  until?: string;
+}
+
+export type AddressEvent = BounceEvent | ComplaintEvent | DeliveryEvent | ManualEvent;
+
+/** The compact event kept on an address's state item (the full one goes to the audit item). */
+export type StoredEvent =
+  | Pick<BounceEvent, 'type' | 'id' | 'at' | 'identity' | 'classification'>
+  | Pick<ComplaintEvent, 'type' | 'id' | 'at' | 'feedbackType'>
+  | Pick<DeliveryEvent, 'type' | 'id' | 'at'>
+  | ManualEvent;
 
 export type Classifier = (input: RecipientBounce) => Classification;
 

@@ -1,7 +1,8 @@
 import type { Classification } from '../../shared/core/classify/types';
-import type { AddressEvent, BounceEvent } from '../../shared/core/events';
+import type { AddressEvent, BounceEvent, ManualEvent } from '../../shared/core/events';
 
-const classifications: Record<string, Classification> = {
+/** Fixed classifications, so state tests do not depend on the classifier's rules. */
+export const CLASSIFICATIONS = {
   userunknown: {
     reason: 'userunknown',
     hard: true,
@@ -15,6 +16,13 @@ const classifications: Record<string, Classification> = {
     party: 'recipient',
     decision: 'count-soft',
     rule: 'test.mailboxfull',
+  },
+  systemerror: {
+    reason: 'systemerror',
+    hard: false,
+    party: 'transient',
+    decision: 'count-soft',
+    rule: 'test.systemerror',
   },
   blocked: {
     reason: 'blocked',
@@ -31,18 +39,17 @@ const classifications: Record<string, Classification> = {
     decision: 'suppress-temporarily',
     rule: 'test.suspend',
   },
-};
+} as const satisfies Record<string, Classification>;
 
-/** A bounce event with a fixed classification, for state tests that must not depend on the classifier. */
-export function bounceEvent(id: string, at: string, kind: keyof typeof classifications): BounceEvent {
-  const classification = classifications[kind];
-  if (!classification) throw new Error(`no test classification ${kind}`);
+export type TestBounceKind = keyof typeof CLASSIFICATIONS;
+
+export function bounceEvent(id: string, at: string, kind: TestBounceKind): BounceEvent {
   return {
     type: 'bounce',
     id,
     at,
     identity: 'example.com',
-    classification,
+    classification: CLASSIFICATIONS[kind],
     bounceType: 'Permanent',
     bounceSubType: 'General',
   };
@@ -62,3 +69,22 @@ export const deliveryEvent = (id: string, at: string): AddressEvent => ({
   at,
   identity: 'example.com',
 });
+
+export const manualEvent = (
+  id: string,
+  at: string,
+  action: ManualEvent['action'],
+  until?: string,
+): ManualEvent => ({
+  type: 'manual',
+  id,
+  at,
+  action,
+  source: 'manual',
+  reason: `test ${action}`,
+  ...(until ? { until } : {}),
+});
+
+/** `2026-01-01` plus so many hours, as an ISO time. */
+export const hoursAfterStart = (hours: number) =>
+  new Date(Date.UTC(2026, 0, 1) + hours * 3_600_000).toISOString();

@@ -5,4 +5,18 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
 } as const;
 
-export const addressKey = (address: string) => ({ pk: `ADDR#${address}`, sk: 'STATE' as const });
+const addressPk = (address: string) => `ADDR#${address}`;
+
+export const STATE_SK = 'STATE' as const;
+export const AUDIT_SK_PREFIX = 'EVENT#';
+
+/** The state item of an address. */
+export const addressKey = (address: string) => ({ pk: addressPk(address), sk: STATE_SK });
+
+/** One audit item per applied event; sorts by event time under the address. */
+export const auditKey = (address: string, event: { at: string; id: string }) => ({
+  pk: addressPk(address),
+  sk: `${AUDIT_SK_PREFIX}${event.at}#${event.id}`,
+});
+
+export { addressPk };

@@ -1,36 +1,58 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { hashAddress } from '../../core/address';
-import type { AddressEvent } from '../../core/events';
+import type { AddressEvent, StoredEvent } from '../../core/events';
 import {
   type AddressState,
   CLEAR,
   DEFAULT_STATE_POLICY,
-  deriveState,
+  type EventHistory,
+  type FoldState,
   mergeEvents,
   type StatePolicy,
+  stateOf,
 } from '../../core/state';
-import type { AddressRecord, ApplyResult, SuppressionStore } from '../../ports';
-import { addressKey } from './schema';
+import type { AddressRecord, ApplyResult, AuditEntry, SuppressionStore } from '../../ports';
+import { AUDIT_SK_PREFIX, addressKey, addressPk, auditKey, STATE_SK } from './schema';
 
-/** Concurrent writers to one address are rare (one bounce storm, two records); a few retries settle it. */
+/** Concurrent writers to one address are rare (a storm, two records of a batch); a few retries settle it. */
 const MAX_WRITE_ATTEMPTS = 8;
+const DAY_S = 86_400;
 
 interface StateItem {
   pk: string;
-  sk: 'STATE';
+  sk: typeof STATE_SK;
   address: string;
   state: AddressState;
-  events: AddressEvent[];
+  events: StoredEvent[];
+  checkpoint?: FoldState;
+  horizon?: string;
   version: number;
+  /** TTL: only a temporary suppression's item may go as a whole, once it has ended. */
+  expiresAt?: number;
+}
+
+interface AuditItem extends AuditEntry {
+  pk: string;
+  sk: string;
+  expiresAt: number;
 }
 
 export class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
 }
 
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
 /**
- * SuppressionStore on DynamoDB: per address one strongly consistent read and one conditional put
- * (optimistic version check, retried on conflict). No transactions, so it runs on dynalite too.
+ * SuppressionStore on DynamoDB. Per address: one strongly consistent read, one audit put per new
+ * event, and one conditional put of the state item (optimistic version check, retried on conflict).
+ * No transactions, so it runs on dynalite too. Duplicates cost the read only.
  */
 export class DynamoDbSuppressionStore implements SuppressionStore {
   constructor(
@@ -43,15 +65,22 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.readItem(address);
       const before = current?.state ?? CLEAR;
-      const { events, added } = mergeEvents(current?.events ?? [], incoming, this.policy);
-      if (added === 0) return { before, after: before, added: 0 };
-      const after = deriveState(events, this.policy);
+      const history: EventHistory = current ? historyOf(current) : { events: [] };
+      const merged = mergeEvents(history, incoming, this.policy);
+      if (merged.added.length === 0) return { before, after: before, added: 0, addedEvents: [] };
+      const after = stateOf(merged.history, this.policy);
+      // Audit first: its puts are idempotent by key, so if the state write below fails or conflicts,
+      // the retry rewrites them and no applied event is ever missing from the trail.
+      for (const event of merged.added) await this.writeAudit(address, event, before, after);
       const item: StateItem = {
         ...addressKey(address),
         address,
         state: after,
-        events,
+        ...merged.history,
         version: (current?.version ?? 0) + 1,
+        ...(after.status === 'suppressed-until' && after.until
+          ? { expiresAt: epochSeconds(after.until) }
+          : {}),
       };
       try {
         await this.client.send(
@@ -67,7 +96,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
               : { ConditionExpression: 'attribute_not_exists(pk)' }),
           }),
         );
-        return { before, after, added };
+        return { before, after, added: merged.added.length, addedEvents: merged.added };
       } catch (error) {
         if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
       }
@@ -82,13 +111,26 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     return item && { address: item.address, state: item.state, events: item.events };
   }
 
+  async auditTrail(address: string, limit: number): Promise<AuditEntry[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': addressPk(address), ':prefix': AUDIT_SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items as AuditItem[]).map(({ event, before, after }) => ({ event, before, after }));
+  }
+
   async *scan(): AsyncIterable<AddressRecord> {
     const pages = paginateScan(
       { client: this.client },
       {
         TableName: this.tableName,
         FilterExpression: 'sk = :state',
-        ExpressionAttributeValues: { ':state': 'STATE' },
+        ExpressionAttributeValues: { ':state': STATE_SK },
       },
     );
     for await (const page of pages) {
@@ -98,10 +140,29 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     }
   }
 
+  private async writeAudit(address: string, event: AddressEvent, before: AddressState, after: AddressState) {
+    const item: AuditItem = {
+      ...auditKey(address, event),
+      event,
+      before,
+      after,
+      expiresAt: epochSeconds(event.at) + this.policy.auditRetentionDays * DAY_S,
+    };
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
   private async readItem(address: string): Promise<StateItem | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: addressKey(address), ConsistentRead: true }),
     );
     return Item as StateItem | undefined;
   }
+}
+
+function historyOf(item: StateItem): EventHistory {
+  return {
+    events: item.events,
+    ...(item.checkpoint ? { checkpoint: item.checkpoint } : {}),
+    ...(item.horizon ? { horizon: item.horizon } : {}),
+  };
 }

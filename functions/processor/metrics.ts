@@ -1,0 +1,30 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BatchMetrics, ProcessorMetrics } from './processor';
+
+const count = (metrics: Metrics, name: string, value: number) =>
+  metrics.addMetric(name, MetricUnit.Count, value);
+
+/**
+ * Publishes a batch's figures as CloudWatch metrics in EMF through Powertools: record counts, recipient
+ * decisions by decision and reason, and sender-side failures by identity and reason (the alarms' input).
+ */
+export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
+  return {
+    publish(batch: BatchMetrics) {
+      count(metrics, 'RecordsProcessed', batch.processed);
+      count(metrics, 'RecordsFailed', batch.failed);
+      count(metrics, 'RecordsIgnored', batch.ignored);
+      metrics.publishStoredMetrics();
+      for (const { decision, reason, count: n } of batch.decisions) {
+        const single = metrics.singleMetric();
+        single.addDimensions({ Decision: decision, Reason: reason });
+        count(single, 'RecipientDecisions', n);
+      }
+      for (const { identity, reason, count: n } of batch.senderSide) {
+        const single = metrics.singleMetric();
+        single.addDimensions({ Identity: identity, Reason: reason });
+        count(single, 'SenderSideFailures', n);
+      }
+    },
+  };
+}
