@@ -9,7 +9,7 @@ import { DEFAULT_DATA_DIR, type GlobalOptions, openStore, resolveNow, UsageError
 import { createOutput } from './jsonl';
 import { createCliProcessor, replayFile, replayLines } from './processor';
 import { buildReport, formatReport } from './report';
-import { CSV_COLUMNS, csvLine, describeAuditEntry, exportRow } from './views';
+import { CSV_COLUMNS, csvLine, describeAuditEntry, exportRow, exportRows } from './views';
 
 const SAMPLES_DIR = join(import.meta.dirname, '..', 'samples');
 /** Audit entries `bounce lookup` shows per address, newest first. */
@@ -127,13 +127,9 @@ export function buildProgram(): Command {
         const now = resolveNow(options);
         const context = await openStore(options);
         try {
-          const records = [];
-          for await (const record of context.store.scan()) records.push(record);
-          records.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
           const output = createOutput();
           if (local.format === 'csv') await output.line(CSV_COLUMNS.join(','));
-          for (const record of records) {
-            const row = exportRow(record, now);
+          for (const row of await exportRows(context.store, now)) {
             await output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row));
           }
           await output.flush();

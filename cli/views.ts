@@ -1,5 +1,5 @@
 import { effectiveState } from '../shared/core/state';
-import type { AddressRecord, AuditEntry } from '../shared/ports';
+import type { AddressRecord, AuditEntry, SuppressionStore } from '../shared/ports';
 
 /** One export row: only fields derived from events, so equal event sets export byte-identically. */
 export interface ExportRow {
@@ -21,6 +21,14 @@ export function exportRow(record: AddressRecord, now: Date): ExportRow {
   if (state.softBounces !== undefined) row.softBounces = state.softBounces;
   if (state.source !== undefined) row.source = state.source;
   return row;
+}
+
+/** Every address of the store as export rows, sorted by address (byte-identical for equal event sets). */
+export async function exportRows(store: SuppressionStore, now: Date): Promise<ExportRow[]> {
+  const records: AddressRecord[] = [];
+  for await (const record of store.scan()) records.push(record);
+  records.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return records.map((record) => exportRow(record, now));
 }
 
 export const CSV_COLUMNS = [

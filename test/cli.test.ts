@@ -101,6 +101,58 @@ describe('bounce replay, export and lookup on the embedded store', () => {
     expect(stdout).toMatch(/rule [\w.-]+/);
   });
 
+  it('lifts a suppression by hand and records it; a later manual suppression with --until holds until then', async () => {
+    const lift = await bounce([
+      'unsuppress',
+      'jane@example.com',
+      '--reason',
+      'customer asked',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(lift.code).toBe(0);
+    expect(lift.stdout).toContain('suppressed → clear');
+    const until = '2099-01-01T00:00:00.000Z';
+    await bounce([
+      'suppress',
+      'jane@example.com',
+      '--reason',
+      'legal hold',
+      '--until',
+      until,
+      '--data-dir',
+      dataDir,
+    ]);
+    const { stdout } = await bounce(['lookup', 'jane@example.com', '--json', '--data-dir', dataDir]);
+    const found = JSON.parse(stdout);
+    expect(found).toMatchObject({
+      status: 'suppressed-until',
+      until,
+      source: 'manual',
+      reason: 'legal hold',
+    });
+    expect(found.events.map((e: { event: { type: string } }) => e.event.type).slice(0, 2)).toEqual([
+      'manual',
+      'manual',
+    ]);
+  });
+
+  it('refuses a manual suppression without a reason or with an --until in the past (exit 2)', async () => {
+    expect((await bounce(['suppress', 'a@example.com', '--data-dir', dataDir])).code).toBe(2);
+    const past = await bounce([
+      'suppress',
+      'a@example.com',
+      '--reason',
+      'x',
+      '--until',
+      '2000-01-01',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(past.code).toBe(2);
+    expect(past.stderr).toContain('"2000-01-01"');
+  });
+
   it('rejects an invalid address in lookup with exit 1 and the address quoted', async () => {
     const { code, stdout } = await bounce(['lookup', 'not-an-address', '--data-dir', dataDir]);
     expect(code).toBe(1);

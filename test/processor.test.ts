@@ -31,6 +31,9 @@ beforeEach(async () => {
   processor = createProcessor({ store, classify: (input) => classify(input), logger });
 });
 
+const shuffleRecords = <T>(items: T[]) =>
+  [...items].reverse().sort((a, b) => (JSON.stringify(a).length % 3) - (JSON.stringify(b).length % 3));
+
 const sqsEvent = (...bodies: string[]) => toSqsEvent(bodies.map((body, i) => toSqsRecord(body, `m${i}`)));
 
 describe('processor handler against a real DynamoDB engine', () => {
@@ -119,6 +122,90 @@ describe('processor handler against a real DynamoDB engine', () => {
     expect(failures.get('m4')).toMatch(/control characters/);
     expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
     expect((await store.get('richard@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('fails exactly the malformed records of a batch mixing 23 kinds of bad input with good ones', async () => {
+    const bounce = ses.bounceWithDsn;
+    const withRecipients = (bouncedRecipients: unknown) => ({
+      ...bounce,
+      bounce: { ...bounce.bounce, bouncedRecipients },
+    });
+    const malformed: Record<string, string> = {
+      'not JSON': 'not json at all',
+      'empty body': '',
+      'JSON array': '[1,2,3]',
+      'JSON number': '42',
+      'deeply nested': `${'['.repeat(5000)}${']'.repeat(4999)}`,
+      'envelope without Message': JSON.stringify({ Type: 'Notification', MessageId: 'x' }),
+      'envelope Message not JSON': ses.snsEnvelope('{"notificationType": "Bounce"'),
+      'envelope Message an array': ses.snsEnvelope('[]'),
+      'unknown SNS Type': JSON.stringify({ Type: 'Gossip', MessageId: 'x', Message: '{}' }),
+      'no notification type': ses.snsEnvelope({ mail: bounce.mail }),
+      'notificationType a number': ses.snsEnvelope({ ...bounce, notificationType: 7 }),
+      'bounce object missing': ses.snsEnvelope({ notificationType: 'Bounce', mail: bounce.mail }),
+      'mail missing': ses.snsEnvelope({ notificationType: 'Bounce', bounce: bounce.bounce }),
+      'no bounced recipients': ses.snsEnvelope(withRecipients([])),
+      'recipients not a list': ses.snsEnvelope(withRecipients('jane@example.com')),
+      'recipient without address': ses.snsEnvelope(withRecipients([{ status: '5.1.1' }])),
+      'address without @': ses.snsEnvelope(withRecipients([{ emailAddress: 'jane.example.com' }])),
+      'header injection': ses.snsEnvelope(
+        withRecipients([{ emailAddress: 'jane@example.com\r\nBcc: x@evil.test' }]),
+      ),
+      'over-long address': ses.snsEnvelope(
+        withRecipients([{ emailAddress: `${'a'.repeat(60)}@${'b'.repeat(250)}.com` }]),
+      ),
+      'bad timestamp': ses.snsEnvelope({ ...bounce, bounce: { ...bounce.bounce, timestamp: '27/01/2016' } }),
+      'empty feedbackId': ses.snsEnvelope({ ...bounce, bounce: { ...bounce.bounce, feedbackId: '' } }),
+      'complaint without recipients': ses.snsEnvelope({
+        ...ses.complaintWithFeedbackReport,
+        complaint: { ...ses.complaintWithFeedbackReport.complaint, complainedRecipients: undefined },
+      }),
+      'delivery recipients not a list': ses.snsEnvelope({
+        ...ses.delivery,
+        delivery: { ...ses.delivery.delivery, recipients: 'jane' },
+      }),
+    };
+    const good = [
+      ses.snsEnvelope(ses.bounceWithDsn),
+      ses.snsEnvelope(ses.complaintWithFeedbackReport, 'c'),
+      JSON.stringify(ses.eventDelivery),
+      ses.snsEnvelope(ses.eventOpen, 'o'),
+    ];
+    const bad = Object.entries(malformed);
+    expect(bad.length).toBe(23);
+    const records = [
+      ...good.map((body, i) => toSqsRecord(body, `good-${i}`)),
+      ...bad.map(([kind, body]) => toSqsRecord(body, `bad: ${kind}`)),
+    ];
+    const { response, failures } = await processor.processBatch(toSqsEvent(shuffleRecords(records)));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      bad.map(([kind]) => `bad: ${kind}`).sort(),
+    );
+    // Each error says what was wrong, quoting the value where there was one.
+    for (const [id, error] of failures) expect(error.length, id).toBeGreaterThan(15);
+    expect(failures.get('bad: address without @')).toContain('"jane.example.com"');
+    expect(failures.get('bad: bad timestamp')).toContain('"27/01/2016"');
+    expect(failures.get('bad: unknown SNS Type')).toContain('"Gossip"');
+    expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.get('richard@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.get('recipient@example.com'))?.events).toHaveLength(1);
+  });
+
+  it('writes an audit item per applied event with the classification, its rule and the status change', async () => {
+    await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn)));
+    await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn))); // a duplicate adds nothing
+    const trail = await store.auditTrail('jane@example.com', 10);
+    expect(trail).toHaveLength(1);
+    expect(trail[0]).toMatchObject({
+      event: {
+        type: 'bounce',
+        bounceType: 'Permanent',
+        diagnosticCode: 'smtp; 550 5.1.1 <jane@example.com>... User',
+        classification: { reason: 'userunknown', rule: expect.any(String) },
+      },
+      before: { status: 'clear' },
+      after: { status: 'suppressed' },
+    });
   });
 
   it('returns every record as a failure (no throw) when the whole batch is bad', async () => {
