@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   createDynamoDbConnection,
   createLocalDynamoDbConnection,
@@ -5,6 +6,7 @@ import {
 } from '../shared/adapters/dynamodb/client';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { ensureTable, tableExists } from '../shared/adapters/dynamodb/table';
+import { DEFAULT_RUNTIME_POLICY, type Policy, parsePolicyJson } from '../shared/core/policy-config';
 import type { SuppressionStore } from '../shared/ports';
 import { startEmbeddedEngine } from './embedded';
 
@@ -19,6 +21,7 @@ export interface GlobalOptions {
   region?: string;
   now?: string;
   json?: boolean;
+  policy?: string;
 }
 
 /** A mistake in how the command was called: exit code 2. */
@@ -34,8 +37,25 @@ export function resolveNow(options: GlobalOptions): Date {
   return now;
 }
 
+/** The policy from `--policy FILE`, or the defaults. */
+export function resolvePolicyOption(options: GlobalOptions): Policy {
+  if (options.policy === undefined) return DEFAULT_RUNTIME_POLICY;
+  let text: string;
+  try {
+    text = readFileSync(options.policy, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--policy ${JSON.stringify(options.policy)}: ${(error as Error).message}`);
+  }
+  try {
+    return parsePolicyJson(text, `--policy ${options.policy}`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export interface StoreContext {
   store: SuppressionStore;
+  policy: Policy;
   connection: DynamoDbConnection;
   tableName: string;
   /** Where the data lives, for messages. */
@@ -50,6 +70,7 @@ export interface StoreContext {
  * whose table is created on first use.
  */
 export async function openStore(options: GlobalOptions, { create = false } = {}): Promise<StoreContext> {
+  const policy = resolvePolicyOption(options);
   if (options.endpoint !== undefined || options.table !== undefined) {
     if (options.table === undefined) throw new UsageError('--endpoint needs --table NAME');
     const tableName = options.table;
@@ -71,7 +92,8 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
       throw new UsageError(`${where} does not exist; create it with \`bounce init\` (or deploy the stack)`);
     }
     return {
-      store: new DynamoDbSuppressionStore(connection.documentClient, tableName),
+      store: new DynamoDbSuppressionStore(connection.documentClient, tableName, policy.state),
+      policy,
       connection,
       tableName,
       where,
@@ -90,7 +112,8 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
   const connection = createLocalDynamoDbConnection(engine.endpoint);
   await ensureTable(connection.client, EMBEDDED_TABLE, { enableTtl: false });
   return {
-    store: new DynamoDbSuppressionStore(connection.documentClient, EMBEDDED_TABLE),
+    store: new DynamoDbSuppressionStore(connection.documentClient, EMBEDDED_TABLE, policy.state),
+    policy,
     connection,
     tableName: EMBEDDED_TABLE,
     where: `embedded store in ${options.dataDir}`,

@@ -5,7 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { normalizeAddress } from '../shared/core/address';
 import type { ManualEvent } from '../shared/core/events';
 import { runClassify } from './commands/classify';
-import { DEFAULT_DATA_DIR, type GlobalOptions, openStore, resolveNow, UsageError } from './context';
+import {
+  DEFAULT_DATA_DIR,
+  type GlobalOptions,
+  openStore,
+  resolveNow,
+  resolvePolicyOption,
+  UsageError,
+} from './context';
 import { createOutput } from './jsonl';
 import { createCliProcessor, replayFile, replayLines } from './processor';
 import { buildReport, formatReport } from './report';
@@ -49,6 +56,7 @@ export function buildProgram(): Command {
     .option('--region <region>', 'AWS region')
     .option('--now <iso>', 'the clock for everything time-dependent (ISO-8601)')
     .option('--json', 'machine-readable output')
+    .option('--policy <file>', 'policy overrides as JSON (decisions, escalation, retention; see README)')
     .showHelpAfterError()
     .exitOverride();
 
@@ -72,7 +80,7 @@ export function buildProgram(): Command {
       run(async (options, file: string) => {
         const context = await openStore(options);
         try {
-          const summary = await replayFile(createCliProcessor(context.store), file, {
+          const summary = await replayFile(createCliProcessor(context), file, {
             onProgress: progress('replay'),
           });
           if (isTty()) process.stderr.write('\n');
@@ -109,7 +117,7 @@ export function buildProgram(): Command {
         }
         const context = await openStore(options);
         try {
-          const response = await createCliProcessor(context.store).handler(event as never);
+          const response = await createCliProcessor(context).handler(event as never);
           console.log(JSON.stringify(response));
           return response.batchItemFailures.length > 0 ? 1 : 0;
         } finally {
@@ -224,8 +232,8 @@ export function buildProgram(): Command {
     .description('classify bounced recipients: JSONL in, JSONL out, no store needed')
     .argument('[file]', 'JSONL file, - for stdin', '-')
     .action(
-      run(async (_options, file: string) => {
-        const { failed } = await runClassify(file);
+      run(async (options, file: string) => {
+        const { failed } = await runClassify(file, resolvePolicyOption(options).decisions);
         return failed > 0 ? 1 : 0;
       }),
     );
@@ -242,7 +250,7 @@ export function buildProgram(): Command {
           const samples = readdirSync(SAMPLES_DIR)
             .filter((name) => name.endsWith('.json'))
             .sort();
-          const summary = await replayLines(createCliProcessor(context.store), samplesAsSnsMessages(samples));
+          const summary = await replayLines(createCliProcessor(context), samplesAsSnsMessages(samples));
           const records = [];
           for await (const record of context.store.scan()) records.push(record);
           const report = buildReport(records, summary, resolveNow(options));

@@ -2,16 +2,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { createProcessor } from '../functions/processor/processor';
 import { classify } from '../shared/core/classify';
+import type { Policy } from '../shared/core/policy-config';
 import type { SuppressionStore } from '../shared/ports';
 import { readLines } from './jsonl';
 import { isSqsEvent, toSqsEvent, toSqsRecord } from './sqs';
 
 /** The real processor wired to a CLI store; its logs stay quiet unless BOUNCE_LOG_LEVEL asks for them. */
-export function createCliProcessor(store: SuppressionStore) {
+export function createCliProcessor({ store, policy }: { store: SuppressionStore; policy: Policy }) {
   const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
   return createProcessor({
     store,
-    classify: (input) => classify(input),
+    classify: (input) => classify(input, policy.decisions),
     logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
   });
 }

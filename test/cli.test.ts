@@ -224,6 +224,24 @@ describe('bounce classify', () => {
   });
 });
 
+describe('--policy', () => {
+  it('applies the operator policy file, and refuses a bad one with exit 2 naming the key', async () => {
+    const good = join(work, 'policy.json');
+    writeFileSync(good, JSON.stringify({ decisions: { mailboxfull: 'suppress-temporarily' } }));
+    const line = JSON.stringify({ status: '4.2.2', bounceType: 'Transient', bounceSubType: 'MailboxFull' });
+    const withPolicy = await bounce(['classify', '--policy', good], line);
+    expect(JSON.parse(withPolicy.stdout)).toMatchObject({
+      reason: 'mailboxfull',
+      decision: 'suppress-temporarily',
+    });
+    const bad = join(work, 'bad-policy.json');
+    writeFileSync(bad, JSON.stringify({ temporarySuppressionDays: -1 }));
+    const refused = await bounce(['classify', '--policy', bad], line);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/temporarySuppressionDays: .*got -1/);
+  });
+});
+
 describe('usage errors', () => {
   it('exits 2 on an unknown command', async () => {
     expect((await bounce(['frobnicate'])).code).toBe(2);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classify } from '../../shared/core/classify';
+import { classify, DEFAULT_POLICY, type DecisionPolicy } from '../../shared/core/classify';
 import type { RecipientBounce } from '../../shared/core/classify/types';
 import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
 import { createOutput, readLines } from '../jsonl';
@@ -72,7 +72,10 @@ export function classifyLine(text: string): { emailAddress?: string; input: Reci
 }
 
 /** `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on. */
-export async function runClassify(file: string | undefined): Promise<{ lines: number; failed: number }> {
+export async function runClassify(
+  file: string | undefined,
+  decisions: DecisionPolicy = DEFAULT_POLICY,
+): Promise<{ lines: number; failed: number }> {
   const output = createOutput();
   let lines = 0;
   let failed = 0;
@@ -81,7 +84,7 @@ export async function runClassify(file: string | undefined): Promise<{ lines: nu
     lines++;
     try {
       for (const { emailAddress, input } of classifyLine(text)) {
-        const { reason, hard, party, decision, rule } = classify(input);
+        const { reason, hard, party, decision, rule } = classify(input, decisions);
         await output.line(
           JSON.stringify({
             line,
