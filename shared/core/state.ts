@@ -85,7 +85,7 @@ const laterOf = (a: string | undefined, b: string) => (a !== undefined && a > b 
 function softSummary(streaks: Record<string, Streak>, reason: string): AddressState {
   const all = Object.values(streaks);
   const softBounces = all.reduce((sum, streak) => sum + streak.count, 0);
-  const since = all.reduce((min, streak) => (streak.first < min ? streak.first : min), all[0]?.first ?? '');
+  const since = all.map((streak) => streak.first).sort()[0] ?? '';
   return { status: 'watch', reason, since, softBounces, source: 'bounce' };
 }
 
