@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 
 /**
  * Deployment settings for the CDK app, read once in `infra/app.ts` from the CDK context
@@ -34,7 +35,54 @@ export interface AppConfig {
    * @default 30
    */
   readonly logRetentionDays: number;
+  /**
+   * SES identities (verified domains or email addresses, by name) whose Bounce/Complaint/Delivery
+   * notifications the stack points at its topic (SES `SetIdentityNotificationTopic`, through a custom
+   * resource; cleared again when the identity leaves this list or the stack is destroyed).
+   * Also limits the topic policy's `aws:SourceArn` to these identities (plus the configuration sets).
+   * @default []
+   */
+  readonly sesIdentities: readonly string[];
+  /**
+   * Existing SES configuration sets (by name; not created here) that get an event destination
+   * publishing {@link sesEventTypes} to the topic. Also limits the topic policy's `aws:SourceArn`.
+   * @default []
+   */
+  readonly sesConfigurationSets: readonly string[];
+  /**
+   * Event types the configuration set event destinations publish; a subset of {@link SES_EVENT_TYPES}.
+   * @default ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND']
+   */
+  readonly sesEventTypes: readonly SesEventType[];
+  /**
+   * Notification types pointed at the topic for each of {@link sesIdentities};
+   * a subset of {@link IDENTITY_NOTIFICATION_TYPES}.
+   * @default ['Bounce', 'Complaint', 'Delivery']
+   */
+  readonly identityNotificationTypes: readonly IdentityNotificationType[];
+  /**
+   * The suppression policy (decision overrides, soft-bounce escalation, temporary suppression and
+   * audit retention; see the README's "Suppression policy"), passed to the processor as `BOUNCE_POLICY`.
+   * Validated here with the same schema the function applies at start.
+   * @default {} (the documented defaults)
+   */
+  readonly policy: PolicyConfig;
 }
+
+/** Configuration set event types (SES v2 `EventType` names) the topic may receive. */
+export const SES_EVENT_TYPES = [
+  'BOUNCE',
+  'COMPLAINT',
+  'DELIVERY',
+  'SEND',
+  'DELIVERY_DELAY',
+  'REJECT',
+] as const;
+export type SesEventType = (typeof SES_EVENT_TYPES)[number];
+
+/** Identity notification types (SES v1 `NotificationType`) that can go to an SNS topic. */
+export const IDENTITY_NOTIFICATION_TYPES = ['Bounce', 'Complaint', 'Delivery'] as const;
+export type IdentityNotificationType = (typeof IDENTITY_NOTIFICATION_TYPES)[number];
 
 /** Retention periods (days) that CloudWatch Logs accepts, excluding "never expire". */
 export const LOG_RETENTION_DAYS = [
@@ -48,6 +96,11 @@ export const DEFAULT_CONFIG: AppConfig = {
   processorMaxConcurrency: 5,
   dlqMaxReceiveCount: 5,
   logRetentionDays: 30,
+  sesIdentities: [],
+  sesConfigurationSets: [],
+  sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
+  identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
+  policy: {},
 };
 
 /** The context keys this app reads; anything else in the context is ignored. */
@@ -69,6 +122,82 @@ const integer = (min: number, max: number) => {
     z.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
   );
 };
+
+/**
+ * `-c key=...` gives a string: accept a JSON array (`'["a","b"]'`) or a comma-separated list (`a,b`;
+ * blanks around items are trimmed, empty items dropped, so `""` is the empty list). Arrays (from
+ * `cdk.json`) pass through; anything else is left for the schema to reject.
+ */
+const listString = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+};
+
+/**
+ * A list of distinct strings, each accepted by `isValid`. One issue per key, naming the offending items.
+ * `what` describes one item, e.g. "SES configuration set names".
+ */
+const list = <T extends string>(
+  what: string,
+  isValid: (item: string) => item is T,
+  { nonEmpty }: { nonEmpty: boolean },
+) => {
+  const expected = `expected ${nonEmpty ? 'a non-empty' : 'a'} list of ${what}, as a JSON array or comma-separated`;
+  return z.preprocess(
+    listString,
+    z.array(z.unknown(), { error: expected }).transform((items, ctx): T[] => {
+      const bad = items.filter((item) => typeof item !== 'string' || !isValid(item));
+      const seen = new Set<unknown>();
+      const repeated = items.filter((item) => seen.size === seen.add(item).size);
+      const problem =
+        bad.length > 0
+          ? `not valid: ${bad.map(describe).join(', ')}`
+          : repeated.length > 0
+            ? `repeated: ${[...new Set(repeated)].map(describe).join(', ')}`
+            : nonEmpty && items.length === 0
+              ? 'empty'
+              : undefined;
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expected}; ${problem}` });
+        return z.NEVER;
+      }
+      return items as T[];
+    }),
+  );
+};
+
+const oneOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (item: string): item is T =>
+    (allowed as readonly string[]).includes(item);
+
+/**
+ * An SES identity name: a domain (`example.com`, `mail.example.co.uk`) or an email address
+ * (`noreply@example.com`). ARNs are not accepted: the stack builds them for the deploy account/region.
+ */
+const DOMAIN = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9-]{2,63}$/;
+const isIdentityName = (item: string): item is string => {
+  const at = item.lastIndexOf('@');
+  if (at === -1) return DOMAIN.test(item);
+  const local = item.slice(0, at);
+  return (
+    local.length > 0 && local.length <= 64 && /^[^\s@,"]+$/.test(local) && DOMAIN.test(item.slice(at + 1))
+  );
+};
+
+/** SES configuration set names: letters, digits, underscores and hyphens, at most 64. */
+const isConfigurationSetName = (item: string): item is string => /^[A-Za-z0-9_-]{1,64}$/.test(item);
 
 const retentionError = `expected one of ${LOG_RETENTION_DAYS.join(', ')} (days)`;
 
@@ -92,6 +221,43 @@ const schema = z.object({
         }),
     )
     .default(DEFAULT_CONFIG.logRetentionDays),
+  sesIdentities: list('SES identity names (domains or email addresses)', isIdentityName, {
+    nonEmpty: false,
+  }).default([...DEFAULT_CONFIG.sesIdentities]),
+  sesConfigurationSets: list(
+    'SES configuration set names (letters, digits, _ or -; at most 64)',
+    isConfigurationSetName,
+    { nonEmpty: false },
+  ).default([...DEFAULT_CONFIG.sesConfigurationSets]),
+  sesEventTypes: list(`SES event types out of ${SES_EVENT_TYPES.join(', ')}`, oneOf(SES_EVENT_TYPES), {
+    nonEmpty: true,
+  }).default([...DEFAULT_CONFIG.sesEventTypes]),
+  identityNotificationTypes: list(
+    `notification types out of ${IDENTITY_NOTIFICATION_TYPES.join(', ')}`,
+    oneOf(IDENTITY_NOTIFICATION_TYPES),
+    { nonEmpty: true },
+  ).default([...DEFAULT_CONFIG.identityNotificationTypes]),
+  policy: z
+    .preprocess(
+      (value) => {
+        if (typeof value !== 'string') return value;
+        try {
+          return JSON.parse(value) as unknown; // `-c policy='{"auditRetentionDays":90}'`
+        } catch {
+          return value;
+        }
+      },
+      z.unknown().transform((value, ctx): PolicyConfig => {
+        try {
+          resolvePolicyConfig(value, 'policy');
+          return value as PolicyConfig;
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    )
+    .default({}),
 });
 
 /**

@@ -1,9 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { DEFAULT_CONFIG } from './config';
+import type { PolicyConfig } from '../shared/core/policy-config';
+import { type AppConfig, DEFAULT_CONFIG, type IdentityNotificationType, type SesEventType } from './config';
 import { Ingest } from './constructs/ingest';
 import { Processor, queueVisibilityTimeoutFor } from './constructs/processor';
+import { SesWiring, sesConfigurationSetArn, sesIdentityArn } from './constructs/ses-wiring';
 import { Store } from './constructs/store';
 
 export interface SesBounceHandlerStackProps extends StackProps {
@@ -27,6 +29,48 @@ export interface SesBounceHandlerStackProps extends StackProps {
    * @default 30
    */
   readonly logRetentionDays?: number;
+  /**
+   * SES identities (domain or address names) to point at the topic; also the topic policy's allowed
+   * `aws:SourceArn`s (with the configuration sets).
+   * @default []
+   */
+  readonly sesIdentities?: readonly string[];
+  /**
+   * Existing SES configuration sets (names) that get an event destination for the topic.
+   * @default []
+   */
+  readonly sesConfigurationSets?: readonly string[];
+  /**
+   * Event types the configuration set event destinations publish.
+   * @default ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND']
+   */
+  readonly sesEventTypes?: readonly SesEventType[];
+  /**
+   * Identity notification types pointed at the topic.
+   * @default ['Bounce', 'Complaint', 'Delivery']
+   */
+  readonly identityNotificationTypes?: readonly IdentityNotificationType[];
+  /**
+   * Suppression policy overrides for the processor (`BOUNCE_POLICY`).
+   * @default {} (the documented defaults)
+   */
+  readonly policy?: PolicyConfig;
+}
+
+/** Stack props from validated config; `infra/app.ts` and the tests build the stack through this. */
+export function stackPropsFromConfig(config: AppConfig): SesBounceHandlerStackProps {
+  return {
+    stackName: config.stackName,
+    processorBatchSize: config.processorBatchSize,
+    processorMaxConcurrency: config.processorMaxConcurrency,
+    dlqMaxReceiveCount: config.dlqMaxReceiveCount,
+    logRetentionDays: config.logRetentionDays,
+    sesIdentities: config.sesIdentities,
+    sesConfigurationSets: config.sesConfigurationSets,
+    sesEventTypes: config.sesEventTypes,
+    identityNotificationTypes: config.identityNotificationTypes,
+    policy: config.policy,
+  };
 }
 
 /**
@@ -37,6 +81,7 @@ export class SesBounceHandlerStack extends Stack {
   readonly ingest: Ingest;
   readonly store: Store;
   readonly processor: Processor;
+  readonly sesWiring: SesWiring;
 
   constructor(scope: Construct, id: string, props: SesBounceHandlerStackProps = {}) {
     super(scope, id, {
@@ -44,9 +89,17 @@ export class SesBounceHandlerStack extends Stack {
       ...props,
     });
 
+    const identities = props.sesIdentities ?? DEFAULT_CONFIG.sesIdentities;
+    const configurationSets = props.sesConfigurationSets ?? DEFAULT_CONFIG.sesConfigurationSets;
+    const logRetention = (props.logRetentionDays ?? DEFAULT_CONFIG.logRetentionDays) as logs.RetentionDays;
+
     this.ingest = new Ingest(this, 'Ingest', {
       visibilityTimeout: queueVisibilityTimeoutFor(),
       maxReceiveCount: props.dlqMaxReceiveCount ?? DEFAULT_CONFIG.dlqMaxReceiveCount,
+      sesSourceArns: [
+        ...identities.map((identity) => sesIdentityArn(this, identity)),
+        ...configurationSets.map((name) => sesConfigurationSetArn(this, name)),
+      ],
     });
     this.store = new Store(this, 'Store');
     this.processor = new Processor(this, 'Processor', {
@@ -54,12 +107,25 @@ export class SesBounceHandlerStack extends Stack {
       queue: this.ingest.queue,
       batchSize: props.processorBatchSize ?? DEFAULT_CONFIG.processorBatchSize,
       maxConcurrency: props.processorMaxConcurrency ?? DEFAULT_CONFIG.processorMaxConcurrency,
-      logRetention: (props.logRetentionDays ?? DEFAULT_CONFIG.logRetentionDays) as logs.RetentionDays,
+      logRetention,
+      policy: props.policy ?? DEFAULT_CONFIG.policy,
     });
+
+    this.sesWiring = new SesWiring(this, 'SesWiring', {
+      topic: this.ingest.topic,
+      identities,
+      configurationSets,
+      eventTypes: props.sesEventTypes ?? DEFAULT_CONFIG.sesEventTypes,
+      identityNotificationTypes: props.identityNotificationTypes ?? DEFAULT_CONFIG.identityNotificationTypes,
+      logRetention,
+    });
+    // SES starts publishing as soon as it is wired: topic policy, key policy, queue and subscription
+    // must be in place by then, or the first notifications are rejected or lost.
+    for (const resource of this.sesWiring.sesResources) resource.node.addDependency(this.ingest);
 
     new CfnOutput(this, 'SesNotificationTopicArn', {
       description:
-        'Point SES here: SNS destination for Bounce, Complaint and Delivery notifications (configuration set event destination or identity feedback notifications)',
+        'SNS topic SES publishes to: wired automatically for sesIdentities and sesConfigurationSets; point other identities or configuration sets here by hand only while both settings are empty (otherwise the topic policy refuses them)',
       value: this.ingest.topic.topicArn,
     });
     new CfnOutput(this, 'ProcessingQueueUrl', {

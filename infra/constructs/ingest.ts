@@ -20,6 +20,13 @@ export interface IngestProps {
    * @default 5
    */
   readonly maxReceiveCount?: number;
+  /**
+   * SES resources allowed to publish (`aws:SourceArn`, matched with `ArnLike`): the ARNs of the
+   * identities and configuration sets wired to the topic. Empty means any SES identity or
+   * configuration set of this account (`aws:SourceAccount` still applies).
+   * @default []
+   */
+  readonly sesSourceArns?: readonly string[];
 }
 
 /**
@@ -63,14 +70,19 @@ export class Ingest extends Construct {
       masterKey: this.topicKey,
       enforceSSL: true,
     });
-    // The topic policy admits exactly one publisher: SES acting for this account.
+    // The topic policy admits exactly one publisher: SES acting for this account, and, once identities
+    // or configuration sets are configured, only for those (confused-deputy protection per resource).
+    const sourceArns = props.sesSourceArns ?? [];
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowSesPublishFromThisAccount',
         principals: [new iam.ServicePrincipal(SES)],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: fromThisAccount,
+        conditions:
+          sourceArns.length === 0
+            ? fromThisAccount
+            : { ...fromThisAccount, ArnLike: { 'aws:SourceArn': [...sourceArns] } },
       }),
     );
 

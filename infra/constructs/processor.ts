@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { PolicyConfig } from '../../shared/core/policy-config';
 import { DEFAULT_CONFIG } from '../config';
 import { LOCK_FILE, PROCESSOR_ENTRY, REPO_ROOT } from '../paths';
 
@@ -62,6 +63,11 @@ export interface ProcessorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Suppression policy overrides, passed as `BOUNCE_POLICY` (omitted when empty: the defaults apply).
+   * @default {}
+   */
+  readonly policy?: PolicyConfig;
+  /**
    * Handler source file (must export `handler`).
    * @default functions/processor/handler.ts at the repository root
    */
@@ -108,6 +114,9 @@ export class Processor extends Construct {
         POWERTOOLS_METRICS_NAMESPACE,
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(props.policy && Object.keys(props.policy).length > 0
+          ? { BOUNCE_POLICY: JSON.stringify(props.policy) }
+          : {}),
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
@@ -126,6 +135,17 @@ export class Processor extends Construct {
     });
 
     props.table.grantReadWriteData(this.function);
+
+    // `tracing: ACTIVE` adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's
+    // default policy. Acknowledged on that policy only; test/infra/nag.test.ts checks that X-Ray is the
+    // only "*" in it, so a later wildcard is not hidden by this acknowledgement.
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray write actions (xray:PutTraceSegments, xray:PutTelemetryRecords) support no resource-level ' +
+        'permissions, so the IAM service only accepts Resource "*" for them; every other statement in this ' +
+        'policy is scoped to the log group, the suppression table or the queue.',
+    });
 
     this.function.addEventSource(
       new SqsEventSource(props.queue, {

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../infra/config';
 
+describe('loadConfig: policy', () => {
+  it('accepts a policy object from cdk.json or a JSON string from -c', () => {
+    const policy = { decisions: { mailboxfull: 'suppress-temporarily' }, auditRetentionDays: 90 };
+    expect(loadConfig({ policy }).policy).toEqual(policy);
+    expect(loadConfig({ policy: JSON.stringify(policy) }).policy).toEqual(policy);
+  });
+
+  it('rejects a bad policy at synth with the policy key and the bad value named', () => {
+    expect(() => loadConfig({ policy: { temporarySuppressionDays: 0 } })).toThrow(
+      /config "policy": .*temporarySuppressionDays: .*got 0/,
+    );
+    expect(() => loadConfig({ policy: { decisions: { blocked: 'suppress' } } })).toThrow(
+      /sender-side failure/,
+    );
+  });
+});
+
 describe('loadConfig', () => {
   it('returns the documented defaults when the context sets nothing', () => {
     expect(loadConfig({})).toEqual({
@@ -9,6 +26,11 @@ describe('loadConfig', () => {
       processorMaxConcurrency: 5,
       dlqMaxReceiveCount: 5,
       logRetentionDays: 30,
+      sesIdentities: [],
+      sesConfigurationSets: [],
+      sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
+      identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
+      policy: {},
     });
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
   });
@@ -59,4 +81,95 @@ describe('loadConfig', () => {
       /^config "processorMaxConcurrency": expected an integer 2\.\.1000, got 1\nconfig "logRetentionDays": expected one of 1, 3, .*, got "forever"$/,
     );
   });
+
+  describe('SES wiring lists', () => {
+    it('accepts arrays, as cdk.json gives them', () => {
+      const config = loadConfig({
+        sesIdentities: ['example.com', 'noreply@mail.example.org'],
+        sesConfigurationSets: ['main', 'marketing_2024-q1'],
+        sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY_DELAY', 'REJECT'],
+        identityNotificationTypes: ['Bounce', 'Complaint'],
+      });
+      expect(config).toMatchObject({
+        sesIdentities: ['example.com', 'noreply@mail.example.org'],
+        sesConfigurationSets: ['main', 'marketing_2024-q1'],
+        sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY_DELAY', 'REJECT'],
+        identityNotificationTypes: ['Bounce', 'Complaint'],
+      });
+    });
+
+    it('accepts a JSON array string, as `-c sesIdentities=\'["example.com"]\'` passes it', () => {
+      expect(loadConfig({ sesIdentities: '["example.com", "a@example.org"]' }).sesIdentities).toEqual([
+        'example.com',
+        'a@example.org',
+      ]);
+      expect(loadConfig({ sesConfigurationSets: ' [] ' }).sesConfigurationSets).toEqual([]);
+    });
+
+    it('accepts a comma-separated string, trimming blanks and dropping empty items', () => {
+      expect(loadConfig({ sesConfigurationSets: ' main, marketing ,' }).sesConfigurationSets).toEqual([
+        'main',
+        'marketing',
+      ]);
+      expect(loadConfig({ sesEventTypes: 'BOUNCE,COMPLAINT' }).sesEventTypes).toEqual([
+        'BOUNCE',
+        'COMPLAINT',
+      ]);
+      expect(loadConfig({ identityNotificationTypes: 'Bounce' }).identityNotificationTypes).toEqual([
+        'Bounce',
+      ]);
+    });
+
+    it('treats an empty string as the empty list for identities and configuration sets', () => {
+      expect(loadConfig({ sesIdentities: '', sesConfigurationSets: '' })).toEqual(DEFAULT_CONFIG);
+    });
+
+    it('names the key, the offending items and the raw value', () => {
+      expect(() => loadConfig({ sesEventTypes: 'BOUNCE,OPEN,click' })).toThrow(
+        new ConfigError(
+          'config "sesEventTypes": expected a non-empty list of SES event types out of BOUNCE, COMPLAINT, ' +
+            'DELIVERY, SEND, DELIVERY_DELAY, REJECT, as a JSON array or comma-separated; not valid: "OPEN", ' +
+            '"click", got "BOUNCE,OPEN,click"',
+        ),
+      );
+    });
+
+    it.each([
+      ['sesIdentities', 'not a domain'],
+      ['sesIdentities', 'localhost'],
+      ['sesIdentities', '@example.com'],
+      ['sesIdentities', 'arn:aws:ses:eu-west-1:123456789012:identity/example.com'],
+      ['sesIdentities', '["example.com"'],
+      ['sesIdentities', 42],
+      ['sesIdentities', { name: 'example.com' }],
+      ['sesIdentities', ['example.com', 'example.com']],
+      ['sesConfigurationSets', 'has space'],
+      ['sesConfigurationSets', 'dots.not.allowed'],
+      ['sesConfigurationSets', 'x'.repeat(65)],
+      ['sesConfigurationSets', [7]],
+      ['sesEventTypes', 'bounce'],
+      ['sesEventTypes', 'OPEN'],
+      ['sesEventTypes', ''],
+      ['sesEventTypes', []],
+      ['sesEventTypes', 'BOUNCE,BOUNCE'],
+      ['identityNotificationTypes', 'BOUNCE'],
+      ['identityNotificationTypes', 'Send'],
+      ['identityNotificationTypes', '[]'],
+    ])('rejects %s = %j', (key, value) => {
+      expect(() => loadConfig({ [key]: value })).toThrow(
+        new RegExp(
+          `^config "${key}": expected a (non-empty )?list of .*, got ${escapeRegExp(JSON.stringify(value))}$`,
+        ),
+      );
+    });
+
+    it('says what is wrong: repeated items, an empty list', () => {
+      expect(() => loadConfig({ sesConfigurationSets: 'main,other,main' })).toThrow(
+        /; repeated: "main", got/,
+      );
+      expect(() => loadConfig({ identityNotificationTypes: '' })).toThrow(/; empty, got ""$/);
+    });
+  });
 });
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,36 +1,45 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../../infra/config';
-import { SesBounceHandlerStack } from '../../infra/stack';
+import { addNagChecks } from '../../infra/nag';
+import { REPO_ROOT } from '../../infra/paths';
+import { SesBounceHandlerStack, stackPropsFromConfig } from '../../infra/stack';
+
+/** The `context` of cdk.json (feature flags), so tests synthesize what `cdk synth` does. */
+export const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> }
+).context;
 
 export interface SynthesizedStack {
+  readonly app: App;
   readonly stack: SesBounceHandlerStack;
   readonly template: Template;
   /** Removes the temporary cloud assembly directory; call from `afterAll`. */
   readonly cleanup: () => void;
+  /** The cdk-nag pack registered on the app, when asked for with `{ nag: true }`. */
+  readonly nag: AwsSolutionsChecks | undefined;
 }
 
 /**
- * Synthesizes the stack the same way `infra/app.ts` does (config → typed props), into a throwaway
- * outdir, with asset bundling skipped (`aws:cdk:bundling-stacks: []`) so tests need neither esbuild
- * runs nor a compilable handler.
+ * Synthesizes the stack the same way `infra/app.ts` does (cdk.json feature flags, config → typed
+ * props, optionally the cdk-nag checks), into a throwaway outdir, with asset bundling skipped
+ * (`aws:cdk:bundling-stacks: []`) so tests need neither esbuild runs nor a compilable handler.
  */
-export function synthesize(context: Record<string, unknown> = {}): SynthesizedStack {
+export function synthesize(
+  context: Record<string, unknown> = {},
+  options: { readonly nag?: boolean } = {},
+): SynthesizedStack {
   const outdir = mkdtempSync(path.join(tmpdir(), 'ses-bounce-handler-cdk-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const config = loadConfig(context);
-  const stack = new SesBounceHandlerStack(app, config.stackName, {
-    stackName: config.stackName,
-    processorBatchSize: config.processorBatchSize,
-    processorMaxConcurrency: config.processorMaxConcurrency,
-    dlqMaxReceiveCount: config.dlqMaxReceiveCount,
-    logRetentionDays: config.logRetentionDays,
-  });
+  const stack = new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
+  const nag = options.nag === true ? addNagChecks(app) : undefined;
   const template = Template.fromStack(stack);
-  return { stack, template, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  return { app, stack, template, nag, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
 /** The one resource of a type, failing loudly if there is not exactly one. */
@@ -63,3 +72,25 @@ export const actionsOf = (statement: PolicyStatement): string[] =>
 
 export const resourcesOf = (statement: PolicyStatement): unknown[] =>
   Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
+/**
+ * A template value as one string: `Ref`/`Fn::GetAtt` become `${LogicalId}`/`${LogicalId.Attr}` and
+ * `Fn::Join` is joined, e.g. `arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/x`.
+ */
+export function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return `\${${v.Ref}}`;
+    if (Array.isArray(v['Fn::GetAtt'])) return `\${${v['Fn::GetAtt'].join('.')}}`;
+    const join = v['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return (join[1] as unknown[]).map(render).join(join[0]);
+    }
+  }
+  throw new Error(`cannot render ${JSON.stringify(value)}`);
+}
+
+/** `arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:<resource>`, as {@link render} gives it. */
+export const sesArn = (resource: string): string =>
+  `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:${resource}`;

@@ -27,6 +27,24 @@ describe('processor: Lambda + SQS event source', () => {
       (p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
     );
 
+  it('passes the suppression policy to the function as BOUNCE_POLICY only when one is configured', () => {
+    const env = (t: Template) =>
+      (
+        onlyResource(t, 'AWS::Lambda::Function').resource.Properties as {
+          Environment: { Variables: Record<string, unknown> };
+        }
+      ).Environment.Variables;
+    expect(env(template)).not.toHaveProperty('BOUNCE_POLICY');
+    const configured = synthesize({ policy: { auditRetentionDays: 90 } });
+    try {
+      expect(JSON.parse(env(configured.template).BOUNCE_POLICY as string)).toEqual({
+        auditRetentionDays: 90,
+      });
+    } finally {
+      configured.cleanup();
+    }
+  });
+
   describe('function', () => {
     it('runs on Node.js 22 or newer', () => {
       const runtime = fnProps().Runtime as string;

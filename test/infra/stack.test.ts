@@ -50,7 +50,7 @@ describe('SesBounceHandlerStack', () => {
     expect(outputs.SesNotificationTopicArn?.Description).toMatch(/SES/);
   });
 
-  it('contains no custom-resource helper functions (one Lambda only)', () => {
+  it('contains no custom-resource helper functions without SES identities (one Lambda only)', () => {
     synth.template.resourceCountIs('AWS::Lambda::Function', 1);
   });
 });
