@@ -44,7 +44,13 @@ export const PARTIES = ['recipient', 'sender', 'transient', 'none'] as const;
 export type Party = (typeof PARTIES)[number];
 
 /** What the suppression table does with a classified recipient. */
-export const DECISIONS = ['suppress', 'suppress-temporarily', 'count-soft', 'alert-sender', 'ignore'] as const;
+export const DECISIONS = [
+  'suppress',
+  'suppress-temporarily',
+  'count-soft',
+  'alert-sender',
+  'ignore',
+] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** The fields SES forwards for one entry of `bounce.bouncedRecipients`, plus the bounce's type. */

@@ -1,0 +1,231 @@
+import { type Trigger, triggers } from './literals';
+import type { Rule } from './rules';
+import { type Signals, statusKey } from './signals';
+
+/**
+ * Compiles the ordered rule table into a matcher with the same first-match answers, for speed:
+ *  - every text rule's regex only runs if one of its required literals (./literals) occurs in the
+ *    text; all literals of all rules are found in one Aho–Corasick pass over the text, so a
+ *    recipient costs one scan plus the few regexes whose keywords are present (instead of ~50 scans);
+ *  - a run of consecutive status rules becomes one map lookup.
+ * `firstMatchLinear` in ./rules is the reference; tests check both agree.
+ */
+// One object shape for every step keeps the hot loop's property loads monomorphic.
+const TEST = 0;
+const TEXT = 1;
+const STATUS = 2;
+interface Step {
+  readonly kind: typeof TEST | typeof TEXT | typeof STATUS;
+  readonly rule: Rule;
+  /** TEXT: index into the Aho–Corasick "seen" marks. */
+  readonly slot: number;
+  readonly re: RegExp | null;
+  readonly when: ((s: Signals) => boolean) | null;
+  /** STATUS: code → first rule (in table order) listing it. */
+  readonly table: ReadonlyMap<number, { order: number; rule: Rule }> | null;
+}
+
+export interface Matcher {
+  (s: Signals): Rule;
+  /** Number of Aho–Corasick states and trigger literals, for diagnostics. */
+  readonly stats: { states: number; literals: number; alwaysRun: string[] };
+}
+
+export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
+  const steps: Step[] = [];
+  const literalsOf: Trigger[][] = []; // per text slot
+  const alwaysRun: string[] = [];
+  let table: Map<number, { order: number; rule: Rule }> | null = null;
+  rules.forEach((rule, order) => {
+    if (rule.codes !== undefined && rule.when === undefined) {
+      if (table === null) {
+        table = new Map();
+        steps.push({ kind: STATUS, rule, slot: -1, re: null, when: null, table });
+      }
+      for (const code of rule.codes) if (!table.has(code)) table.set(code, { order, rule });
+      return;
+    }
+    table = null;
+    if (rule.re !== undefined) {
+      const lits = triggers(rule.re.source);
+      if (lits === null || lits.length === 0) {
+        alwaysRun.push(rule.id);
+        steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
+        return;
+      }
+      steps.push({
+        kind: TEXT,
+        rule,
+        slot: literalsOf.length,
+        re: rule.re,
+        when: rule.when ?? null,
+        table: null,
+      });
+      literalsOf.push(lits);
+      return;
+    }
+    steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
+  });
+
+  const ac = buildAutomaton(literalsOf);
+  const seen = new Int32Array(literalsOf.length);
+  // sure[slot] === generation: a literal that alone proves the rule's regex matches was found.
+  const sure = new Int32Array(literalsOf.length);
+  let generation = 0;
+
+  const match = (s: Signals): Rule => {
+    if (++generation === 0x7fffffff) {
+      seen.fill(0);
+      sure.fill(0);
+      generation = 1;
+    }
+    ac.scan(s.text, seen, sure, generation);
+    const text = s.text;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as Step;
+      if (step.kind === TEXT) {
+        if (
+          seen[step.slot] === generation &&
+          (step.when === null || step.when(s)) &&
+          (sure[step.slot] === generation || (step.re as RegExp).test(text))
+        )
+          return step.rule;
+      } else if (step.kind === TEST) {
+        if (step.rule.test(s)) return step.rule;
+      } else if (s.status !== '') {
+        const t = step.table as ReadonlyMap<number, { order: number; rule: Rule }>;
+        const a = t.get(statusKey(s.klass, s.subject, s.detail));
+        const b = t.get(statusKey(0, s.subject, s.detail));
+        const hit = a === undefined ? b : b === undefined || a.order < b.order ? a : b;
+        if (hit !== undefined) return hit.rule;
+      }
+    }
+    return fallback;
+  };
+  const states = ac.states;
+  const literals = literalsOf.reduce((n, l) => n + l.length, 0);
+  return Object.assign(match, { stats: { states, literals, alwaysRun } });
+}
+
+interface Automaton {
+  readonly states: number;
+  /**
+   * Marks `seen[slot] = generation` for every slot with a literal occurring in `text`, and
+   * `sure[slot]` too when that literal alone proves the slot's regex matches.
+   */
+  scan(text: string, seen: Int32Array, sure: Int32Array, generation: number): void;
+}
+
+/** Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions. */
+function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
+  const low = new Int32Array(128);
+  const high = new Map<number, number>();
+  let columns = 1;
+  for (const lits of literalsOf) {
+    for (const { text: lit } of lits) {
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        if (c < 128) {
+          if (low[c] === 0) low[c] = columns++;
+        } else if (!high.has(c)) high.set(c, columns++);
+      }
+    }
+  }
+  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : (high.get(c) ?? 0));
+
+  // Trie.
+  const next: Map<number, number>[] = [new Map()];
+  const out: Set<number>[] = [new Set()];
+  literalsOf.forEach((lits, slot) => {
+    for (const { text: lit, sure } of lits) {
+      let st = 0;
+      for (let i = 0; i < lit.length; i++) {
+        const k = col(lit.charCodeAt(i));
+        let nx = next[st]?.get(k);
+        if (nx === undefined) {
+          nx = next.length;
+          next.push(new Map());
+          out.push(new Set());
+          next[st]?.set(k, nx);
+        }
+        st = nx;
+      }
+      // Output code: slot × 2 + 1 when the literal is sure.
+      out[st]?.add(slot * 2 + (sure ? 1 : 0));
+    }
+  });
+
+  // Failure links (BFS) folded into a dense transition table. Children go in first; a zero cell
+  // (state 0 is the root, never a child) is then filled from the failure state's row, which BFS
+  // order has completed already. Plain typed-array work: this runs at every cold start.
+  const n = next.length;
+  if (n * columns > 0x3fffffff) throw new Error(`classifier automaton too large: ${n} states`);
+  const delta = new Int32Array(n * columns);
+  for (let u = 0; u < n; u++) for (const [k, v] of next[u] ?? []) delta[u * columns + k] = v;
+  const fail = new Int32Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (let k = 0; k < columns; k++) if (delta[k] !== 0) queue[tail++] = delta[k] as number;
+  for (let qi = 0; qi < tail; qi++) {
+    const u = queue[qi] as number;
+    const f = fail[u] as number;
+    for (const slot of out[f] ?? []) out[u]?.add(slot);
+    const row = u * columns;
+    const frow = f * columns;
+    for (let k = 0; k < columns; k++) {
+      const v = delta[row + k] as number;
+      if (v === 0) {
+        delta[row + k] = delta[frow + k] as number;
+      } else {
+        fail[v] = delta[frow + k] as number;
+        queue[tail++] = v;
+      }
+    }
+  }
+
+  // Outputs flattened: slots of state s are outSlots[outStart[s] .. outStart[s + 1]).
+  const outStart = new Int32Array(n + 1);
+  const flat: number[] = [];
+  for (let s = 0; s < n; s++) {
+    outStart[s] = flat.length;
+    for (const slot of out[s] ?? []) flat.push(slot);
+  }
+  outStart[n] = flat.length;
+  const outSlots = Int32Array.from(flat);
+  // Hot-loop tables: a column per UTF-16 code unit, and transitions that hold the target's row
+  // offset (state × columns) shifted left, with bit 0 set when the target state has outputs, so a
+  // character costs two array loads and the output tables are only touched on a hit.
+  if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
+  const colOf = new Uint8Array(0x10000);
+  for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
+  for (const [c, k] of high) if (c < 0x10000) colOf[c] = k;
+  const trans = new Int32Array(delta.length);
+  for (let i = 0; i < delta.length; i++) {
+    const t = delta[i] ?? 0;
+    trans[i] = ((t * columns) << 1) | ((outStart[t + 1] ?? 0) > (outStart[t] ?? 0) ? 1 : 0);
+  }
+
+  return {
+    states: n,
+    scan(text, seen, sure, generation) {
+      // Locals, so the hot loop does not reload them from the closure.
+      const tr = trans;
+      const co = colOf;
+      let row = 0;
+      const len = text.length;
+      for (let i = 0; i < len; i++) {
+        const t = tr[row + (co[text.charCodeAt(i)] as number)] as number;
+        row = t >> 1;
+        if ((t & 1) !== 0) {
+          const st = (row / columns) | 0;
+          const b = outStart[st + 1] as number;
+          for (let j = outStart[st] as number; j < b; j++) {
+            const o = outSlots[j] as number;
+            seen[o >> 1] = generation;
+            if ((o & 1) !== 0) sure[o >> 1] = generation;
+          }
+        }
+      }
+    },
+  };
+}

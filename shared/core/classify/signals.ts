@@ -1,0 +1,200 @@
+import type { RecipientBounce } from './types';
+
+/**
+ * Everything the rules look at, extracted once per recipient so each rule is a cheap test.
+ * Strings are lower-cased so the rule regexes need no `i` flag.
+ */
+export interface Signals {
+  /** diagnosticCode, lower-cased and capped (see MAX_TEXT). '' when absent. */
+  readonly text: string;
+  /** RFC 3463 enhanced code `c.s.d` from `status`, else the first one in the text; '' when none. */
+  readonly status: string;
+  /** Class of the failure: 4 or 5 (2 for odd "successes"), from the enhanced code, else the reply code; 0 unknown. */
+  readonly klass: number;
+  /** Subject and detail of the enhanced code (`s` and `d` in c.s.d); -1 when none. */
+  readonly subject: number;
+  readonly detail: number;
+  /** First SMTP reply code (e.g. 550) found in the text; 0 when none. */
+  readonly reply: number;
+  /** SES bounceType / bounceSubType, lower-cased; '' when absent. */
+  readonly type: string;
+  readonly subType: string;
+  /** DSN action (failed, delayed, …), lower-cased; '' when absent. */
+  readonly action: string;
+}
+
+/** Providers put the reason in the first few hundred characters; the rest is headers and ids. Caps regex cost. */
+export const MAX_TEXT = 1200;
+
+/** Numeric key of an enhanced code: class × 10⁶ + subject × 10³ + detail; class 0 stands for "any class". */
+export function statusKey(klass: number, subject: number, detail: number): number {
+  return klass * 1_000_000 + subject * 1000 + detail;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Parses `c.s.d` (c in 2/4/5, s and d 1–3 digits) starting at `i`; writes the parts to `out` and
+ * returns the index after it, or -1. Hand-written: a regex with the needed lookbehind is tried at
+ * every position and costs more than everything else here.
+ */
+function enhancedAt(text: string, i: number, out: Int32Array): number {
+  const c = text.charCodeAt(i);
+  if (c !== 50 && c !== 52 && c !== 53) return -1;
+  if (text.charCodeAt(i + 1) !== 46) return -1;
+  let j = i + 2;
+  let subject = 0;
+  const s0 = j;
+  while (j < text.length && j - s0 < 4 && isDigit(text.charCodeAt(j)))
+    subject = subject * 10 + text.charCodeAt(j++) - 48;
+  if (j === s0 || j - s0 > 3 || text.charCodeAt(j) !== 46) return -1;
+  j++;
+  let detail = 0;
+  const d0 = j;
+  while (j < text.length && j - d0 < 4 && isDigit(text.charCodeAt(j)))
+    detail = detail * 10 + text.charCodeAt(j++) - 48;
+  if (j === d0 || j - d0 > 3) return -1;
+  out[0] = c - 48;
+  out[1] = subject;
+  out[2] = detail;
+  return j;
+}
+
+const parts = new Int32Array(3);
+
+/** The `status` field: the whole value (trimmed) must be an enhanced code. */
+function statusField(v: string | undefined | null): boolean {
+  if (typeof v !== 'string' || v.length < 5) return false;
+  let i = 0;
+  while (i < v.length && v.charCodeAt(i) <= 32) i++;
+  let end = enhancedAt(v, i, parts);
+  if (end < 0) return false;
+  while (end < v.length && v.charCodeAt(end) <= 32) end++;
+  return end === v.length;
+}
+
+/** First enhanced code in the text that is not part of an IP address or a longer dotted number. */
+function statusInText(text: string): boolean {
+  const re = ENHANCED_CANDIDATE;
+  re.lastIndex = 0;
+  while (re.test(text)) {
+    const i = re.lastIndex - 3;
+    re.lastIndex = i + 1;
+    if (i > 0) {
+      const p = text.charCodeAt(i - 1);
+      if (p === 46 || isDigit(p)) continue;
+    }
+    const end = enhancedAt(text, i, parts);
+    if (end < 0) continue;
+    if (end < text.length) {
+      const a = text.charCodeAt(end);
+      if (a === 46 || isDigit(a)) continue;
+    }
+    re.lastIndex = 0;
+    return true;
+  }
+  re.lastIndex = 0;
+  return false;
+}
+
+/** A character that glues digits into a longer token (id, IP, date, hex), so they are no reply code. */
+function glue(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || // 0-9
+    (c >= 97 && c <= 122) || // a-z (text is lower-cased)
+    c === 95 || // _
+    c === 46 || // .
+    c === 45 // -
+  );
+}
+
+const REPLY_CANDIDATE = /[245][0-5]\d/g;
+// In free text only failure classes: a "2.0.1" there is more likely a version number than a success.
+const ENHANCED_CANDIDATE = /[45]\.\d/g;
+
+/**
+ * First 3-digit SMTP reply code (2xx/4xx/5xx, second digit 0-5) standing on its own; 0 when none.
+ * `550-5.1.1` counts (a trailing `-` marks a continuation line). A plain regex finds candidates
+ * (irregexp scans faster than a JS loop) and the context is checked by hand: the equivalent
+ * lookbehind regex is slower.
+ */
+export function replyCode(text: string): number {
+  const re = REPLY_CANDIDATE;
+  re.lastIndex = 0;
+  // test() rather than exec(): no match array to allocate; the match is the 3 chars before lastIndex.
+  while (re.test(text)) {
+    const i = re.lastIndex - 3;
+    re.lastIndex = i + 1;
+    if (i > 0 && glue(text.charCodeAt(i - 1))) continue;
+    if (i + 3 < text.length) {
+      const after = text.charCodeAt(i + 3);
+      if (after !== 45 && glue(after)) continue;
+    }
+    re.lastIndex = 0;
+    return (
+      (text.charCodeAt(i) - 48) * 100 + (text.charCodeAt(i + 1) - 48) * 10 + (text.charCodeAt(i + 2) - 48)
+    );
+  }
+  re.lastIndex = 0;
+  return 0;
+}
+
+function lower(v: string | undefined | null): string {
+  return typeof v === 'string' ? v.toLowerCase() : '';
+}
+
+const digits = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : 3);
+
+export type MutableSignals = { -readonly [K in keyof Signals]: Signals[K] };
+
+export function newSignals(): MutableSignals {
+  return {
+    text: '',
+    status: '',
+    klass: 0,
+    subject: -1,
+    detail: -1,
+    reply: 0,
+    type: '',
+    subType: '',
+    action: '',
+  };
+}
+
+/** Extracts the signals of one recipient into a fresh object. */
+export function signalsOf(input: RecipientBounce): Signals {
+  return fillSignals(input, newSignals());
+}
+
+/** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
+export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
+  const raw = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
+  const text = (raw.length > MAX_TEXT ? raw.slice(0, MAX_TEXT) : raw).toLowerCase();
+  const reply = replyCode(text);
+  into.text = text;
+  into.reply = reply;
+  into.status = '';
+  into.klass = 0;
+  into.subject = -1;
+  into.detail = -1;
+  const field = input.status;
+  if (statusField(field) || statusInText(text)) {
+    const klass = parts[0] ?? 0;
+    const subject = parts[1] ?? 0;
+    const detail = parts[2] ?? 0;
+    into.klass = klass;
+    into.subject = subject;
+    into.detail = detail;
+    // The field is usually canonical already ("5.1.1"); same length means no padding or zeros.
+    into.status =
+      typeof field === 'string' && field.length === 4 + digits(subject) + digits(detail)
+        ? field
+        : `${klass}.${subject}.${detail}`;
+  } else if (reply > 0) {
+    into.klass = Math.floor(reply / 100);
+  }
+  into.type = lower(input.bounceType);
+  into.subType = lower(input.bounceSubType);
+  into.action = lower(input.action);
+  return into;
+}
