@@ -4,10 +4,11 @@ import {
   createLocalDynamoDbConnection,
   type DynamoDbConnection,
 } from '../shared/adapters/dynamodb/client';
+import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { ensureTable, tableExists } from '../shared/adapters/dynamodb/table';
 import { DEFAULT_RUNTIME_POLICY, type Policy, parsePolicyJson } from '../shared/core/policy-config';
-import type { SuppressionStore } from '../shared/ports';
+import type { RateCounterStore, SuppressionStore } from '../shared/ports';
 import { startEmbeddedEngine } from './embedded';
 
 export const DEFAULT_DATA_DIR = '.bounce-data';
@@ -55,6 +56,7 @@ export function resolvePolicyOption(options: GlobalOptions): Policy {
 
 export interface StoreContext {
   store: SuppressionStore;
+  counters: RateCounterStore;
   policy: Policy;
   connection: DynamoDbConnection;
   tableName: string;
@@ -93,6 +95,7 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
     }
     return {
       store: new DynamoDbSuppressionStore(connection.documentClient, tableName, policy.state),
+      counters: new DynamoDbRateCounters(connection.documentClient, tableName),
       policy,
       connection,
       tableName,
@@ -113,6 +116,7 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
   await ensureTable(connection.client, EMBEDDED_TABLE, { enableTtl: false });
   return {
     store: new DynamoDbSuppressionStore(connection.documentClient, EMBEDDED_TABLE, policy.state),
+    counters: new DynamoDbRateCounters(connection.documentClient, EMBEDDED_TABLE),
     policy,
     connection,
     tableName: EMBEDDED_TABLE,

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { normalizeAddress } from '../shared/core/address';
 import type { ManualEvent } from '../shared/core/events';
 import { runClassify } from './commands/classify';
+import { formatHygiene, hygieneCommand } from './commands/hygiene';
 import {
   DEFAULT_DATA_DIR,
   type GlobalOptions,
@@ -103,12 +104,15 @@ export function buildProgram(): Command {
   program
     .command('invoke')
     .description('run one Lambda handler once with an event JSON file against the store')
-    .argument('<function>', 'processor (hygiene arrives with the hygiene job)')
-    .requiredOption('--event <file>', 'event JSON (for the processor: an SQS event)')
+    .argument('<function>', 'processor or hygiene')
+    .requiredOption(
+      '--event <file>',
+      'event JSON (processor: an SQS event; hygiene: an EventBridge scheduled event)',
+    )
     .action(
       run(async (options, fn: string, local: { event: string }) => {
-        if (fn !== 'processor')
-          throw new UsageError(`unknown function ${JSON.stringify(fn)}: expected "processor"`);
+        if (fn !== 'processor' && fn !== 'hygiene')
+          throw new UsageError(`unknown function ${JSON.stringify(fn)}: expected "processor" or "hygiene"`);
         let event: unknown;
         try {
           event = JSON.parse(readFileSync(local.event, 'utf8'));
@@ -117,9 +121,34 @@ export function buildProgram(): Command {
         }
         const context = await openStore(options);
         try {
+          if (fn === 'hygiene') {
+            // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
+            const time = (event as { time?: unknown }).time;
+            const now =
+              options.now === undefined && typeof time === 'string' ? new Date(time) : resolveNow(options);
+            console.log(JSON.stringify(await hygieneCommand(context, now)));
+            return 0;
+          }
           const response = await createCliProcessor(context).handler(event as never);
           console.log(JSON.stringify(response));
           return response.batchItemFailures.length > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('hygiene')
+    .description('run the scheduled hygiene job once: bounce and complaint rates and levels per identity')
+    .action(
+      run(async (options) => {
+        const now = resolveNow(options);
+        const context = await openStore(options);
+        try {
+          const report = await hygieneCommand(context, now);
+          print(options, report, () => formatHygiene(report));
+          return 0;
         } finally {
           await context.close();
         }
@@ -253,10 +282,25 @@ export function buildProgram(): Command {
           const summary = await replayLines(createCliProcessor(context), samplesAsSnsMessages(samples));
           const records = [];
           for await (const record of context.store.scan()) records.push(record);
-          const report = buildReport(records, summary, resolveNow(options));
+          // The samples are dated: unless --now says otherwise, look at them from just after the newest one.
+          const newest = records
+            .flatMap((r) => r.events.map((e) => e.at))
+            .sort()
+            .at(-1);
+          const now =
+            options.now !== undefined || !newest
+              ? resolveNow(options)
+              : new Date(Date.parse(newest) + 60_000);
+          const report = {
+            ...buildReport(records, summary, now),
+            hygiene: await hygieneCommand(context, now),
+          };
           print(options, report, () =>
             [
               formatReport(report),
+              '',
+              'Sending reputation (what the hourly hygiene job reports; tiny sample volumes read as low-volume):',
+              formatHygiene(report.hygiene),
               '',
               `Explore: npx bounce lookup <address> --data-dir ${dataDir}   ·   npx bounce export --data-dir ${dataDir}`,
             ].join('\n'),

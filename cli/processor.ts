@@ -3,17 +3,26 @@ import type { SQSRecord } from 'aws-lambda';
 import { createProcessor } from '../functions/processor/processor';
 import { classify } from '../shared/core/classify';
 import type { Policy } from '../shared/core/policy-config';
-import type { SuppressionStore } from '../shared/ports';
+import type { RateCounterStore, SuppressionStore } from '../shared/ports';
 import { readLines } from './jsonl';
 import { isSqsEvent, toSqsEvent, toSqsRecord } from './sqs';
 
 /** The real processor wired to a CLI store; its logs stay quiet unless BOUNCE_LOG_LEVEL asks for them. */
-export function createCliProcessor({ store, policy }: { store: SuppressionStore; policy: Policy }) {
+export function createCliProcessor({
+  store,
+  counters,
+  policy,
+}: {
+  store: SuppressionStore;
+  counters?: RateCounterStore;
+  policy: Policy;
+}) {
   const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
   return createProcessor({
     store,
     classify: (input) => classify(input, policy.decisions),
     logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
+    ...(counters ? { counters } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 import type { AddressEvent, StoredEvent } from './core/events';
+import type { HourlyCounts } from './core/rates';
 import type { AddressState } from './core/state';
 
 /** An address's stored record: its derived state and the recent events it was derived from. */
@@ -33,4 +34,12 @@ export interface SuppressionStore {
   auditTrail(address: string, limit: number): Promise<AuditEntry[]>;
   /** Every address record, in no particular order. */
   scan(): AsyncIterable<AddressRecord>;
+}
+
+/** Hourly per-identity sending counters (for bounce and complaint rates); the DynamoDB adapter implements it. */
+export interface RateCounterStore {
+  /** Adds each identity-hour's counts (one write per identity-hour). */
+  add(counts: readonly HourlyCounts[]): Promise<void>;
+  /** Every identity-hour bucket in `[from, to)`. */
+  read(from: Date, to: Date): Promise<HourlyCounts[]>;
 }

@@ -55,7 +55,6 @@ describe('parseSesNotification on the SES developer guide examples', () => {
   });
 
   it.each([
-    ['Send', ses.eventSend],
     ['Reject', ses.eventReject],
     ['Open', ses.eventOpen],
     ['Click', ses.eventClick],
@@ -64,6 +63,12 @@ describe('parseSesNotification on the SES developer guide examples', () => {
     ['Subscription', ses.eventSubscription],
   ])('acknowledges the %s event without acting on it', (eventType, event) => {
     expect(parseSesNotification(event)).toEqual({ kind: 'ignored', eventType, why: 'passive-event' });
+  });
+
+  it('reads a Send event (counted for the bounce rate, nothing else)', () => {
+    const message = parseSesNotification(ses.eventSend);
+    expect(message.kind).toBe('send');
+    expect(message.kind === 'send' && message.mail.destination).toEqual(['recipient@example.com']);
   });
 
   it('acknowledges the SES subscription-succeeded setup message', () => {

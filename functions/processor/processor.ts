@@ -3,9 +3,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hashAddress } from '../../shared/core/address';
 import { type AddressEvent, type Classifier, eventsFromMessage } from '../../shared/core/events';
-import { parseMessageBody } from '../../shared/core/notification';
+import { identityOf, parseMessageBody } from '../../shared/core/notification';
+import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
-import type { SuppressionStore } from '../../shared/ports';
+import type { RateCounterStore, SuppressionStore } from '../../shared/ports';
 
 /** A batch's figures, for CloudWatch metrics (counted over new events only: duplicates count once). */
 export interface BatchMetrics {
@@ -27,11 +28,14 @@ export interface ProcessorDependencies {
   classify: Classifier;
   logger: Logger;
   metrics?: ProcessorMetrics;
+  /** Hourly per-identity counters for the hygiene job's rates; absent: not counted. */
+  counters?: RateCounterStore;
 }
 
 /** What one record did, for logs and for the CLI's summary. */
 export type RecordOutcome =
   | { kind: 'ignored'; eventType: string; why: string }
+  | { kind: 'send'; identity: string; at: string; recipients: number }
   | {
       kind: 'applied';
       messageKind: 'bounce' | 'complaint' | 'delivery';
@@ -51,6 +55,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
       ignored++;
       continue;
     }
+    if (outcome.kind === 'send') continue;
     for (const event of outcome.newEvents) {
       if (event.type !== 'bounce') continue;
       const { decision, reason, party } = event.classification;
@@ -88,7 +93,13 @@ export interface BatchResult {
  * record. A record that throws becomes a batch item failure (SQS redelivers it, then the DLQ);
  * the other records of the batch still land.
  */
-export function createProcessor({ store, classify, logger, metrics = NO_METRICS }: ProcessorDependencies) {
+export function createProcessor({
+  store,
+  classify,
+  logger,
+  metrics = NO_METRICS,
+  counters,
+}: ProcessorDependencies) {
   const batchProcessor = new BatchProcessor(EventType.SQS);
 
   async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
@@ -96,6 +107,10 @@ export function createProcessor({ store, classify, logger, metrics = NO_METRICS 
     if (message.kind === 'ignored') {
       logger.info('message acknowledged and ignored', { eventType: message.eventType, why: message.why });
       return message;
+    }
+    if (message.kind === 'send') {
+      const recipients = message.mail.destination?.length ?? 0;
+      return { kind: 'send', identity: identityOf(message.mail), at: message.mail.timestamp, recipients };
     }
     const byAddress = eventsFromMessage(message, classify);
     const newEvents: AddressEvent[] = [];
@@ -141,7 +156,32 @@ export function createProcessor({ store, classify, logger, metrics = NO_METRICS 
       throwOnFullBatchFailure: false,
     });
     metrics.publish(batchMetrics(outcomes.values(), failures.size));
+    if (counters) await countBatch(counters, outcomes.values());
     return { response, failures, outcomes };
+  }
+
+  /**
+   * One counter write per identity-hour per batch, for what this batch added (duplicates were
+   * dropped by the store, so they do not count twice). Counting happens after the records landed:
+   * failing them now would not recount them on redelivery, so a failed write is logged with its
+   * figures (at error level, for the alarm on processor errors) instead of failing the batch.
+   */
+  async function countBatch(counterStore: RateCounterStore, done: Iterable<RecordOutcome>) {
+    const tally = new HourlyTally();
+    for (const outcome of done) {
+      if (outcome.kind === 'send') tally.addSend(outcome.identity, outcome.at, outcome.recipients);
+      else if (outcome.kind === 'applied') tally.addEvents(outcome.newEvents);
+    }
+    const counts = tally.counts();
+    if (counts.length === 0) return;
+    try {
+      await counterStore.add(counts);
+    } catch (error) {
+      logger.error('rate counters not written; these figures are missing from the bounce rates', {
+        error: error instanceof Error ? error.message : String(error),
+        counts,
+      });
+    }
   }
 
   const handler = async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>

@@ -70,7 +70,7 @@ function withOptional<T extends object>(base: T, optional: Record<string, string
  * one invalid address fails the whole message before anything is written.
  */
 export function eventsFromMessage(
-  message: Exclude<InboundMessage, { kind: 'ignored' }>,
+  message: Exclude<InboundMessage, { kind: 'ignored' } | { kind: 'send' }>,
   classify: Classifier,
 ): Map<string, AddressEvent[]> {
   const identity = identityOf(message.mail);

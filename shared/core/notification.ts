@@ -65,6 +65,7 @@ export type Delivery = z.infer<typeof DeliverySchema>;
 const BounceNotification = z.looseObject({ mail: MailSchema, bounce: BounceSchema });
 const ComplaintNotification = z.looseObject({ mail: MailSchema, complaint: ComplaintSchema });
 const DeliveryNotification = z.looseObject({ mail: MailSchema, delivery: DeliverySchema });
+const SendEvent = z.looseObject({ mail: MailSchema });
 
 const SnsEnvelopeSchema = z.looseObject({
   Type: z.string(),
@@ -76,7 +77,6 @@ const SnsEnvelopeSchema = z.looseObject({
 
 /** Event types of configuration-set event publishing that this handler counts but does not act on. */
 export const PASSIVE_EVENT_TYPES = [
-  'Send',
   'Reject',
   'DeliveryDelay',
   'Open',
@@ -99,6 +99,8 @@ export type InboundMessage =
   | (Common & { kind: 'bounce'; bounce: Bounce })
   | (Common & { kind: 'complaint'; complaint: Complaint })
   | (Common & { kind: 'delivery'; delivery: Delivery })
+  /** A configuration-set Send event: counted per identity for the bounce rate's denominator. */
+  | (Common & { kind: 'send' })
   | { kind: 'ignored'; eventType: string; why: 'setup-message' | 'passive-event' | 'unknown-event-type' };
 
 const MAX_QUOTED = 200;
@@ -179,6 +181,10 @@ export function parseSesNotification(input: unknown, snsMessageId?: string): Inb
     case 'Delivery': {
       const { mail, delivery } = parseWith(DeliveryNotification, input, 'Delivery notification');
       return { kind: 'delivery', form, mail, delivery, snsMessageId };
+    }
+    case 'Send': {
+      const { mail } = parseWith(SendEvent, input, 'Send event');
+      return { kind: 'send', form, mail, snsMessageId };
     }
     case 'AmazonSnsSubscriptionSucceeded':
       return { kind: 'ignored', eventType: type, why: 'setup-message' };

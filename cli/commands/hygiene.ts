@@ -1,0 +1,34 @@
+import { type HygieneReport, runHygiene } from '../../functions/hygiene/hygiene';
+import type { RateRow } from '../../shared/core/rates';
+import type { StoreContext } from '../context';
+
+const percent = (rate: number) => `${(rate * 100).toFixed(2)} %`;
+
+function row(name: string, r: Omit<RateRow, 'identity'>) {
+  return `    ${name.padEnd(32)} ${String(r.sent).padStart(8)} ${percent(r.bounceRate).padStart(9)} ${percent(r.complaintRate).padStart(9)}  ${r.level}`;
+}
+
+/** The report as a table per window, for a terminal. */
+export function formatHygiene(report: HygieneReport): string {
+  const lines: string[] = [];
+  for (const window of report.windows) {
+    lines.push(`Window ${window.window.name} (${window.window.from} → ${window.window.to})`);
+    lines.push(
+      `    ${'identity'.padEnd(32)} ${'sent'.padStart(8)} ${'bounce'.padStart(9)} ${'complaint'.padStart(9)}  level`,
+    );
+    lines.push(row('(account)', window.account));
+    for (const identity of window.identities) lines.push(row(identity.identity, identity));
+    lines.push('');
+  }
+  lines.push(
+    report.actions.length === 0
+      ? 'Actions: none'
+      : `Actions:\n${report.actions.map((a) => `    ${a}`).join('\n')}`,
+  );
+  return lines.join('\n');
+}
+
+/** `bounce hygiene`: the scheduled job's run, once, against the store; thresholds from the defaults. */
+export async function hygieneCommand(context: StoreContext, now: Date): Promise<HygieneReport> {
+  return runHygiene(now, { counters: context.counters });
+}

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import type { AddressEvent } from './events';
+import { describeZodError } from './notification';
+
+/**
+ * Sending-reputation arithmetic: hourly counters per SES identity, and bounce/complaint rates and
+ * levels over sliding windows. Pure: the caller passes the clock and the counters.
+ */
+
+/** What one identity-hour adds up to (what the processor adds per batch, and what hygiene reads). */
+export interface HourlyCounts {
+  identity: string;
+  /** UTC hour bucket `yyyy-mm-ddThh` of the events' own times. */
+  hour: string;
+  sends: number;
+  deliveries: number;
+  permanentBounces: number;
+  transientBounces: number;
+  complaints: number;
+  /** Sender-side failures (our authentication, reputation, blocklists …) by reason. */
+  senderSide: Record<string, number>;
+}
+
+export const hourOf = (iso: string) => iso.slice(0, 13);
+
+const empty = (identity: string, hour: string): HourlyCounts => ({
+  identity,
+  hour,
+  sends: 0,
+  deliveries: 0,
+  permanentBounces: 0,
+  transientBounces: 0,
+  complaints: 0,
+  senderSide: {},
+});
+
+/** Accumulates a batch's counts per identity-hour, so the store writes each bucket once per batch. */
+export class HourlyTally {
+  private readonly buckets = new Map<string, HourlyCounts>();
+
+  private bucket(identity: string, at: string): HourlyCounts {
+    const hour = hourOf(at);
+    const key = `${identity}|${hour}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = empty(identity, hour);
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** A Send event: one send per destination address, as SES counts them. */
+  addSend(identity: string, at: string, recipients: number): void {
+    this.bucket(identity, at).sends += recipients;
+  }
+
+  /** Events that were new to the store (duplicates must not be counted again). */
+  addEvents(events: readonly AddressEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'bounce': {
+          const bucket = this.bucket(event.identity, event.at);
+          if (event.bounceType === 'Permanent') bucket.permanentBounces++;
+          else bucket.transientBounces++;
+          const { party, reason } = event.classification;
+          if (party === 'sender') bucket.senderSide[reason] = (bucket.senderSide[reason] ?? 0) + 1;
+          break;
+        }
+        case 'complaint':
+          if (event.feedbackType !== 'not-spam') this.bucket(event.identity, event.at).complaints++;
+          break;
+        case 'delivery':
+          this.bucket(event.identity, event.at).deliveries++;
+          break;
+        case 'manual':
+          break;
+        default:
+          event satisfies never;
+      }
+    }
+  }
+
+  counts(): HourlyCounts[] {
+    return [...this.buckets.values()];
+  }
+}
+
+export const LEVELS = ['ok', 'warning', 'critical', 'low-volume'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** SES reviews an account at 5 % bounces / 0.1 % complaints; investigate from 2 % (AWS guidance). */
+export interface Thresholds {
+  /** @default 0.02 */
+  bounceWarning: number;
+  /** @default 0.05 */
+  bounceCritical: number;
+  /** @default 0.0008 */
+  complaintWarning: number;
+  /** @default 0.001 */
+  complaintCritical: number;
+  /** Below this many sends in the window the rates say too little to act on. @default 200 */
+  minimumVolume: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = Object.freeze({
+  bounceWarning: 0.02,
+  bounceCritical: 0.05,
+  complaintWarning: 0.0008,
+  complaintCritical: 0.001,
+  minimumVolume: 200,
+});
+
+export interface RateRow {
+  identity: string;
+  sent: number;
+  bounces: number;
+  complaints: number;
+  bounceRate: number;
+  complaintRate: number;
+  level: Level;
+  senderSide: Record<string, number>;
+}
+
+export interface WindowReport {
+  window: { name: string; from: string; to: string };
+  account: Omit<RateRow, 'identity'>;
+  identities: RateRow[];
+}
+
+export function levelOf(sent: number, bounceRate: number, complaintRate: number, t: Thresholds): Level {
+  if (sent < t.minimumVolume) return 'low-volume';
+  if (bounceRate >= t.bounceCritical || complaintRate >= t.complaintCritical) return 'critical';
+  if (bounceRate >= t.bounceWarning || complaintRate >= t.complaintWarning) return 'warning';
+  return 'ok';
+}
+
+function sum(counts: readonly HourlyCounts[]) {
+  const total = empty('', '');
+  for (const c of counts) {
+    total.sends += c.sends;
+    total.deliveries += c.deliveries;
+    total.permanentBounces += c.permanentBounces;
+    total.transientBounces += c.transientBounces;
+    total.complaints += c.complaints;
+    for (const [reason, n] of Object.entries(c.senderSide))
+      total.senderSide[reason] = (total.senderSide[reason] ?? 0) + n;
+  }
+  return total;
+}
+
+/** Rates as SES computes them: permanent bounces (and complaints) over messages sent. */
+function rateRow(counts: readonly HourlyCounts[], t: Thresholds): Omit<RateRow, 'identity'> {
+  const total = sum(counts);
+  // Every delivered or bounced message was sent, so where Send events are published they are the
+  // larger figure; where they are not (identity notifications), deliveries + bounces stand in.
+  const sent = Math.max(total.sends, total.deliveries + total.permanentBounces + total.transientBounces);
+  return finish(sent, total.permanentBounces, total.complaints, total.senderSide, t);
+}
+
+function finish(
+  sent: number,
+  bounces: number,
+  complaints: number,
+  senderSide: Record<string, number>,
+  t: Thresholds,
+): Omit<RateRow, 'identity'> {
+  const bounceRate = sent > 0 ? bounces / sent : 0;
+  const complaintRate = sent > 0 ? complaints / sent : 0;
+  return {
+    sent,
+    bounces,
+    complaints,
+    bounceRate: round(bounceRate),
+    complaintRate: round(complaintRate),
+    level: levelOf(sent, bounceRate, complaintRate, t),
+    senderSide,
+  };
+}
+
+/** The account is the sum of its identities (each with its own idea of `sent`). */
+function accountRow(rows: readonly Omit<RateRow, 'identity'>[], t: Thresholds): Omit<RateRow, 'identity'> {
+  const senderSide: Record<string, number> = {};
+  for (const row of rows) {
+    for (const [reason, n] of Object.entries(row.senderSide))
+      senderSide[reason] = (senderSide[reason] ?? 0) + n;
+  }
+  const total = (key: 'sent' | 'bounces' | 'complaints') => rows.reduce((n, row) => n + row[key], 0);
+  return finish(total('sent'), total('bounces'), total('complaints'), senderSide, t);
+}
+
+const round = (rate: number) => Math.round(rate * 1e6) / 1e6;
+
+/** The hours `[from, to)` of a window ending at `now`, as hour buckets. */
+export function windowOf(name: string, hours: number, now: Date) {
+  const to = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+  const from = new Date(to.getTime() - hours * 3_600_000);
+  return { name, from: from.toISOString(), to: to.toISOString() };
+}
+
+/** Bounce and complaint rates per identity and for the account over one window. */
+export function rateReport(
+  counts: readonly HourlyCounts[],
+  window: { name: string; from: string; to: string },
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): WindowReport {
+  const fromHour = hourOf(window.from);
+  const toHour = hourOf(window.to);
+  const inWindow = counts.filter((c) => c.hour >= fromHour && c.hour < toHour);
+  const byIdentity = new Map<string, HourlyCounts[]>();
+  for (const c of inWindow) byIdentity.set(c.identity, [...(byIdentity.get(c.identity) ?? []), c]);
+  const identities = [...byIdentity.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([identity, list]) => ({ identity, ...rateRow(list, thresholds) }));
+  return { window, account: accountRow(identities, thresholds), identities };
+}
+
+const rate = z.number().min(0).max(1);
+export const ThresholdsSchema = z.strictObject({
+  bounceWarning: rate.optional(),
+  bounceCritical: rate.optional(),
+  complaintWarning: rate.optional(),
+  complaintCritical: rate.optional(),
+  minimumVolume: z.number().int().min(0).optional(),
+});
+
+/** Thresholds from config (rates as fractions: 0.05 = 5 %), defaults for what is not given. */
+export function resolveThresholds(input: unknown, where = 'thresholds'): Thresholds {
+  const parsed = ThresholdsSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new Error(describeZodError(parsed.error, input, where));
+  const t = { ...DEFAULT_THRESHOLDS };
+  for (const [key, value] of Object.entries(parsed.data))
+    if (value !== undefined) t[key as keyof Thresholds] = value;
+  if (t.bounceWarning > t.bounceCritical || t.complaintWarning > t.complaintCritical) {
+    throw new Error(`invalid ${where}: a warning threshold is above its critical one: ${JSON.stringify(t)}`);
+  }
+  return t;
+}
