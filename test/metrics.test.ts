@@ -35,13 +35,13 @@ describe('processor metrics (EMF through Powertools)', () => {
       }),
     );
     const batch = documents.find((doc) => 'RecordsProcessed' in doc);
-    expect(batch).toMatchObject({ RecordsProcessed: 9, RecordsFailed: 1, RecordsIgnored: 2 });
+    expect(batch).toMatchObject({ RecordsProcessed: 9, RecordsFailed: 1, RecordsIgnored: 2, SenderSideFailures: 3 });
     expect(documents.find((doc) => 'RecipientDecisions' in doc)).toMatchObject({
       RecipientDecisions: 4,
       Decision: 'suppress',
       Reason: 'userunknown',
     });
-    expect(documents.find((doc) => 'SenderSideFailures' in doc)).toMatchObject({
+    expect(documents.find((doc) => 'SenderSideFailures' in doc && 'Identity' in doc)).toMatchObject({
       SenderSideFailures: 3,
       Identity: 'mail.example.com',
       Reason: 'blocked',
