@@ -34,7 +34,9 @@ describe('bounce demo', () => {
     const report = JSON.parse(stdout);
     expect(report.replay).toMatchObject({ records: 11, failed: [] });
     expect(report.replay.ignored).toBe(2); // the two setup messages (the Send event is counted)
-    expect(report.hygiene.identities.map((r: { identity: string }) => r.identity)).toEqual(['mail.example.com']);
+    expect(report.hygiene.identities.map((r: { identity: string }) => r.identity)).toEqual([
+      'mail.example.com',
+    ]);
     const suppressed = report.suppressed.map((s: { emailAddress: string }) => s.emailAddress);
     expect(suppressed).toContain('old.customer@gmail.example');
     expect(suppressed).toContain('annoyed.reader@yahoo.example');

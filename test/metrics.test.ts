@@ -35,7 +35,12 @@ describe('processor metrics (EMF through Powertools)', () => {
       }),
     );
     const batch = documents.find((doc) => 'RecordsProcessed' in doc);
-    expect(batch).toMatchObject({ RecordsProcessed: 9, RecordsFailed: 1, RecordsIgnored: 2, SenderSideFailures: 3 });
+    expect(batch).toMatchObject({
+      RecordsProcessed: 9,
+      RecordsFailed: 1,
+      RecordsIgnored: 2,
+      SenderSideFailures: 3,
+    });
     expect(documents.find((doc) => 'RecipientDecisions' in doc)).toMatchObject({
       RecipientDecisions: 4,
       Decision: 'suppress',

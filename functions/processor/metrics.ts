@@ -15,7 +15,11 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
       count(metrics, 'RecordsFailed', batch.failed);
       count(metrics, 'RecordsIgnored', batch.ignored);
       // The total (service dimension only) is what the sender-side spike alarm watches.
-      count(metrics, 'SenderSideFailures', batch.senderSide.reduce((n, entry) => n + entry.count, 0));
+      count(
+        metrics,
+        'SenderSideFailures',
+        batch.senderSide.reduce((n, entry) => n + entry.count, 0),
+      );
       metrics.publishStoredMetrics();
       for (const { decision, reason, count: n } of batch.decisions) {
         const single = metrics.singleMetric();
