@@ -5,7 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { normalizeAddress } from '../shared/core/address';
 import type { ManualEvent } from '../shared/core/events';
 import { runClassify } from './commands/classify';
+import { forgetAddress, formatForget } from './commands/forget';
 import { formatHygiene, hygieneCommand } from './commands/hygiene';
+import { formatImport, importFile } from './commands/import';
 import {
   DEFAULT_DATA_DIR,
   type GlobalOptions,
@@ -255,6 +257,49 @@ export function buildProgram(): Command {
       }),
     );
   }
+
+  program
+    .command('import')
+    .description(
+      'suppress every address of a CSV, JSONL or `aws sesv2 list-suppressed-destinations` JSON file',
+    )
+    .argument('<file>', 'the file, - for stdin')
+    .action(
+      run(async (options, file: string) => {
+        const now = resolveNow(options);
+        const context = await openStore(options);
+        try {
+          const onProgress = progress('import');
+          const summary = await importFile(context.store, file, now, {
+            ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
+          });
+          if (onProgress) process.stderr.write('\n');
+          print(options, summary, () => formatImport(summary));
+          return summary.failed.length > 0 ? 1 : 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
+
+  program
+    .command('forget')
+    .description('erasure: delete the state and every audit item of an address, keep only a hashed record')
+    .argument('<address>')
+    .requiredOption('--reason <text>', 'why (e.g. the erasure request), kept with the hash')
+    .action(
+      run(async (options, input: string, local: { reason: string }) => {
+        const now = resolveNow(options);
+        const context = await openStore(options);
+        try {
+          const summary = await forgetAddress(context.store, input, local.reason, now);
+          print(options, summary, () => formatForget(summary));
+          return 0;
+        } finally {
+          await context.close();
+        }
+      }),
+    );
 
   program
     .command('classify')

@@ -67,7 +67,28 @@ export interface AppConfig {
    * @default {} (the documented defaults)
    */
   readonly policy: PolicyConfig;
+  /**
+   * Sync with the SES account-level suppression list: `push` (our permanent suppressions to SES, and
+   * what an operator lifts here removed from it), `pull` (what SES adds becomes `ses-sync` suppressions
+   * here), `both`, or `off` (no sync function, rule or SES permission is created).
+   * @default 'off'
+   */
+  readonly sesSyncMode: SesSyncMode;
+  /**
+   * EventBridge schedule of the sync (`rate(...)` or `cron(...)`); only used when {@link sesSyncMode} is not `off`.
+   * @default 'rate(1 hour)'
+   */
+  readonly syncSchedule: string;
+  /**
+   * SES suppression-list calls per second the sync makes, retries included (0.1..50).
+   * @default 1
+   */
+  readonly sesSyncRatePerSecond: number;
 }
+
+/** Modes of the SES account suppression list sync. */
+export const SES_SYNC_MODES = ['off', 'push', 'pull', 'both'] as const;
+export type SesSyncMode = (typeof SES_SYNC_MODES)[number];
 
 /** Configuration set event types (SES v2 `EventType` names) the topic may receive. */
 export const SES_EVENT_TYPES = [
@@ -101,6 +122,9 @@ export const DEFAULT_CONFIG: AppConfig = {
   sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
   identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
   policy: {},
+  sesSyncMode: 'off',
+  syncSchedule: 'rate(1 hour)',
+  sesSyncRatePerSecond: 1,
 };
 
 /** The context keys this app reads; anything else in the context is ignored. */
@@ -199,6 +223,10 @@ const isIdentityName = (item: string): item is string => {
 /** SES configuration set names: letters, digits, underscores and hyphens, at most 64. */
 const isConfigurationSetName = (item: string): item is string => /^[A-Za-z0-9_-]{1,64}$/.test(item);
 
+/** `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`, `rate(1 day)`, or a six-field `cron(...)`. */
+const SCHEDULE_EXPRESSION =
+  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
+
 const retentionError = `expected one of ${LOG_RETENTION_DAYS.join(', ')} (days)`;
 
 const schema = z.object({
@@ -258,6 +286,25 @@ const schema = z.object({
       }),
     )
     .default({}),
+  sesSyncMode: z
+    .enum(SES_SYNC_MODES, { error: `expected one of ${SES_SYNC_MODES.join(', ')}` })
+    .default(DEFAULT_CONFIG.sesSyncMode),
+  syncSchedule: z
+    .string({ error: 'expected an EventBridge schedule expression' })
+    .regex(SCHEDULE_EXPRESSION, {
+      error:
+        'expected an EventBridge schedule expression: rate(N minute|minutes|hour|hours|day|days) or cron(...)',
+    })
+    .default(DEFAULT_CONFIG.syncSchedule),
+  sesSyncRatePerSecond: z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
+      z
+        .number({ error: 'expected calls per second, 0.1..50' })
+        .min(0.1, { error: 'expected calls per second, 0.1..50' })
+        .max(50, { error: 'expected calls per second, 0.1..50' }),
+    )
+    .default(DEFAULT_CONFIG.sesSyncRatePerSecond),
 });
 
 /**

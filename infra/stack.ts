@@ -7,6 +7,7 @@ import { Ingest } from './constructs/ingest';
 import { Processor, queueVisibilityTimeoutFor } from './constructs/processor';
 import { SesWiring, sesConfigurationSetArn, sesIdentityArn } from './constructs/ses-wiring';
 import { Store } from './constructs/store';
+import { Sync } from './constructs/sync';
 
 export interface SesBounceHandlerStackProps extends StackProps {
   /**
@@ -55,6 +56,21 @@ export interface SesBounceHandlerStackProps extends StackProps {
    * @default {} (the documented defaults)
    */
   readonly policy?: PolicyConfig;
+  /**
+   * SES account suppression list sync: `push`, `pull`, `both`, or `off` (no sync resources).
+   * @default 'off'
+   */
+  readonly sesSyncMode?: AppConfig['sesSyncMode'];
+  /**
+   * Schedule expression of the sync.
+   * @default 'rate(1 hour)'
+   */
+  readonly syncSchedule?: string;
+  /**
+   * SES calls per second the sync makes.
+   * @default 1
+   */
+  readonly sesSyncRatePerSecond?: number;
 }
 
 /** Stack props from validated config; `infra/app.ts` and the tests build the stack through this. */
@@ -70,6 +86,9 @@ export function stackPropsFromConfig(config: AppConfig): SesBounceHandlerStackPr
     sesEventTypes: config.sesEventTypes,
     identityNotificationTypes: config.identityNotificationTypes,
     policy: config.policy,
+    sesSyncMode: config.sesSyncMode,
+    syncSchedule: config.syncSchedule,
+    sesSyncRatePerSecond: config.sesSyncRatePerSecond,
   };
 }
 
@@ -82,6 +101,8 @@ export class SesBounceHandlerStack extends Stack {
   readonly store: Store;
   readonly processor: Processor;
   readonly sesWiring: SesWiring;
+  /** The SES suppression list sync; undefined when `sesSyncMode` is `off`. */
+  readonly sync: Sync | undefined;
 
   constructor(scope: Construct, id: string, props: SesBounceHandlerStackProps = {}) {
     super(scope, id, {
@@ -122,6 +143,19 @@ export class SesBounceHandlerStack extends Stack {
     // SES starts publishing as soon as it is wired: topic policy, key policy, queue and subscription
     // must be in place by then, or the first notifications are rejected or lost.
     for (const resource of this.sesWiring.sesResources) resource.node.addDependency(this.ingest);
+
+    const syncMode = props.sesSyncMode ?? DEFAULT_CONFIG.sesSyncMode;
+    this.sync =
+      syncMode === 'off'
+        ? undefined
+        : new Sync(this, 'Sync', {
+            table: this.store.table,
+            mode: syncMode,
+            schedule: props.syncSchedule ?? DEFAULT_CONFIG.syncSchedule,
+            ratePerSecond: props.sesSyncRatePerSecond ?? DEFAULT_CONFIG.sesSyncRatePerSecond,
+            policy: props.policy ?? DEFAULT_CONFIG.policy,
+            logRetention,
+          });
 
     new CfnOutput(this, 'SesNotificationTopicArn', {
       description:

@@ -34,6 +34,25 @@ export interface SuppressionStore {
   auditTrail(address: string, limit: number): Promise<AuditEntry[]>;
   /** Every address record, in no particular order. */
   scan(): AsyncIterable<AddressRecord>;
+  /**
+   * Erasure: deletes every item of the address (its state and all its audit items) and keeps only a
+   * hashed record that it was forgotten (when, why, how many items), never the address itself.
+   */
+  forget(address: string, request: ForgetRequest): Promise<ForgetResult>;
+}
+
+export interface ForgetRequest {
+  /** When the erasure was made (ISO-8601). */
+  at: string;
+  /** Why (e.g. the ticket of the erasure request); kept with the hash. */
+  reason: string;
+}
+
+export interface ForgetResult {
+  /** `hashAddress` of the address: the only trace left of it. */
+  hash: string;
+  /** Items deleted (state item + audit items + any other item under the address). */
+  deleted: number;
 }
 
 /** Hourly per-identity sending counters (for bounce and complaint rates); the DynamoDB adapter implements it. */

@@ -31,6 +31,9 @@ describe('loadConfig', () => {
       sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
       identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
       policy: {},
+      sesSyncMode: 'off',
+      syncSchedule: 'rate(1 hour)',
+      sesSyncRatePerSecond: 1,
     });
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
   });
@@ -173,3 +176,26 @@ describe('loadConfig', () => {
 });
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('loadConfig: SES suppression list sync', () => {
+  it('accepts the modes, schedules and rates it documents', () => {
+    expect(
+      loadConfig({ sesSyncMode: 'both', syncSchedule: 'rate(15 minutes)', sesSyncRatePerSecond: '0.5' }),
+    ).toMatchObject({ sesSyncMode: 'both', syncSchedule: 'rate(15 minutes)', sesSyncRatePerSecond: 0.5 });
+    expect(loadConfig({ syncSchedule: 'cron(0 3 * * ? *)' }).syncSchedule).toBe('cron(0 3 * * ? *)');
+    expect(loadConfig({ syncSchedule: 'rate(1 day)' }).syncSchedule).toBe('rate(1 day)');
+  });
+
+  it.each([
+    ['sesSyncMode', 'sideways', /expected one of off, push, pull, both/],
+    ['syncSchedule', 'rate(1 hours)', /expected an EventBridge schedule expression/],
+    ['syncSchedule', 'every hour', /expected an EventBridge schedule expression/],
+    ['sesSyncRatePerSecond', 0, /expected calls per second, 0\.1\.\.50/],
+    ['sesSyncRatePerSecond', 'fast', /expected calls per second/],
+  ])('rejects %s = %j naming the key and the value', (key, value, message) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(message);
+    expect(() => loadConfig({ [key]: value })).toThrow(
+      new RegExp(`^config "${key}": .*, got ${JSON.stringify(value).replace(/[()*?.]/g, '\\$&')}$`),
+    );
+  });
+});

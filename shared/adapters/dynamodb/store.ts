@@ -1,7 +1,9 @@
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   paginateScan,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -17,7 +19,14 @@ import {
   type StatePolicy,
   stateOf,
 } from '../../core/state';
-import type { AddressRecord, ApplyResult, AuditEntry, SuppressionStore } from '../../ports';
+import type {
+  AddressRecord,
+  ApplyResult,
+  AuditEntry,
+  ForgetRequest,
+  ForgetResult,
+  SuppressionStore,
+} from '../../ports';
 import { AUDIT_SK_PREFIX, addressKey, addressPk, auditKey, STATE_SK } from './schema';
 
 /** Concurrent writers to one address are rare (a storm, two records of a batch); a few retries settle it. */
@@ -48,6 +57,13 @@ export class ConcurrentUpdateError extends Error {
 }
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** BatchWriteItem's limit, and how often its unprocessed items are retried (with backoff) before failing. */
+const BATCH_WRITE_MAX_ITEMS = 25;
+const MAX_BATCH_WRITE_ATTEMPTS = 8;
+
+/** The erasure record of a forgotten address: its hash only, never the address. */
+export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${hash}`, sk: at });
 
 /**
  * SuppressionStore on DynamoDB. Per address: one strongly consistent read, one audit put per new
@@ -137,6 +153,59 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       for (const item of (page.Items ?? []) as StateItem[]) {
         yield { address: item.address, state: item.state, events: item.events };
       }
+    }
+  }
+
+  async forget(address: string, request: ForgetRequest): Promise<ForgetResult> {
+    const hash = hashAddress(address);
+    let deleted = 0;
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': addressPk(address) },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      const keys = (page.Items ?? []) as { pk: string; sk: string }[];
+      for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX_ITEMS) {
+        await this.deleteKeys(keys.slice(i, i + BATCH_WRITE_MAX_ITEMS));
+      }
+      deleted += keys.length;
+    }
+    // Written after the deletions: its presence means the erasure completed. A re-run at the same
+    // time keeps the first record (the one that counted what was deleted).
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...forgottenKey(hash, request.at), hash, at: request.at, reason: request.reason, deleted },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
+    return { hash, deleted };
+  }
+
+  private async deleteKeys(keys: readonly { pk: string; sk: string }[]) {
+    let requests = keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
+    for (let attempt = 1; requests.length > 0; attempt++) {
+      const output = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+      );
+      requests = (output.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      if (requests.length === 0) return;
+      if (attempt >= MAX_BATCH_WRITE_ATTEMPTS) {
+        throw new Error(
+          `${requests.length} item(s) still undeleted after ${attempt} BatchWriteItem attempts; run forget again`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 50 * 2 ** attempt)));
     }
   }
 
