@@ -1,0 +1,543 @@
+/**
+ * Malformed and hostile SQS message bodies, beyond the 23 kinds of test/processor.test.ts. Each
+ * case says what must happen: the record fails alone with an error naming the problem, is
+ * acknowledged and ignored, or is applied with a checked effect on the store.
+ */
+import type { SuppressionStore } from '../../shared/ports';
+import { snsEnvelope } from '../fixtures/ses-examples';
+
+export type Expectation =
+  /** Every body of the case fails, each with an error matching this; `untouched` addresses stay absent. */
+  | { fails: RegExp; untouched?: string[] }
+  /** Every body is acknowledged without touching the store. */
+  | { ignored: true }
+  /** Every body is processed; `check` asserts the effect (throws when wrong). */
+  | { applied: (store: SuppressionStore) => Promise<void> };
+
+export interface BadInputCase {
+  name: string;
+  /** One or more bodies, delivered in this order in the same batch (duplicates, reordering). */
+  bodies: string[];
+  expect: Expectation;
+}
+
+const mail = (overrides: Record<string, unknown> = {}) => ({
+  timestamp: '2026-03-01T10:00:00.000Z',
+  messageId: '0100018e-bad-input-000000',
+  source: 'news@mail.example.com',
+  sourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/mail.example.com',
+  destination: ['someone@example.com'],
+  ...overrides,
+});
+
+let serial = 0;
+/** A valid hard bounce (5.1.1 user unknown) for `recipients`, with overrides at the bounce level. */
+const bounce = (recipients: unknown[], overrides: Record<string, unknown> = {}, mailOverrides = {}) => ({
+  notificationType: 'Bounce',
+  mail: mail(mailOverrides),
+  bounce: {
+    bounceType: 'Permanent',
+    bounceSubType: 'General',
+    bouncedRecipients: recipients,
+    timestamp: '2026-03-01T10:00:05.000Z',
+    feedbackId: `0100018e-feedback-${++serial}`,
+    reportingMTA: 'dns; a1-2.smtp-out.eu-west-1.amazonses.com',
+    ...overrides,
+  },
+});
+const hard = (emailAddress: unknown) => ({
+  emailAddress,
+  action: 'failed',
+  status: '5.1.1',
+  diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+});
+const complaint = (emailAddress: unknown, overrides: Record<string, unknown> = {}) => ({
+  notificationType: 'Complaint',
+  mail: mail(),
+  complaint: {
+    complainedRecipients: [{ emailAddress }],
+    timestamp: '2026-03-01T11:00:00.000Z',
+    feedbackId: `0100018e-complaint-${++serial}`,
+    complaintFeedbackType: 'abuse',
+    ...overrides,
+  },
+});
+const delivery = (recipients: unknown, timestamp = '2026-03-01T09:00:00.000Z') => ({
+  eventType: 'Delivery',
+  mail: mail(),
+  delivery: { timestamp, recipients, smtpResponse: '250 2.0.0 OK' },
+});
+const env = (message: unknown, id = `sns-${++serial}`) => snsEnvelope(message, id);
+
+function expectEqual(actual: unknown, expected: unknown, what: string) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+async function statusOf(store: SuppressionStore, address: string) {
+  return (await store.get(address))?.state.status;
+}
+
+/** The address is stored under exactly this key with this status (and as nothing else). */
+const storedAs =
+  (address: string, status: string, events = 1) =>
+  async (store: SuppressionStore) => {
+    const record = await store.get(address);
+    expectEqual(record?.state.status, status, `status of ${address}`);
+    expectEqual(record?.events.length, events, `events of ${address}`);
+  };
+
+const KB = 1024;
+const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+export const BAD_INPUT: readonly BadInputCase[] = [
+  // --- Not JSON, or JSON of the wrong kind -------------------------------------------------------
+  {
+    name: 'trailing comma',
+    bodies: ['{"Type":"Notification","MessageId":"x",}'],
+    expect: { fails: /message body is not JSON/ },
+  },
+  {
+    name: 'single-quoted JSON',
+    bodies: ["{'Type':'Notification'}"],
+    expect: { fails: /message body is not JSON/ },
+  },
+  {
+    name: 'byte-order mark before JSON',
+    bodies: [`\uFEFF${env(bounce([hard('bom@example.com')]))}`],
+    expect: { fails: /message body is not JSON/ },
+  },
+  {
+    name: 'body truncated mid-string',
+    bodies: [env(bounce([hard('cut@example.com')])).slice(0, 300)],
+    expect: { fails: /message body is not JSON/ },
+  },
+  { name: 'JSON null', bodies: ['null'], expect: { fails: /must be a JSON object, got null/ } },
+  { name: 'JSON string', bodies: ['"Bounce"'], expect: { fails: /must be a JSON object, got "Bounce"/ } },
+  { name: 'JSON true', bodies: ['true'], expect: { fails: /must be a JSON object, got true/ } },
+  { name: 'NaN literal', bodies: ['{"notificationType":"Bounce","x":NaN}'], expect: { fails: /not JSON/ } },
+  {
+    name: 'SQS event pasted as a body',
+    bodies: [JSON.stringify({ Records: [{ body: '{}' }] })],
+    expect: { fails: /no notificationType or eventType in \["Records"\]/ },
+  },
+  {
+    name: 'Message double-encoded (a JSON string of JSON)',
+    bodies: [env(JSON.stringify(JSON.stringify(bounce([hard('x@example.com')]))))],
+    expect: { fails: /must be a JSON object, got "\{/ },
+  },
+  { name: 'Message JSON null', bodies: [env('null')], expect: { fails: /must be a JSON object, got null/ } },
+  {
+    name: 'Message deeply nested (10 000 levels)',
+    bodies: [env(nested(10_000))],
+    expect: { fails: /no notificationType or eventType in \["a"\]/ },
+  },
+  {
+    name: 'deep nesting in a loose field of a valid bounce',
+    bodies: [env({ ...bounce([hard('deep@example.com')]), extra: JSON.parse(nested(2000)) })],
+    expect: { applied: storedAs('deep@example.com', 'suppressed') },
+  },
+
+  // --- Envelope problems -------------------------------------------------------------------------
+  {
+    name: 'envelope Message a number',
+    bodies: [JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: 42 })],
+    expect: { fails: /SNS envelope.*Message/s },
+  },
+  {
+    name: 'envelope MessageId empty',
+    bodies: [JSON.stringify({ Type: 'Notification', MessageId: '', Message: '{}' })],
+    expect: { fails: /SNS envelope.*MessageId/s },
+  },
+  {
+    name: 'envelope Type lower-case',
+    bodies: [JSON.stringify({ Type: 'notification', MessageId: 'm', Message: '{}' })],
+    expect: { fails: /unknown SNS message Type "notification"/ },
+  },
+  {
+    name: 'SNS SubscriptionConfirmation (SubscribeURL never fetched)',
+    bodies: [
+      JSON.stringify({
+        Type: 'SubscriptionConfirmation',
+        MessageId: 'sc',
+        Token: 't',
+        TopicArn: 'arn:aws:sns:eu-west-1:123456789012:ses',
+        Message: 'You have chosen to subscribe…',
+        SubscribeURL: 'http://127.0.0.1:9/never',
+      }),
+    ],
+    expect: { ignored: true },
+  },
+  {
+    name: 'SNS UnsubscribeConfirmation',
+    bodies: [
+      JSON.stringify({
+        Type: 'UnsubscribeConfirmation',
+        MessageId: 'uc',
+        Message: 'unsubscribed',
+        SubscribeURL: 'http://127.0.0.1:9/never',
+      }),
+    ],
+    expect: { ignored: true },
+  },
+  {
+    name: 'event destination validation text',
+    bodies: [env('Successfully validated SNS topic for Amazon SES event publishing.')],
+    expect: { ignored: true },
+  },
+
+  // --- Event types -------------------------------------------------------------------------------
+  {
+    name: 'unknown future event type',
+    bodies: [env({ eventType: 'Quarantine', mail: mail(), quarantine: {} })],
+    expect: { ignored: true },
+  },
+  {
+    name: 'notificationType in lower case (not an SES type)',
+    bodies: [env({ ...bounce([hard('lower@example.com')]), notificationType: 'bounce' })],
+    expect: { ignored: true },
+  },
+  {
+    name: 'DeliveryDelay event',
+    bodies: [
+      env({
+        eventType: 'DeliveryDelay',
+        mail: mail(),
+        deliveryDelay: {
+          delayType: 'TransientCommunicationFailure',
+          delayedRecipients: [{ emailAddress: 'delay@example.com' }],
+          timestamp: '2026-03-01T10:00:00Z',
+        },
+      }),
+    ],
+    expect: { ignored: true },
+  },
+  {
+    name: 'Reject event',
+    bodies: [env({ eventType: 'Reject', mail: mail(), reject: { reason: 'Bad content' } })],
+    expect: { ignored: true },
+  },
+  {
+    name: 'notificationType and eventType disagree (notificationType wins)',
+    bodies: [env({ ...complaint('both@example.com'), eventType: 'Delivery' })],
+    expect: { applied: storedAs('both@example.com', 'suppressed') },
+  },
+
+  // --- Wrong types and missing fields ------------------------------------------------------------
+  {
+    name: 'bounceType a number',
+    bodies: [env(bounce([hard('t1@example.com')], { bounceType: 5 }))],
+    expect: { fails: /bounce\.bounceType/ },
+  },
+  {
+    name: 'bounce timestamp an epoch number',
+    bodies: [env(bounce([hard('t2@example.com')], { timestamp: 1_772_359_205_000 }))],
+    expect: { fails: /bounce\.timestamp/ },
+  },
+  {
+    name: 'bounce timestamp without zone',
+    bodies: [env(bounce([hard('t3@example.com')], { timestamp: '2026-03-01T10:00:05' }))],
+    expect: { fails: /bounce\.timestamp.*"2026-03-01T10:00:05"/s },
+  },
+  {
+    name: 'feedbackId an object',
+    bodies: [env(bounce([hard('t4@example.com')], { feedbackId: { id: 1 } }))],
+    expect: { fails: /bounce\.feedbackId/ },
+  },
+  {
+    name: 'mail.messageId missing',
+    bodies: [env(bounce([hard('t5@example.com')], {}, { messageId: undefined }))],
+    expect: { fails: /mail\.messageId/ },
+  },
+  {
+    name: 'mail.source empty',
+    bodies: [env(bounce([hard('t6@example.com')], {}, { source: '' }))],
+    expect: { fails: /mail\.source/ },
+  },
+  {
+    name: 'recipient emailAddress null',
+    bodies: [env(bounce([hard(null)]))],
+    expect: { fails: /bouncedRecipients\.0\.emailAddress/ },
+  },
+  {
+    name: 'recipient emailAddress a number',
+    bodies: [env(bounce([hard(12345)]))],
+    expect: { fails: /bouncedRecipients\.0\.emailAddress/ },
+  },
+  {
+    name: 'recipient a string instead of an object',
+    bodies: [env(bounce(['t7@example.com']))],
+    expect: { fails: /bouncedRecipients\.0/ },
+  },
+  {
+    name: 'one bad recipient among good ones fails the whole message, nothing written',
+    bodies: [env(bounce([hard('first@example.com'), hard('not an address'), hard('third@example.com')]))],
+    expect: { fails: /"not an address"/, untouched: ['first@example.com', 'third@example.com'] },
+  },
+  {
+    name: 'complaint feedbackId missing',
+    bodies: [env(complaint('t8@example.com', { feedbackId: undefined }))],
+    expect: { fails: /complaint\.feedbackId/ },
+  },
+  {
+    name: 'delivery recipients empty',
+    bodies: [env(delivery([]))],
+    expect: { fails: /delivery\.recipients/ },
+  },
+
+  // --- Hostile addresses ---------------------------------------------------------------------------
+  {
+    name: 'NUL byte in address',
+    bodies: [env(bounce([hard('nul\u0000@example.com')]))],
+    expect: { fails: /control characters/ },
+  },
+  {
+    name: 'LF + header in complaint address',
+    bodies: [env(complaint('jane@example.com\nBcc: all@example.com'))],
+    expect: { fails: /control characters/ },
+  },
+  {
+    name: 'U+2028 line separator in delivery recipient',
+    bodies: [env(delivery(['ls\u2028x@example.com']))],
+    expect: { fails: /control characters/ },
+  },
+  {
+    name: 'tab inside address',
+    bodies: [env(bounce([hard('ta\tb@example.com')]))],
+    expect: { fails: /control characters/ },
+  },
+  {
+    name: 'ANSI escape in address',
+    bodies: [env(bounce([hard('\u001b[31mred@example.com')]))],
+    expect: { fails: /control characters/ },
+  },
+  {
+    name: 'two addresses in one field',
+    bodies: [env(bounce([hard('a@example.com, b@example.com')]))],
+    expect: { fails: /invalid address "a@example.com, b@example.com"/ },
+  },
+  {
+    name: 'quoted local part with @',
+    bodies: [env(bounce([hard('"a@b"@example.com')]))],
+    expect: { fails: /bad local part/ },
+  },
+  {
+    name: 'local part of 65 characters',
+    bodies: [env(bounce([hard(`${'l'.repeat(65)}@example.com`)]))],
+    expect: { fails: /bad local part/ },
+  },
+  {
+    name: 'domain without a dot',
+    bodies: [env(bounce([hard('root@localhost')]))],
+    expect: { fails: /bad domain "localhost"/ },
+  },
+  {
+    name: 'domain with empty label',
+    bodies: [env(bounce([hard('jane@example..com')]))],
+    expect: { fails: /bad domain/ },
+  },
+  // Not a valid host name (labels are ≤ 63 octets), but node's domainToASCII accepts it; storing a
+  // suppression for an undeliverable address is harmless, so this documents the behaviour.
+  {
+    name: 'domain label of 64 characters (accepted as is)',
+    bodies: [env(bounce([hard(`jane@${'d'.repeat(64)}.com`)]))],
+    expect: { applied: storedAs(`jane@${'d'.repeat(64)}.com`, 'suppressed') },
+  },
+  {
+    name: 'address of 255 characters',
+    bodies: [
+      env(bounce([hard(`${'a'.repeat(64)}@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example`)])),
+    ],
+    expect: { fails: /characters, at most 254/ },
+  },
+  {
+    name: '1 MB-ish address is quoted shortened in the error',
+    bodies: [env(bounce([hard(`${'x'.repeat(100 * KB)}@example.com`)]))],
+    expect: { fails: /bad local part/ },
+  },
+
+  // --- Addresses that are fine once normalised --------------------------------------------------
+  {
+    name: 'IDN domain stored in punycode',
+    bodies: [env(bounce([hard('anna@bücher.example')]))],
+    expect: { applied: storedAs('anna@xn--bcher-kva.example', 'suppressed') },
+  },
+  {
+    name: 'IDN domain in capitals folds onto the same address',
+    bodies: [env(complaint('Anna@BÜCHER.example'))],
+    expect: {
+      applied: async (store) => {
+        expectEqual(await statusOf(store, 'anna@xn--bcher-kva.example'), 'suppressed', 'status');
+        expectEqual(await store.get('Anna@BÜCHER.example'), undefined, 'raw key');
+      },
+    },
+  },
+  {
+    name: 'unicode local part and IDN TLD (EAI)',
+    bodies: [env(bounce([hard('用户@例子.广告')]))],
+    expect: { applied: storedAs('用户@xn--fsqu00a.xn--4rr70v', 'suppressed') },
+  },
+  {
+    name: 'display name stripped',
+    bodies: [env(bounce([hard('"Doe, Jane" <Jane.Doe@Example.COM>')]))],
+    expect: { applied: storedAs('jane.doe@example.com', 'suppressed') },
+  },
+  {
+    name: 'surrounding whitespace trimmed',
+    bodies: [env(delivery(['  spaced@example.com  ']))],
+    expect: { applied: storedAs('spaced@example.com', 'clear') },
+  },
+
+  // --- Sizes -----------------------------------------------------------------------------------------
+  {
+    name: '250 KB diagnostic text (SQS limit is 256 KB) is bounded, not stored whole',
+    bodies: [
+      env(
+        bounce([
+          {
+            ...hard('big@example.com'),
+            diagnosticCode: `smtp; 550 5.1.1 user unknown ${'x'.repeat(250 * KB)}`,
+          },
+        ]),
+      ),
+    ],
+    expect: {
+      applied: async (store) => {
+        await storedAs('big@example.com', 'suppressed')(store);
+        const [entry] = await store.auditTrail('big@example.com', 1);
+        const text = entry?.event.type === 'bounce' ? (entry.event.diagnosticCode ?? '') : '';
+        if (text.length > 1024) throw new Error(`diagnostic kept at ${text.length} characters`);
+      },
+    },
+  },
+  {
+    name: '250 KB of whitespace around a valid body',
+    bodies: [`${' '.repeat(125 * KB)}${env(bounce([hard('padded@example.com')]))}${'\n'.repeat(125 * KB)}`],
+    expect: { applied: storedAs('padded@example.com', 'suppressed') },
+  },
+  {
+    name: '200 unknown fields of 1 KB each',
+    bodies: [
+      env({
+        ...bounce([hard('wide@example.com')]),
+        ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x${i}`, 'y'.repeat(KB)])),
+      }),
+    ],
+    expect: { applied: storedAs('wide@example.com', 'suppressed') },
+  },
+  {
+    name: '100 recipients in one bounce',
+    bodies: [env(bounce(Array.from({ length: 100 }, (_, i) => hard(`many${i}@example.com`))))],
+    expect: {
+      applied: async (store) => {
+        for (const i of [0, 57, 99])
+          expectEqual(await statusOf(store, `many${i}@example.com`), 'suppressed', `many${i}`);
+      },
+    },
+  },
+
+  // --- Prototype pollution -------------------------------------------------------------------------
+  {
+    name: '__proto__ and constructor keys',
+    bodies: [
+      `{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},${env(bounce([hard('proto@example.com')])).slice(1)}`,
+    ],
+    expect: {
+      applied: async (store) => {
+        await storedAs('proto@example.com', 'suppressed')(store);
+        if (({} as { polluted?: unknown }).polluted !== undefined)
+          throw new Error('Object.prototype polluted');
+      },
+    },
+  },
+
+  // --- Duplicates and reordering (one batch) -------------------------------------------------------
+  (() => {
+    const body = env(bounce([hard('dup@example.com')]), 'sns-dup');
+    return {
+      name: 'same message twice in one batch',
+      bodies: [body, body],
+      expect: {
+        applied: async (store: SuppressionStore) => {
+          await storedAs('dup@example.com', 'suppressed', 1)(store);
+          expectEqual((await store.auditTrail('dup@example.com', 10)).length, 1, 'audit entries');
+        },
+      },
+    };
+  })(),
+  (() => {
+    const message = bounce([hard('resent@example.com')]);
+    return {
+      name: 'same feedbackId under two SNS MessageIds',
+      bodies: [env(message, 'sns-a'), env(message, 'sns-b')],
+      expect: { applied: storedAs('resent@example.com', 'suppressed', 1) },
+    };
+  })(),
+  {
+    name: 'same recipient twice in one bounce',
+    bodies: [env(bounce([hard('twice@example.com'), hard('TWICE@example.com')]))],
+    expect: { applied: storedAs('twice@example.com', 'suppressed', 1) },
+  },
+  {
+    name: 'older delivery arriving after a newer hard bounce',
+    bodies: [
+      env(bounce([hard('late@example.com')])),
+      env(delivery(['late@example.com'], '2026-02-01T00:00:00Z')),
+    ],
+    expect: { applied: storedAs('late@example.com', 'suppressed', 2) },
+  },
+  {
+    name: 'timestamp with an offset is stored in UTC',
+    bodies: [env(complaint('offset@example.com', { timestamp: '2026-03-01T12:00:00+02:00' }))],
+    expect: {
+      applied: async (store) => {
+        expectEqual(
+          (await store.get('offset@example.com'))?.events[0]?.at,
+          '2026-03-01T10:00:00.000Z',
+          'event time',
+        );
+      },
+    },
+  },
+  {
+    name: "feedbackId of 2 KB (audit sort key over DynamoDB's 1024 bytes)",
+    // Fails alone with DynamoDB's own validation error, every time: after dlqMaxReceiveCount it is in
+    // the DLQ. Nothing is written (the audit put is the first write and it is refused).
+    bodies: [env(bounce([hard('longid@example.com')], { feedbackId: `fb-${'f'.repeat(2 * KB)}` }))],
+    expect: {
+      fails: /range keys has exceeded the size limit of 1024 bytes/,
+      untouched: ['longid@example.com'],
+    },
+  },
+  {
+    name: 'disabled mailbox bounced in year 9999',
+    bodies: [
+      env(
+        bounce(
+          [
+            {
+              emailAddress: 'future@example.com',
+              action: 'failed',
+              status: '5.2.1',
+              diagnosticCode: 'smtp; 550 5.2.1 The email account that you tried to reach is disabled.',
+            },
+          ],
+          { timestamp: '9999-12-31T23:59:59.000Z' },
+        ),
+      ),
+    ],
+    // Accepted: SES time is trusted. `until` is then an expanded ISO year ("+010000-…"), which
+    // Date.parse reads correctly but a plain string comparison would not.
+    expect: {
+      applied: async (store) => {
+        const state = (await store.get('future@example.com'))?.state;
+        expectEqual(
+          [state?.status, state?.until],
+          ['suppressed-until', '+010000-01-30T23:59:59.000Z'],
+          'state',
+        );
+      },
+    },
+  },
+];

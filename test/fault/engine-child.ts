@@ -1,0 +1,28 @@
+/**
+ * Child process of `startLoadEngine`: dynalite in memory and, with `--proxy RATE SEED SLOW_MS STALL_MS`,
+ * the fault proxy in front of it — both off the test process's core. Prints one line
+ * `READY {"engine":URL,"proxy":URL?}`; exits when its stdin closes (the parent went away).
+ */
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import { startFaultProxy } from './proxy';
+
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+const engine = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const args = process.argv.slice(2);
+let proxy: string | undefined;
+if (args[0] === '--proxy') {
+  const [rate, seed, slowMs, stallMs] = args.slice(1).map(Number);
+  const started = await startFaultProxy({
+    target: engine,
+    rate: rate ?? 0.2,
+    seed: seed ?? 1,
+    ...(slowMs !== undefined ? { slowMs } : {}),
+    ...(stallMs !== undefined ? { stallMs } : {}),
+  });
+  proxy = started.endpoint;
+}
+console.log(`READY ${JSON.stringify({ engine, ...(proxy ? { proxy } : {}) })}`);
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
