@@ -10,11 +10,21 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
-const Timestamp = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+// Bounded so a garbage year cannot pin an address's event order forever (9999-… sorts after everything).
+const Timestamp = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .refine((iso) => iso >= '2000' && iso < '2100', { error: 'expected a timestamp in years 2000..2099' });
+
+/**
+ * SES ids are ~60 characters. Bounded because they become part of DynamoDB sort keys (audit items,
+ * at most 1,024 bytes together with the address and time): a longer one is an error, not a lost write.
+ */
+const SesId = z.string().min(1).max(256, { error: 'expected an SES id of at most 256 characters' });
 
 export const MailSchema = z.looseObject({
   timestamp: Timestamp,
-  messageId: z.string().min(1),
+  messageId: SesId,
   source: z.string().min(1),
   sourceArn: z.string().optional(),
   sendingAccountId: z.string().optional(),
@@ -35,7 +45,7 @@ export const BounceSchema = z.looseObject({
   bounceSubType: z.string().min(1),
   bouncedRecipients: z.array(BouncedRecipientSchema).min(1),
   timestamp: Timestamp,
-  feedbackId: z.string().min(1),
+  feedbackId: SesId,
   remoteMtaIp: z.string().optional(),
   reportingMTA: z.string().optional(),
 });
@@ -44,7 +54,7 @@ export type Bounce = z.infer<typeof BounceSchema>;
 export const ComplaintSchema = z.looseObject({
   complainedRecipients: z.array(z.looseObject({ emailAddress: z.string().min(1) })).min(1),
   timestamp: Timestamp,
-  feedbackId: z.string().min(1),
+  feedbackId: SesId,
   complaintFeedbackType: z.string().optional(),
   complaintSubType: z.string().nullish(),
   userAgent: z.string().optional(),
