@@ -5,9 +5,11 @@
  * - DynamoDB requests per bounced recipient and item sizes (bench/requests.ts);
  * - the processor bundle's size and cold import time (bench/bundle.ts);
  * - a bounce storm through `bounce replay` (bench/storm.ts; the 20k/100k memory comparison runs
- *   there: `npx tsx bench/storm.ts`).
+ *   there: `npx tsx bench/storm.ts`);
+ * - one hygiene run on a table of 100k addresses with 100 due: items read and requests (bench/hygiene.ts).
  * Knobs: BENCH_RECIPIENTS, BENCH_RUNS, BENCH_CLOCK, BENCH_REPLAY (notifications for the request
- * count, 2000), BENCH_STORM (notifications, 5000; 0 skips), BENCH_IMPORT_RUNS (5).
+ * count, 2000), BENCH_STORM (notifications, 5000; 0 skips), BENCH_IMPORT_RUNS (5),
+ * BENCH_HYGIENE_ADDRESSES (100000; 0 skips), BENCH_HYGIENE_DUE (100).
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { classify } from '../shared/core/classify/index';
 import type { RecipientBounce } from '../shared/core/classify/types';
 import { corpusExists, corpusPath, loadCorpus } from '../test/classify/corpus-metrics';
 import { measureBundle, measureColdImport } from './bundle';
+import { describeHygieneFigures, measureHygiene } from './hygiene';
 import { measureRequests } from './requests';
 import { runStorm } from './storm';
 
@@ -22,6 +25,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REPLAY = Number(process.env.BENCH_REPLAY ?? 2000);
 const STORM = Number(process.env.BENCH_STORM ?? 5000);
 const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5);
+const HYGIENE_ADDRESSES = Number(process.env.BENCH_HYGIENE_ADDRESSES ?? 100_000);
+const HYGIENE_DUE = Number(process.env.BENCH_HYGIENE_DUE ?? 100);
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 300_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -194,6 +199,7 @@ const bundle = await measureBundle();
 const cold = measureColdImport(bundle.bundledFile, IMPORT_RUNS);
 rmSync(bundle.dir, { recursive: true, force: true });
 const storm = STORM > 0 ? await runStorm(STORM) : undefined;
+const hygiene = HYGIENE_ADDRESSES > 0 ? await measureHygiene(HYGIENE_ADDRESSES, HYGIENE_DUE) : undefined;
 
 const rows: [measure: string, figure: string, goal: string][] = [
   [
@@ -232,7 +238,13 @@ const rows: [measure: string, figure: string, goal: string][] = [
     `${cold.bundleMs} ms vs ${cold.sdkMs} ms = ${cold.ratio}×`,
     '',
   ],
-  ['Hygiene: items read on a 100k-address table with 100 due', 'n/a (hygiene job not built yet)', ''],
+  [
+    hygiene
+      ? `Hygiene: one run on a ${hygiene.addresses.toLocaleString('en-US')}-address table with ${hygiene.due} due (dynalite)`
+      : 'Hygiene: items read on a 100k-address table with 100 due',
+    hygiene ? describeHygieneFigures(hygiene) : 'skipped (BENCH_HYGIENE_ADDRESSES=0)',
+    'O(due), not O(table)',
+  ],
   [
     `Bounce storm: bounce replay of ${STORM} notifications (embedded dynalite on disk)`,
     storm

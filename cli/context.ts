@@ -6,9 +6,9 @@ import {
 } from '../shared/adapters/dynamodb/client';
 import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
-import { ensureTable, tableExists } from '../shared/adapters/dynamodb/table';
+import { ensureTable, missingDueIndexMessage, tableExists } from '../shared/adapters/dynamodb/table';
 import { DEFAULT_RUNTIME_POLICY, type Policy, parsePolicyJson } from '../shared/core/policy-config';
-import type { RateCounterStore, SuppressionStore } from '../shared/ports';
+import type { CounterCleanup, RateCounterStore, SuppressionStore } from '../shared/ports';
 import { startEmbeddedEngine } from './embedded';
 
 export const DEFAULT_DATA_DIR = '.bounce-data';
@@ -56,7 +56,7 @@ export function resolvePolicyOption(options: GlobalOptions): Policy {
 
 export interface StoreContext {
   store: SuppressionStore;
-  counters: RateCounterStore;
+  counters: RateCounterStore & CounterCleanup;
   policy: Policy;
   connection: DynamoDbConnection;
   tableName: string;
@@ -89,6 +89,13 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
       if (result.ttl === 'unsupported') {
         console.error(`note: this engine has no TTL; expired items stay, and readers ignore them by date`);
       }
+      if (result.dueIndex === 'missing') {
+        connection.client.destroy();
+        throw new Error(missingDueIndexMessage(tableName));
+      }
+      if (result.dueIndex === 'creating') {
+        console.error(`note: the due index is still being built; list hygiene skips until it is ACTIVE`);
+      }
     } else if (!(await tableExists(connection.client, tableName))) {
       connection.client.destroy();
       throw new UsageError(`${where} does not exist; create it with \`bounce init\` (or deploy the stack)`);
@@ -113,7 +120,12 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
     );
   }
   const connection = createLocalDynamoDbConnection(engine.endpoint);
-  await ensureTable(connection.client, EMBEDDED_TABLE, { enableTtl: false });
+  const ensured = await ensureTable(connection.client, EMBEDDED_TABLE, { enableTtl: false });
+  if (create && ensured.dueIndex === 'missing') {
+    connection.client.destroy();
+    await engine.close();
+    throw new Error(missingDueIndexMessage(`${EMBEDDED_TABLE} in ${options.dataDir}`));
+  }
   return {
     store: new DynamoDbSuppressionStore(connection.documentClient, EMBEDDED_TABLE, policy.state),
     counters: new DynamoDbRateCounters(connection.documentClient, EMBEDDED_TABLE),

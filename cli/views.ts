@@ -72,6 +72,8 @@ function describeEvent(event: AuditEntry['event']): string {
       return `${event.at}  delivery`;
     case 'manual':
       return `${event.at}  ${event.source} ${event.action}${event.until ? ` until ${event.until}` : ''}: ${event.reason}`;
+    case 'watch-elapsed':
+      return `${event.at}  hygiene: ${event.group} soft-bounce watch elapsed with no delivery → ${event.outcome} (${event.reason}) [rule ${event.rule}]`;
     default:
       return event satisfies never;
   }

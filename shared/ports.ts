@@ -1,4 +1,4 @@
-import type { AddressEvent, StoredEvent } from './core/events';
+import type { AddressEvent, HistoryEvent, StoredEvent, WatchElapsedEvent } from './core/events';
 import type { HourlyCounts } from './core/rates';
 import type { AddressState } from './core/state';
 
@@ -11,7 +11,8 @@ export interface AddressRecord {
 
 /** One applied event as the audit trail keeps it: what came in and what it changed. */
 export interface AuditEntry {
-  event: AddressEvent;
+  /** The event as it came in (or the hygiene run's `watch-elapsed` record). */
+  event: HistoryEvent;
   before: AddressState;
   after: AddressState;
 }
@@ -25,8 +26,47 @@ export interface ApplyResult {
   addedEvents: readonly AddressEvent[];
 }
 
+/** One entry of the sparse due index: a watched address whose escalation is due at `dueAt`. */
+export interface DueEntry {
+  address: string;
+  dueAt: string;
+}
+
+export interface DuePage {
+  /** Due at or before the time asked, at most the limit asked. */
+  entries: DueEntry[];
+  /** Due entries beyond those (0 when the limit was not reached); counted from the index, capped. */
+  remaining: number;
+  /** True when `remaining` stopped counting at its cap (there are at least that many). */
+  remainingCapped: boolean;
+}
+
+/** What settling one due address did. */
+export type SettleResult =
+  | {
+      /** Escalated: a `watch-elapsed` event was added (audit entry written) and the item left the index. */
+      outcome: 'promoted';
+      before: AddressState;
+      after: AddressState;
+      event: WatchElapsedEvent;
+    }
+  /** Not due (any more) under the current policy, but its index attributes said so: rewritten. */
+  | { outcome: 'reindexed' }
+  /** Not due: the (eventually consistent) index was behind a newer write; nothing to do. */
+  | { outcome: 'not-due' }
+  /** No such address (any more). */
+  | { outcome: 'gone' };
+
+/** List hygiene's view of the store: the sparse index of due watches, and settling them one by one. */
+export interface DueWatchStore {
+  /** Watched addresses whose escalation is due at or before `now`, oldest first per index shard; at most `limit`. */
+  dueAddresses(now: Date, limit: number): Promise<DuePage>;
+  /** Re-reads the address (strongly consistent) and escalates it if it is still due at `now`. */
+  settleDue(address: string, now: Date): Promise<SettleResult>;
+}
+
 /** The suppression table as the core sees it; the DynamoDB adapter implements it. */
-export interface SuppressionStore {
+export interface SuppressionStore extends DueWatchStore {
   /** Merges events into the address's history and re-derives its state, idempotently and in any order. */
   applyEvents(address: string, events: readonly AddressEvent[]): Promise<ApplyResult>;
   get(address: string): Promise<AddressRecord | undefined>;
@@ -61,4 +101,22 @@ export interface RateCounterStore {
   add(counts: readonly HourlyCounts[]): Promise<void>;
   /** Every identity-hour bucket in `[from, to)`. */
   read(from: Date, to: Date): Promise<HourlyCounts[]>;
+}
+
+/** What one stale-counter cleanup did. */
+export interface CounterCleanupResult {
+  /** Day partitions looked at (one Query each, even when empty). */
+  daysVisited: number;
+  /** Days (YYYY-MM-DD) whose counters were deleted. */
+  daysDeleted: string[];
+  itemsDeleted: number;
+  /** The newest day known clean (the cursor), if any. */
+  cleanedThrough?: string;
+  /** Stale days left for the next run (the per-run bound was reached). */
+  more: boolean;
+}
+
+/** Deletes counter days past their retention without scanning (engines without TTL never expire them). */
+export interface CounterCleanup {
+  deleteStaleDays(now: Date, limits?: { maxDays?: number; maxItems?: number }): Promise<CounterCleanupResult>;
 }

@@ -4,15 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GetConfigurationSetCommand,
+  PutConfigurationSetSendingOptionsCommand,
+  SESv2Client,
+} from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
 import { runHygiene } from '../functions/hygiene/hygiene';
 import { createProcessor } from '../functions/processor/processor';
 import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { classify } from '../shared/core/classify';
+import { parsePolicyJson } from '../shared/core/policy-config';
 import { snsEnvelope } from './fixtures/ses-examples';
 import { startTestEngine, type TestEngine } from './support/engine';
+import { bounceEvent } from './support/events';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const mail = (identity: string, id: string, at: string, to: string) => ({
@@ -196,5 +206,154 @@ describe('runHygiene', () => {
     ]);
     expect(report.identities[0]?.senderSide).toEqual({ blocked: 2 });
     expect(published).toEqual([report]);
+  });
+});
+
+describe('hygiene Lambda handler', () => {
+  it('builds the store with BOUNCE_POLICY and runs list hygiene with the rates', async () => {
+    const table = await engine.newTable();
+    const policy = { escalation: { mailboxfull: { minCount: 3, minSpanHours: 1, outcome: 'suppressed' } } };
+    // The processor writes with the same policy (both functions get BOUNCE_POLICY).
+    const store = new DynamoDbSuppressionStore(
+      engine.connection.documentClient,
+      table,
+      parsePolicyJson(JSON.stringify(policy), 'test').state,
+    );
+    // Three mailbox-full bounces within 20 minutes: due after 72 h by default, after 1 h under this policy.
+    await store.applyEvents(
+      'full@example.com',
+      [0, 1, 2].map((n) => bounceEvent(`s${n}`, `2026-11-20T00:${n}0:00.000Z`, 'mailboxfull')),
+    );
+    const env = {
+      TABLE_NAME: table,
+      BOUNCE_POLICY: JSON.stringify(policy),
+      AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    vi.resetModules();
+    try {
+      const { handler } = await import('../functions/hygiene/handler');
+      const report = await handler(
+        { time: '2026-11-20T04:00:00Z' } as ScheduledEvent,
+        { functionName: 'hygiene', awsRequestId: 'r1' } as Context,
+        () => undefined,
+      );
+      expect(report?.listHygiene).toMatchObject({ dueRead: 1, promoted: 1 });
+      expect((await store.get('full@example.com'))?.state).toMatchObject({
+        status: 'suppressed',
+        since: '2026-11-20T01:00:00.000Z',
+      });
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
+describe('hygiene Lambda handler with the emergency brake', () => {
+  const ses = mockClient(SESv2Client);
+  const sns = mockClient(SNSClient);
+  afterAll(() => {
+    ses.restore();
+    sns.restore();
+  });
+
+  /** Runs the handler once with `extraEnv`, on a table whose counters say: `critical.example` at 6 %, `fine.example` at 1 %. */
+  async function runHandler(extraEnv: Record<string, string>) {
+    const table = await engine.newTable();
+    const counters = new DynamoDbRateCounters(engine.connection.documentClient, table);
+    const hour = (identity: string, permanentBounces: number) => ({
+      identity,
+      hour: '2026-11-20T10',
+      sends: 1000,
+      deliveries: 0,
+      permanentBounces,
+      transientBounces: 0,
+      complaints: 0,
+      senderSide: {},
+    });
+    await counters.add([hour('critical.example', 60), hour('fine.example', 10)]);
+    const env: Record<string, string> = {
+      TABLE_NAME: table,
+      AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...extraEnv,
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+    Object.assign(process.env, env);
+    vi.resetModules();
+    try {
+      const { handler } = await import('../functions/hygiene/handler');
+      return await handler(
+        { time: '2026-11-20T12:00:00Z' } as ScheduledEvent,
+        { functionName: 'hygiene', awsRequestId: 'r1' } as Context,
+        () => undefined,
+      );
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  }
+
+  const brakeEnv = {
+    EMERGENCY_BRAKE: JSON.stringify({
+      enabled: true,
+      configurationSets: { 'critical.example': ['marketing'], 'fine.example': ['transactional'] },
+    }),
+    ON_CALL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:on-call',
+  };
+
+  it('pauses only the critical identity’s configuration set, pages once, and lists it in the actions', async () => {
+    ses.reset();
+    sns.reset();
+    ses.on(GetConfigurationSetCommand).resolves({ SendingOptions: { SendingEnabled: true } });
+    ses.on(PutConfigurationSetSendingOptionsCommand).resolves({});
+    sns.on(PublishCommand).resolves({ MessageId: 'm1' });
+    const report = await runHandler(brakeEnv);
+    expect(ses.commandCalls(PutConfigurationSetSendingOptionsCommand).map((c) => c.args[0].input)).toEqual([
+      { ConfigurationSetName: 'marketing', SendingEnabled: false },
+    ]);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(brakeEnv.ON_CALL_TOPIC_ARN);
+    expect(report?.actions.join('\n')).toMatch(/paused configuration set "marketing"/);
+  });
+
+  it('fails the run (for the hygiene-errors alarm) when a pause fails, after paging on-call', async () => {
+    ses.reset();
+    sns.reset();
+    ses.on(GetConfigurationSetCommand).resolves({ SendingOptions: { SendingEnabled: true } });
+    ses
+      .on(PutConfigurationSetSendingOptionsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' }));
+    sns.on(PublishCommand).resolves({ MessageId: 'm2' });
+    const failure = await runHandler(brakeEnv).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as { report?: { actions: string[] } }).report?.actions.join('\n')).toMatch(
+      /FAILED to pause/,
+    );
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it('makes no SES or SNS call when the brake is not configured', async () => {
+    ses.reset();
+    sns.reset();
+    const report = await runHandler({});
+    expect(report?.identities.find((row) => row.identity === 'critical.example')?.level).toBe('critical');
+    expect(ses.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AddressEvent } from '../shared/core/events';
 import {
+  type AddressState,
   DEFAULT_STATE_POLICY,
   deriveState,
   type EventHistory,
@@ -9,6 +10,7 @@ import {
   mergeEvents,
   type StatePolicy,
   stateOf,
+  watchElapsedEvent,
 } from '../shared/core/state';
 import {
   bounceEvent,
@@ -178,6 +180,105 @@ describe('effectiveState (what readers act on)', () => {
   });
 });
 
+describe('due escalation: a watch whose soft bounces meet the count escalates once the span has passed', () => {
+  const three = [0, 1, 2].map((t, i) => bounceEvent(`s${i}`, h(t), 'mailboxfull'));
+  const at = (iso: string) => new Date(iso);
+
+  it('marks the watch due at the first bounce + minSpanHours, and says what it becomes', () => {
+    expect(deriveState(three)).toEqual({
+      status: 'watch',
+      reason: 'mailboxfull',
+      since: h(0),
+      softBounces: 3,
+      source: 'bounce',
+      due: { at: h(72), status: 'suppressed', reason: 'mailboxfull', group: 'mailboxfull' },
+    });
+  });
+
+  it('is not due below the count', () => {
+    expect(deriveState(three.slice(0, 2)).due).toBeUndefined();
+  });
+
+  it('reads as the escalated state from the due time on (effectiveState), and as the watch before it', () => {
+    const state = deriveState(three);
+    expect(effectiveState(state, new Date(Date.parse(h(72)) - 1))).toBe(state);
+    expect(effectiveState(state, at(h(72)))).toEqual({
+      status: 'suppressed',
+      reason: 'mailboxfull',
+      since: h(72),
+      source: 'bounce',
+    });
+  });
+
+  it('is cancelled by a delivery before the due time, and not by one after it', () => {
+    expect(deriveState([...three, deliveryEvent('d', h(71))])).toEqual({ status: 'clear' });
+    expect(deriveState([...three, deliveryEvent('d', h(73))])).toEqual({
+      status: 'suppressed',
+      reason: 'mailboxfull',
+      since: h(72),
+      source: 'bounce',
+    });
+  });
+
+  it('is cancelled by a lift before the due time', () => {
+    expect(deriveState([...three, manualEvent('m', h(10), 'unsuppress')])).toEqual({ status: 'clear' });
+  });
+
+  it('escalates from the due time when a later bounce arrives after it (not from that bounce)', () => {
+    expect(deriveState([...three, bounceEvent('s9', h(100), 'mailboxfull')])).toMatchObject({
+      status: 'suppressed',
+      since: h(72),
+    });
+  });
+
+  it('takes a temporary outcome from the due time: suppressed-until due + temporarySuppressionDays, then clear', () => {
+    const transient = [0, 24].map((t, i) => bounceEvent(`t${i}`, h(t), 'systemerror'));
+    const state = deriveState(transient);
+    expect(state.due).toEqual({
+      at: h(168),
+      status: 'suppressed-until',
+      reason: 'systemerror',
+      until: h(168 + 30 * 24),
+      group: 'default',
+    });
+    expect(effectiveState(state, at(h(200)))).toEqual({
+      status: 'suppressed-until',
+      reason: 'systemerror',
+      since: h(168),
+      until: h(168 + 30 * 24),
+      source: 'bounce',
+    });
+    expect(effectiveState(state, at(h(168 + 30 * 24)))).toEqual({ status: 'clear' });
+  });
+
+  it('takes the earliest due group when several are due', () => {
+    const mixed = [
+      ...[0, 24].map((t, i) => bounceEvent(`t${i}`, h(t), 'systemerror')), // due at h(168)
+      ...[30, 31, 32].map((t, i) => bounceEvent(`s${i}`, h(t), 'mailboxfull')), // due at h(102)
+    ];
+    expect(deriveState(mixed).due).toMatchObject({ at: h(102), group: 'mailboxfull', status: 'suppressed' });
+  });
+
+  it('records the hygiene run as a watch-elapsed event that changes nothing a reader sees', () => {
+    const state = deriveState(three);
+    const tick = watchElapsedEvent(state.due as NonNullable<AddressState['due']>);
+    expect(tick).toEqual({
+      type: 'watch-elapsed',
+      id: `hygiene.watch-elapsed:mailboxfull:${h(72)}`,
+      at: h(72),
+      rule: 'hygiene.watch-elapsed',
+      group: 'mailboxfull',
+      reason: 'mailboxfull',
+      outcome: 'suppressed',
+    });
+    const recorded = deriveState([...three, tick]);
+    expect(recorded).toEqual({ status: 'suppressed', reason: 'mailboxfull', since: h(72), source: 'bounce' });
+    expect(recorded).toEqual(effectiveState(state, at(h(72))));
+    // A delivery before the due time that arrives after the run still wins: the marker is no decision.
+    expect(deriveState([...three, tick, deliveryEvent('late', h(50))])).toEqual({ status: 'clear' });
+  });
+});
+
 describe('mergeEvents', () => {
   it('drops duplicates by id and reports which events were new', () => {
     const first = bounceEvent('a', h(0), 'mailboxfull');
@@ -275,6 +376,66 @@ describe('order independence (property-based)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('gives the same effective state at now whether or not hygiene runs happened, in any arrival order', () => {
+    // Dense soft bounces over 4 days, so streaks often reach their count and come due.
+    const dense = fc
+      .record({
+        kind: fc.constantFrom(
+          'mailboxfull',
+          'mailboxfull',
+          'systemerror',
+          'systemerror',
+          'delivery',
+          'lift',
+          'userunknown',
+        ),
+        hour: fc.integer({ min: 0, max: 24 * 4 }),
+      })
+      .map(({ kind, hour }): Omit<AddressEvent, 'id'> => {
+        const at = h(hour);
+        if (kind === 'delivery') return deliveryEvent('', at);
+        if (kind === 'lift') return manualEvent('', at, 'unsuppress');
+        return bounceEvent('', at, kind as TestBounceKind);
+      });
+    let recorded = 0;
+    const denseSet = fc
+      .array(dense, { minLength: 1, maxLength: 12 })
+      .map((events) => events.map((event, i) => ({ ...event, id: `e${i}` }) as AddressEvent));
+    fc.assert(
+      fc.property(
+        denseSet.chain((events) =>
+          fc.tuple(
+            fc.constant(events),
+            fc.shuffledSubarray(events, { minLength: events.length }),
+            // Hygiene runs: after the k-th arrival, at run hour r (all before the final now).
+            fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 24 * 20 })), { maxLength: 8 }),
+            fc.integer({ min: 24 * 20, max: 24 * 60 }),
+          ),
+        ),
+        ([events, order, runs, nowHour]) => {
+          const now = new Date(h(nowHour));
+          let history: EventHistory = { events: [] };
+          order.forEach((event, k) => {
+            history = mergeEvents(history, [event]).history;
+            for (const [after, runHour] of runs) {
+              if (after % order.length !== k) continue;
+              // What the hygiene run does: if the stored state is due by then, record it.
+              const state = stateOf(history);
+              if (state.status === 'watch' && state.due && state.due.at <= h(runHour)) {
+                history = mergeEvents(history, [watchElapsedEvent(state.due)]).history;
+                recorded++;
+              }
+            }
+          });
+          expect(effectiveState(stateOf(history), now)).toEqual(effectiveState(deriveState(events), now));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // Not vacuous: many runs did record an escalation.
+    expect(recorded).toBeGreaterThan(40);
   });
 
   it('stays idempotent with a small bound when events arrive in time order and are replayed', () => {

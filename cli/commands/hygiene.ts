@@ -20,6 +20,17 @@ export function formatHygiene(report: HygieneReport): string {
     for (const identity of window.identities) lines.push(row(identity.identity, identity));
     lines.push('');
   }
+  const list = report.listHygiene;
+  if (list) {
+    const counters = list.counters
+      ? `; counters: ${list.counters.daysVisited} day partitions looked at, ${list.counters.daysDeleted} deleted (${list.counters.itemsDeleted} items)`
+      : '';
+    lines.push(
+      list.skipped
+        ? 'List hygiene: skipped (see actions)'
+        : `List hygiene: ${list.dueRead} due read, ${list.promoted} promoted, ${list.remaining}${list.remainingCapped ? '+' : ''} still due${counters}`,
+    );
+  }
   lines.push(
     report.actions.length === 0
       ? 'Actions: none'
@@ -28,7 +39,13 @@ export function formatHygiene(report: HygieneReport): string {
   return lines.join('\n');
 }
 
-/** `bounce hygiene`: the scheduled job's run, once, against the store; thresholds from the defaults. */
+/**
+ * `bounce hygiene`: the scheduled job's run, once, against the store (thresholds from the defaults,
+ * the state policy from `--policy`): rates, then list hygiene (due watchers, stale counters).
+ */
 export async function hygieneCommand(context: StoreContext, now: Date): Promise<HygieneReport> {
-  return runHygiene(now, { counters: context.counters });
+  return runHygiene(now, {
+    counters: context.counters,
+    list: { store: context.store, counters: context.counters },
+  });
 }

@@ -4,7 +4,8 @@
  *
  * It reads the suppression table the processor writes (one BatchGetItem per 100 distinct addresses),
  * normalises addresses with the processor's own `normalizeAddress`, and judges each state at `now()`
- * with the same `effectiveState` (a temporary suppression past its `until` is clear).
+ * with the same `effectiveState` (a temporary suppression past its `until` is clear; a soft-bounce
+ * watch past its due escalation is suppressed, even before the hourly hygiene run has recorded it).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -118,6 +119,15 @@ const stateItemSchema = z.object({
     until: z.string().optional(),
     softBounces: z.number().optional(),
     source: z.enum(SOURCES).optional(),
+    due: z
+      .object({
+        at: z.string(),
+        status: z.enum(['suppressed', 'suppressed-until']),
+        reason: z.string(),
+        until: z.string().optional(),
+        group: z.string(),
+      })
+      .optional(),
   }),
 });
 

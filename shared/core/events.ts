@@ -45,12 +45,39 @@ export interface ManualEvent {
 
 export type AddressEvent = BounceEvent | ComplaintEvent | DeliveryEvent | ManualEvent;
 
+/** The rule name the hygiene run records when it escalates a watch whose window has passed. */
+export const WATCH_ELAPSED_RULE = 'hygiene.watch-elapsed';
+
+/**
+ * The hygiene run's record that an address's soft-bounce watch reached its due time (`at`) with no
+ * delivery or lift before it. It carries no decision of its own: folding it only applies what the
+ * soft bounces before it already imply at `at` (see `applyEvent`), so its presence never changes
+ * an address's effective state at any time after `at` — it makes the escalation durable and audited.
+ */
+export interface WatchElapsedEvent {
+  type: 'watch-elapsed';
+  /** `hygiene.watch-elapsed:<group>:<at>`: a rerun (or a concurrent one) is a duplicate. */
+  id: string;
+  /** The due time: first soft bounce of the streak + the rule's `minSpanHours`. */
+  at: string;
+  rule: typeof WATCH_ELAPSED_RULE;
+  /** The escalation group (`mailboxfull`, `default`, …) and the reason the escalation carries. */
+  group: string;
+  reason: string;
+  /** What the rule escalates to. */
+  outcome: 'suppressed' | 'suppressed-until';
+}
+
+/** Every event an address's history (and audit trail) can hold: what came in, plus the hygiene run's records. */
+export type HistoryEvent = AddressEvent | WatchElapsedEvent;
+
 /** The compact event kept on an address's state item (the full one goes to the audit item). */
 export type StoredEvent =
   | Pick<BounceEvent, 'type' | 'id' | 'at' | 'identity' | 'classification'>
   | Pick<ComplaintEvent, 'type' | 'id' | 'at' | 'feedbackType'>
   | Pick<DeliveryEvent, 'type' | 'id' | 'at'>
-  | ManualEvent;
+  | ManualEvent
+  | WatchElapsedEvent;
 
 export type Classifier = (input: RecipientBounce) => Classification;
 

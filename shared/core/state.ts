@@ -1,4 +1,4 @@
-import type { AddressEvent, StoredEvent } from './events';
+import { type HistoryEvent, type StoredEvent, WATCH_ELAPSED_RULE, type WatchElapsedEvent } from './events';
 
 export const STATUSES = ['suppressed', 'suppressed-until', 'watch', 'clear'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -14,6 +14,27 @@ export interface AddressState {
   until?: string;
   softBounces?: number;
   source?: Source;
+  /**
+   * For `watch`: the soft bounces already meet an escalation rule's count, so the address escalates
+   * at `due.at` (the streak's first bounce + the rule's `minSpanHours`) unless a delivery or a lift
+   * comes first. Readers apply it by comparing with now (`effectiveState`); the hygiene run makes it
+   * durable. Never exported: it is the same fact as the events it is derived from.
+   */
+  due?: DueEscalation;
+}
+
+/** A watch's escalation that its soft bounces already decided; it only waits for the rule's span to pass. */
+export interface DueEscalation {
+  /** When it takes effect: first soft bounce of the streak + the rule's `minSpanHours`. */
+  at: string;
+  /** What the address becomes then. */
+  status: 'suppressed' | 'suppressed-until';
+  /** The reason the suppression carries: the escalation group's (its latest soft bounce's reason). */
+  reason: string;
+  /** For `suppressed-until`: `at` + `temporarySuppressionDays`. */
+  until?: string;
+  /** The `policy.escalation` key that decided it (`mailboxfull`, `default`, …). */
+  group: string;
 }
 
 /** When repeated soft bounces of one kind turn into a suppression. */
@@ -60,6 +81,8 @@ interface Streak {
   count: number;
   first: string;
   last: string;
+  /** Reason of the latest bounce of the streak (absent on checkpoints written before it was kept). */
+  reason?: string;
 }
 
 /** The fold's full state: what readers see plus the soft-bounce streaks the policy needs. */
@@ -80,13 +103,89 @@ export function compareEvents(a: Pick<StoredEvent, 'at' | 'id'>, b: Pick<StoredE
 }
 
 const addDays = (at: string, days: number) => new Date(Date.parse(at) + days * DAY_MS).toISOString();
+const addHours = (at: string, hours: number) => new Date(Date.parse(at) + hours * HOUR_MS).toISOString();
 const laterOf = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
+/** `a` at or before `b` (ISO times, compared as instants). */
+const atOrBefore = (a: string, b: string | number) =>
+  Date.parse(a) <= (typeof b === 'number' ? b : Date.parse(b));
 
-function softSummary(streaks: Record<string, Streak>, reason: string): AddressState {
+/**
+ * The earliest escalation the streaks already decided: a group whose streak has reached its rule's
+ * `minCount` escalates once the rule's span has passed since the streak's first bounce (ties by group
+ * name, so it never depends on the order the streaks were built in).
+ */
+export function dueEscalation(
+  streaks: Readonly<Record<string, Streak>>,
+  policy: StatePolicy = DEFAULT_STATE_POLICY,
+  /** The watch's reason, for streaks kept before they recorded their own. */
+  fallbackReason?: string,
+): DueEscalation | undefined {
+  let earliest: DueEscalation | undefined;
+  for (const group of Object.keys(streaks).sort()) {
+    const streak = streaks[group] as Streak;
+    const rule = policy.escalation[group] ?? policy.escalation.default;
+    if (streak.count < rule.minCount) continue;
+    const at = addHours(streak.first, rule.minSpanHours);
+    if (earliest !== undefined && !(Date.parse(at) < Date.parse(earliest.at))) continue;
+    const reason = streak.reason ?? (group === 'default' ? fallbackReason : undefined) ?? group;
+    earliest =
+      rule.outcome === 'suppressed'
+        ? { at, status: 'suppressed', reason, group }
+        : {
+            at,
+            status: 'suppressed-until',
+            reason,
+            until: addDays(at, policy.temporarySuppressionDays),
+            group,
+          };
+  }
+  return earliest;
+}
+
+/** The state a due escalation turns an address into: a bounce suppression from the due time. */
+export function escalatedState(due: DueEscalation): AddressState {
+  return due.status === 'suppressed'
+    ? { status: 'suppressed', reason: due.reason, since: due.at, source: 'bounce' }
+    : {
+        status: 'suppressed-until',
+        reason: due.reason,
+        since: due.at,
+        ...(due.until !== undefined ? { until: due.until } : {}),
+        source: 'bounce',
+      };
+}
+
+function softSummary(streaks: Record<string, Streak>, reason: string, policy: StatePolicy): AddressState {
   const all = Object.values(streaks);
   const softBounces = all.reduce((sum, streak) => sum + streak.count, 0);
   const since = all.map((streak) => streak.first).sort()[0] ?? '';
-  return { status: 'watch', reason, since, softBounces, source: 'bounce' };
+  const due = dueEscalation(streaks, policy, reason);
+  return { status: 'watch', reason, since, softBounces, source: 'bounce', ...(due ? { due } : {}) };
+}
+
+/**
+ * Moves the fold's clock to `at` without an event: a watch whose escalation is due at or before
+ * `at` escalates (from its due time), then a temporary suppression that ended at or before `at`
+ * no longer holds. `applyEvent` does this before every event; `effectiveState` does the same at now.
+ */
+export function advanceFold(
+  fold: FoldState,
+  at: string,
+  policy: StatePolicy = DEFAULT_STATE_POLICY,
+): FoldState {
+  let { state, streaks } = fold;
+  if (state.status === 'watch') {
+    const due = dueEscalation(streaks, policy, state.reason);
+    if (due !== undefined && atOrBefore(due.at, at)) {
+      state = escalatedState(due);
+      streaks = {};
+    }
+  }
+  if (state.status === 'suppressed-until' && state.until !== undefined && atOrBefore(state.until, at)) {
+    state = CLEAR;
+    streaks = {};
+  }
+  return state === fold.state && streaks === fold.streaks ? fold : { state, streaks };
 }
 
 /** Applies one event, in time order, to the fold. Pure; the only clock is the events' own times. */
@@ -95,12 +194,8 @@ export function applyEvent(
   event: StoredEvent,
   policy: StatePolicy = DEFAULT_STATE_POLICY,
 ): FoldState {
-  let { state, streaks } = fold;
-  // A temporary suppression that ended before this event no longer holds.
-  if (state.status === 'suppressed-until' && state.until !== undefined && state.until <= event.at) {
-    state = CLEAR;
-    streaks = {};
-  }
+  // Whatever was due before this event (an elapsed watch, an ended temporary suppression) happens first.
+  const { state, streaks } = advanceFold(fold, event.at, policy);
   const suppressed = state.status === 'suppressed';
   switch (event.type) {
     case 'bounce': {
@@ -123,9 +218,14 @@ export function applyEvent(
           const group = policy.escalation[reason] ? reason : 'default';
           const rule = policy.escalation[group] ?? policy.escalation.default;
           const previous = streaks[group];
-          const streak = previous
-            ? { count: previous.count + 1, first: previous.first, last: laterOf(previous.last, event.at) }
-            : { count: 1, first: event.at, last: event.at };
+          const streak: Streak = previous
+            ? {
+                count: previous.count + 1,
+                first: previous.first,
+                last: laterOf(previous.last, event.at),
+                reason,
+              }
+            : { count: 1, first: event.at, last: event.at, reason };
           const spanHours = (Date.parse(streak.last) - Date.parse(streak.first)) / HOUR_MS;
           if (streak.count >= rule.minCount && spanHours >= rule.minSpanHours) {
             const escalated: AddressState =
@@ -141,7 +241,7 @@ export function applyEvent(
             return { state: escalated, streaks: {} };
           }
           const next = { ...streaks, [group]: streak };
-          return { state: softSummary(next, reason), streaks: next };
+          return { state: softSummary(next, reason, policy), streaks: next };
         }
         case 'alert-sender':
         case 'ignore':
@@ -175,6 +275,9 @@ export function applyEvent(
             : { status: 'suppressed', reason: event.reason, since: event.at, source: event.source },
         streaks: {},
       };
+    case 'watch-elapsed':
+      // A marker only: the escalation it records was applied above, if the events before it still imply it.
+      return { state, streaks };
     default:
       return event satisfies never;
   }
@@ -215,13 +318,13 @@ export interface EventHistory {
  * folded into the checkpoint. The derived state is the same for any arrival order of the same set,
  * as long as no event arrives later than `maxEventsPerAddress` newer events of the same address.
  */
-export function mergeEvents(
+export function mergeEvents<E extends HistoryEvent>(
   history: EventHistory,
-  incoming: readonly AddressEvent[],
+  incoming: readonly E[],
   policy: StatePolicy = DEFAULT_STATE_POLICY,
-): { history: EventHistory; added: AddressEvent[] } {
+): { history: EventHistory; added: E[] } {
   const ids = new Set(history.events.map((event) => event.id));
-  const added: AddressEvent[] = [];
+  const added: E[] = [];
   for (const event of incoming) {
     if (ids.has(event.id) || (history.horizon !== undefined && eventKey(event) <= history.horizon)) continue;
     ids.add(event.id);
@@ -248,7 +351,7 @@ export const stateOf = (history: EventHistory, policy: StatePolicy = DEFAULT_STA
   deriveState(history.events, policy, history.checkpoint ?? INITIAL_FOLD);
 
 /** The compact form kept on the state item: what derivation and reports need, no diagnostic text. */
-export function storedEvent(event: AddressEvent): StoredEvent {
+export function storedEvent(event: HistoryEvent): StoredEvent {
   switch (event.type) {
     case 'bounce':
       return {
@@ -265,20 +368,47 @@ export function storedEvent(event: AddressEvent): StoredEvent {
     case 'delivery':
       return { type: 'delivery', id: event.id, at: event.at };
     case 'manual':
+    case 'watch-elapsed':
       return event;
     default:
       return event satisfies never;
   }
 }
 
-/** The status a reader should act on at `now`: a temporary suppression past its `until` is over. */
+/** The hygiene run's record that `due` has come (see WatchElapsedEvent). */
+export function watchElapsedEvent(due: DueEscalation): WatchElapsedEvent {
+  return {
+    type: 'watch-elapsed',
+    id: `${WATCH_ELAPSED_RULE}:${due.group}:${due.at}`,
+    at: due.at,
+    rule: WATCH_ELAPSED_RULE,
+    group: due.group,
+    reason: due.reason,
+    outcome: due.status,
+  };
+}
+
+/**
+ * The status a reader should act on at `now`: a watch past its due escalation is escalated (from its
+ * due time, exactly as the hygiene run will record it), and a temporary suppression past its `until`
+ * is over. Equal to the stored state whenever nothing is due, so the same events give the same
+ * answer whether or not the hygiene run has been by.
+ */
 export function effectiveState(state: AddressState, now: Date): AddressState {
+  let effective = state;
   if (
-    state.status === 'suppressed-until' &&
-    state.until !== undefined &&
-    Date.parse(state.until) <= now.getTime()
+    effective.status === 'watch' &&
+    effective.due !== undefined &&
+    atOrBefore(effective.due.at, now.getTime())
+  ) {
+    effective = escalatedState(effective.due);
+  }
+  if (
+    effective.status === 'suppressed-until' &&
+    effective.until !== undefined &&
+    atOrBefore(effective.until, now.getTime())
   ) {
     return CLEAR;
   }
-  return state;
+  return effective;
 }

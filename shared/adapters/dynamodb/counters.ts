@@ -1,10 +1,36 @@
-import { type DynamoDBDocumentClient, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { HourlyCounts } from '../../core/rates';
-import type { RateCounterStore } from '../../ports';
+import type { CounterCleanup, CounterCleanupResult, RateCounterStore } from '../../ports';
 
 const DAY_MS = 86_400_000;
 /** Counters outlive the longest rate window (7 days) with room for investigation. */
 export const COUNTER_RETENTION_DAYS = 35;
+/**
+ * Where the stale-counter cleanup starts on a table it has never cleaned: this many days before the
+ * first kept day (it cannot know older days without a Scan). Counters older than that on an engine
+ * without TTL stay; on DynamoDB their TTL removes them anyway.
+ */
+export const CLEANUP_FIRST_LOOKBACK_DAYS = 30;
+/** Per-run bounds of the cleanup: day partitions visited, items deleted. */
+export const CLEANUP_MAX_DAYS = 31;
+export const CLEANUP_MAX_ITEMS = 10_000;
+/** The cleanup's cursor item: the newest counter day known deleted. */
+export const COUNTER_CURSOR_KEY = { pk: 'HYGIENE#CURSOR', sk: 'RATE' } as const;
+const BATCH_WRITE_MAX_ITEMS = 25;
+const MAX_BATCH_WRITE_ATTEMPTS = 8;
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/** The first day whose counters are still kept at `now`: every hour of every earlier day is past its TTL. */
+export const firstKeptCounterDay = (now: Date) => dayOf(now.getTime() - COUNTER_RETENTION_DAYS * DAY_MS);
 const SENDER_SIDE_PREFIX = 'senderSide_';
 
 /** One partition per UTC day, sorted by hour then identity: a window is a few Queries, never a Scan. */
@@ -25,7 +51,7 @@ interface CounterItem {
 }
 
 /** Hourly per-identity counters in the suppression table, incremented with ADD (one UpdateItem per bucket). */
-export class DynamoDbRateCounters implements RateCounterStore {
+export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -93,6 +119,111 @@ export class DynamoDbRateCounters implements RateCounterStore {
       }
     }
     return result;
+  }
+
+  /**
+   * Deletes the counter day partitions past their retention (`COUNTER_RETENTION_DAYS`), without a
+   * Scan: a cursor item remembers the newest day already cleaned, and each run Queries the day
+   * partitions after it, up to the first kept day, deleting their items with BatchWriteItem. Bounded
+   * per run (days visited, items deleted); a day left half-done is finished by the next run. Engines
+   * without TTL (dynalite, DynamoDB Local) need it; on DynamoDB it mostly finds TTL got there first.
+   */
+  async deleteStaleDays(
+    now: Date,
+    { maxDays = CLEANUP_MAX_DAYS, maxItems = CLEANUP_MAX_ITEMS } = {},
+  ): Promise<CounterCleanupResult> {
+    const { client, tableName } = this;
+    const firstKept = Date.parse(`${firstKeptCounterDay(now)}T00:00:00Z`);
+    const { Item: cursor } = await client.send(
+      new GetCommand({ TableName: tableName, Key: COUNTER_CURSOR_KEY, ConsistentRead: true }),
+    );
+    const cleanedThrough = (cursor as { cleanedThrough?: string } | undefined)?.cleanedThrough;
+    let day =
+      cleanedThrough !== undefined
+        ? Date.parse(`${cleanedThrough}T00:00:00Z`) + DAY_MS
+        : startOfDay(firstKept - CLEANUP_FIRST_LOOKBACK_DAYS * DAY_MS);
+    const result: CounterCleanupResult = {
+      daysVisited: 0,
+      daysDeleted: [],
+      itemsDeleted: 0,
+      ...(cleanedThrough !== undefined ? { cleanedThrough } : {}),
+      more: false,
+    };
+    let advanced: string | undefined;
+    while (day < firstKept) {
+      if (result.daysVisited >= maxDays || result.itemsDeleted >= maxItems) {
+        result.more = true;
+        break;
+      }
+      result.daysVisited++;
+      const pk = `RATE#${dayOf(day)}`;
+      let deletedToday = 0;
+      let finished = true;
+      const pages = paginateQuery(
+        { client, pageSize: BATCH_WRITE_MAX_ITEMS * 4 },
+        {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+        },
+      );
+      for await (const page of pages) {
+        const keys = (page.Items ?? []) as { pk: string; sk: string }[];
+        for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX_ITEMS) {
+          await deleteKeys(client, tableName, keys.slice(i, i + BATCH_WRITE_MAX_ITEMS));
+        }
+        deletedToday += keys.length;
+        result.itemsDeleted += keys.length;
+        if (result.itemsDeleted >= maxItems && page.LastEvaluatedKey !== undefined) {
+          finished = false;
+          break;
+        }
+      }
+      if (deletedToday > 0) result.daysDeleted.push(dayOf(day));
+      if (!finished) {
+        result.more = true;
+        break;
+      }
+      advanced = dayOf(day);
+      day += DAY_MS;
+    }
+    if (advanced !== undefined) {
+      try {
+        // Only ever forward: a concurrent or older-clocked run never moves the cursor back.
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...COUNTER_CURSOR_KEY, cleanedThrough: advanced },
+            ConditionExpression: 'attribute_not_exists(pk) OR cleanedThrough < :day',
+            ExpressionAttributeValues: { ':day': advanced },
+          }),
+        );
+        result.cleanedThrough = advanced;
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    return result;
+  }
+}
+
+async function deleteKeys(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly { pk: string; sk: string }[],
+) {
+  let requests = keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
+  for (let attempt = 1; requests.length > 0; attempt++) {
+    const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+    requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+    if (requests.length === 0) return;
+    if (attempt >= MAX_BATCH_WRITE_ATTEMPTS) {
+      throw new Error(
+        `${requests.length} counter item(s) still undeleted after ${attempt} BatchWriteItem attempts`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 50 * 2 ** attempt)));
   }
 }
 

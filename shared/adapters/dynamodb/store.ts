@@ -8,7 +8,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { hashAddress } from '../../core/address';
-import type { AddressEvent, StoredEvent } from '../../core/events';
+import type { AddressEvent, HistoryEvent, StoredEvent } from '../../core/events';
 import {
   type AddressState,
   CLEAR,
@@ -18,22 +18,37 @@ import {
   mergeEvents,
   type StatePolicy,
   stateOf,
+  watchElapsedEvent,
 } from '../../core/state';
 import type {
   AddressRecord,
   ApplyResult,
   AuditEntry,
+  DueEntry,
+  DuePage,
   ForgetRequest,
   ForgetResult,
+  SettleResult,
   SuppressionStore,
 } from '../../ports';
-import { AUDIT_SK_PREFIX, addressKey, addressPk, auditKey, STATE_SK } from './schema';
+import {
+  AUDIT_SK_PREFIX,
+  addressKey,
+  addressOfPk,
+  addressPk,
+  auditKey,
+  dueShardOf,
+  dueShards,
+  missingDueIndexMessage,
+  STATE_SK,
+  TABLE_SCHEMA,
+} from './schema';
 
 /** Concurrent writers to one address are rare (a storm, two records of a batch); a few retries settle it. */
 const MAX_WRITE_ATTEMPTS = 8;
 const DAY_S = 86_400;
 
-interface StateItem {
+export interface StateItem {
   pk: string;
   sk: typeof STATE_SK;
   address: string;
@@ -44,6 +59,9 @@ interface StateItem {
   version: number;
   /** TTL: only a temporary suppression's item may go as a whole, once it has ended. */
   expiresAt?: number;
+  /** Due-index keys (TABLE_SCHEMA.dueIndex): present only while the state is a watch with a due escalation. */
+  duePk?: string;
+  dueAt?: string;
 }
 
 interface AuditItem extends AuditEntry {
@@ -55,6 +73,14 @@ interface AuditItem extends AuditEntry {
 export class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
 }
+
+/** The due index cannot be read: the table has none (created before list hygiene) or it is still backfilling. */
+export class DueIndexUnavailableError extends Error {
+  override readonly name = 'DueIndexUnavailableError';
+}
+
+/** How many due entries `dueAddresses` counts beyond its limit before it reports "at least". */
+const MAX_REMAINING_COUNT = 100_000;
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -88,34 +114,117 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       // Audit first: its puts are idempotent by key, so if the state write below fails or conflicts,
       // the retry rewrites them and no applied event is ever missing from the trail.
       for (const event of merged.added) await this.writeAudit(address, event, before, after);
-      const item: StateItem = {
-        ...addressKey(address),
-        address,
-        state: after,
-        ...merged.history,
-        version: (current?.version ?? 0) + 1,
-        ...(after.status === 'suppressed-until' && after.until
-          ? { expiresAt: epochSeconds(after.until) }
-          : {}),
-      };
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ...(current
-              ? {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': current.version },
-                }
-              : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
+      if (await this.writeState(address, current, merged.history, after)) {
         return { before, after, added: merged.added.length, addedEvents: merged.added };
-      } catch (error) {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
       }
+    }
+    throw new ConcurrentUpdateError(
+      `address ${hashAddress(address)} changed under us ${MAX_WRITE_ATTEMPTS} times in a row; giving up this time`,
+    );
+  }
+
+  /**
+   * The due index, shard by shard (eventually consistent, keys only): entries due at or before
+   * `now`, at most `limit` in all, shared fairly between shards. When the limit is reached, the
+   * entries left are counted (Select COUNT from where each shard stopped, capped).
+   */
+  async dueAddresses(now: Date, limit: number): Promise<DuePage> {
+    const { name, partitionKey, sortKey } = TABLE_SCHEMA.dueIndex;
+    const query = (
+      shard: string,
+      page: number,
+      startKey: Record<string, unknown> | undefined,
+      count = false,
+    ) =>
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: name,
+        KeyConditionExpression: '#shard = :shard AND #dueAt <= :now',
+        ExpressionAttributeNames: { '#shard': partitionKey, '#dueAt': sortKey },
+        ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
+        ...(count ? { Select: 'COUNT' as const } : { Limit: page }),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      });
+    const shards = dueShards().map((shard) => ({
+      shard,
+      startKey: undefined as Record<string, unknown> | undefined,
+      done: false,
+    }));
+    const entries: DueEntry[] = [];
+    try {
+      while (entries.length < limit) {
+        const open = shards.filter((shard) => !shard.done);
+        if (open.length === 0) break;
+        const share = Math.max(1, Math.ceil((limit - entries.length) / open.length));
+        for (const shard of open) {
+          const page = Math.min(share, limit - entries.length);
+          if (page <= 0) break;
+          const output = await this.client.send(query(shard.shard, page, shard.startKey));
+          for (const item of (output.Items ?? []) as { pk: string; dueAt: string }[]) {
+            entries.push({ address: addressOfPk(item.pk), dueAt: item.dueAt });
+          }
+          shard.startKey = output.LastEvaluatedKey;
+          shard.done = output.LastEvaluatedKey === undefined;
+        }
+      }
+      let remaining = 0;
+      let remainingCapped = false;
+      for (const shard of shards) {
+        while (!shard.done && !remainingCapped) {
+          const output = await this.client.send(query(shard.shard, 0, shard.startKey, true));
+          remaining += output.Count ?? 0;
+          shard.startKey = output.LastEvaluatedKey;
+          shard.done = output.LastEvaluatedKey === undefined;
+          remainingCapped = remaining >= MAX_REMAINING_COUNT && !shard.done;
+        }
+      }
+      return { entries, remaining, remainingCapped };
+    } catch (error) {
+      const message = (error as { message?: string }).message ?? '';
+      if ((error as { name?: string }).name === 'ValidationException') {
+        if (/specified index/i.test(message)) {
+          throw new DueIndexUnavailableError(missingDueIndexMessage(this.tableName));
+        }
+        if (/backfill/i.test(message)) {
+          throw new DueIndexUnavailableError(
+            `the due index of table ${this.tableName} is still being built (${message}); list hygiene resumes once it is ACTIVE`,
+          );
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Settles one address the due index named: a strongly consistent read, its state derived again
+   * (under the current policy), and, if its escalation is due at `now`, a `watch-elapsed` event
+   * applied like any other (audit put, conditional state put, retried on conflict). The rewritten
+   * item no longer carries the due-index keys.
+   */
+  async settleDue(address: string, now: Date): Promise<SettleResult> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.readItem(address);
+      if (!current) return { outcome: 'gone' };
+      const history = historyOf(current);
+      const derived = stateOf(history, this.policy);
+      const due = derived.status === 'watch' ? derived.due : undefined;
+      if (due !== undefined && Date.parse(due.at) <= now.getTime()) {
+        const event = watchElapsedEvent(due);
+        const merged = mergeEvents(history, [event], this.policy);
+        if (merged.added.length > 0) {
+          const before = current.state;
+          const after = stateOf(merged.history, this.policy);
+          await this.writeAudit(address, event, before, after);
+          if (await this.writeState(address, current, merged.history, after)) {
+            return { outcome: 'promoted', before, after, event };
+          }
+          continue;
+        }
+      }
+      // Not due: the index was behind a newer write, or the policy changed since the item was written.
+      const index = dueAttributes(address, derived);
+      if (current.dueAt === index.dueAt && current.duePk === index.duePk) return { outcome: 'not-due' };
+      if (await this.writeState(address, current, history, derived)) return { outcome: 'reindexed' };
     }
     throw new ConcurrentUpdateError(
       `address ${hashAddress(address)} changed under us ${MAX_WRITE_ATTEMPTS} times in a row; giving up this time`,
@@ -209,7 +318,39 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     }
   }
 
-  private async writeAudit(address: string, event: AddressEvent, before: AddressState, after: AddressState) {
+  /**
+   * The state item, replaced whole (so due-index keys and TTL follow the new state), conditional on
+   * the version read. False when another writer got there first (the caller reads again).
+   */
+  private async writeState(
+    address: string,
+    current: StateItem | undefined,
+    history: EventHistory,
+    after: AddressState,
+  ): Promise<boolean> {
+    const item = stateItem(address, history, after, (current?.version ?? 0) + 1);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(current
+            ? {
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': current.version },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      return false;
+    }
+  }
+
+  private async writeAudit(address: string, event: HistoryEvent, before: AddressState, after: AddressState) {
     const item: AuditItem = {
       ...auditKey(address, event),
       event,
@@ -226,6 +367,34 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     );
     return Item as StateItem | undefined;
   }
+}
+
+/**
+ * An address's state item as the store writes it (keys, state, history, version, TTL, due-index
+ * keys). Exported for bulk loaders (the hygiene bench) that must write exactly what the store would.
+ */
+export function stateItem(
+  address: string,
+  history: EventHistory,
+  state: AddressState,
+  version: number,
+): StateItem {
+  return {
+    ...addressKey(address),
+    address,
+    state,
+    ...history,
+    version,
+    ...(state.status === 'suppressed-until' && state.until ? { expiresAt: epochSeconds(state.until) } : {}),
+    ...dueAttributes(address, state),
+  };
+}
+
+/** The due-index keys a state item carries: only a watch with a due escalation has them. */
+function dueAttributes(address: string, state: AddressState): Pick<StateItem, 'duePk' | 'dueAt'> {
+  return state.status === 'watch' && state.due !== undefined
+    ? { duePk: dueShardOf(address), dueAt: state.due.at }
+    : {};
 }
 
 function historyOf(item: StateItem): EventHistory {
