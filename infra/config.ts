@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
 
 /**
  * Deployment settings for the CDK app, read once in `infra/app.ts` from the CDK context
@@ -84,6 +86,39 @@ export interface AppConfig {
    * @default 1
    */
   readonly sesSyncRatePerSecond: number;
+  /**
+   * EventBridge schedule of the hygiene job (rates, levels, metrics, list hygiene).
+   * The heartbeat alarm expects a run at least hourly.
+   * @default 'rate(1 hour)'
+   */
+  readonly hygieneSchedule: string;
+  /**
+   * Rate levels as fractions (0.05 = 5 %) and the minimum volume below which an identity is
+   * `low-volume`; used by the hygiene job and by the rate alarms. Keys not given keep their default.
+   * @default { bounceWarning: 0.02, bounceCritical: 0.05, complaintWarning: 0.0008, complaintCritical: 0.001, minimumVolume: 200 }
+   */
+  readonly thresholds: Thresholds;
+  /**
+   * Email address subscribed to the on-call topic (it must confirm the subscription); empty: none.
+   * @default '' (subscribe your pager to the `OnCallTopicArn` output)
+   */
+  readonly alarmEmail: string;
+  /**
+   * Age of the oldest queued notification, in minutes, that pages on-call (processing stalled).
+   * @default 30
+   */
+  readonly oldestMessageAgeMinutes: number;
+  /**
+   * Sender-side failures (blocklists, SPF/DKIM/DMARC, reputation) within 15 minutes that page on-call.
+   * @default 10
+   */
+  readonly senderSideAlarmThreshold: number;
+  /**
+   * Emergency brake (opt-in): when an identity is critical over 24 h, the hygiene run pauses the SES
+   * configuration sets mapped to it (and the whole account only with `pauseAccount`), and tells on-call.
+   * @default { enabled: false, configurationSets: {}, pauseAccount: false }
+   */
+  readonly emergencyBrake: BrakeConfig;
 }
 
 /** Modes of the SES account suppression list sync. */
@@ -125,6 +160,12 @@ export const DEFAULT_CONFIG: AppConfig = {
   sesSyncMode: 'off',
   syncSchedule: 'rate(1 hour)',
   sesSyncRatePerSecond: 1,
+  hygieneSchedule: 'rate(1 hour)',
+  thresholds: DEFAULT_THRESHOLDS,
+  alarmEmail: '',
+  oldestMessageAgeMinutes: 30,
+  senderSideAlarmThreshold: 10,
+  emergencyBrake: DEFAULT_BRAKE_CONFIG,
 };
 
 /** The context keys this app reads; anything else in the context is ignored. */
@@ -227,6 +268,39 @@ const isConfigurationSetName = (item: string): item is string => /^[A-Za-z0-9_-]
 const SCHEDULE_EXPRESSION =
   /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
 
+/**
+ * A structured setting: an object from cdk.json, or its JSON text from `-c key='{...}'`, checked by
+ * `resolve` (which throws an error naming the bad field and value).
+ */
+const jsonSetting = <T>(resolve: (value: unknown) => T) =>
+  z.preprocess(
+    (value) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return value;
+      }
+    },
+    z.unknown().transform((value, ctx): T => {
+      try {
+        return resolve(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  );
+
+const scheduleExpression = (fallback: string) =>
+  z
+    .string({ error: 'expected an EventBridge schedule expression' })
+    .regex(SCHEDULE_EXPRESSION, {
+      error:
+        'expected an EventBridge schedule expression: rate(N minute|minutes|hour|hours|day|days) or cron(...)',
+    })
+    .default(fallback);
+
 const retentionError = `expected one of ${LOG_RETENTION_DAYS.join(', ')} (days)`;
 
 const schema = z.object({
@@ -265,37 +339,14 @@ const schema = z.object({
     oneOf(IDENTITY_NOTIFICATION_TYPES),
     { nonEmpty: true },
   ).default([...DEFAULT_CONFIG.identityNotificationTypes]),
-  policy: z
-    .preprocess(
-      (value) => {
-        if (typeof value !== 'string') return value;
-        try {
-          return JSON.parse(value) as unknown; // `-c policy='{"auditRetentionDays":90}'`
-        } catch {
-          return value;
-        }
-      },
-      z.unknown().transform((value, ctx): PolicyConfig => {
-        try {
-          resolvePolicyConfig(value, 'policy');
-          return value as PolicyConfig;
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
-    )
-    .default({}),
+  policy: jsonSetting((value) => {
+    resolvePolicyConfig(value, 'policy');
+    return value as PolicyConfig;
+  }).default({}),
   sesSyncMode: z
     .enum(SES_SYNC_MODES, { error: `expected one of ${SES_SYNC_MODES.join(', ')}` })
     .default(DEFAULT_CONFIG.sesSyncMode),
-  syncSchedule: z
-    .string({ error: 'expected an EventBridge schedule expression' })
-    .regex(SCHEDULE_EXPRESSION, {
-      error:
-        'expected an EventBridge schedule expression: rate(N minute|minutes|hour|hours|day|days) or cron(...)',
-    })
-    .default(DEFAULT_CONFIG.syncSchedule),
+  syncSchedule: scheduleExpression(DEFAULT_CONFIG.syncSchedule),
   sesSyncRatePerSecond: z
     .preprocess(
       (value) => (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value),
@@ -305,6 +356,22 @@ const schema = z.object({
         .max(50, { error: 'expected calls per second, 0.1..50' }),
     )
     .default(DEFAULT_CONFIG.sesSyncRatePerSecond),
+  hygieneSchedule: scheduleExpression(DEFAULT_CONFIG.hygieneSchedule),
+  thresholds: jsonSetting((value) => resolveThresholds(value, 'thresholds')).default(
+    DEFAULT_CONFIG.thresholds,
+  ),
+  alarmEmail: z
+    .string({ error: 'expected an email address (or "" for none)' })
+    .trim()
+    .refine((value) => value === '' || /^[^\s@,"<>]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(value), {
+      error: 'expected an email address (or "" for none)',
+    })
+    .default(DEFAULT_CONFIG.alarmEmail),
+  oldestMessageAgeMinutes: integer(5, 24 * 60).default(DEFAULT_CONFIG.oldestMessageAgeMinutes),
+  senderSideAlarmThreshold: integer(1, 100_000).default(DEFAULT_CONFIG.senderSideAlarmThreshold),
+  emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
+    DEFAULT_CONFIG.emergencyBrake,
+  ),
 });
 
 /**

@@ -8,3 +8,6 @@ export const PROCESSOR_ENTRY = path.join(REPO_ROOT, 'functions', 'processor', 'h
 
 /** Lock file NodejsFunction uses to find the project root for bundling. */
 export const LOCK_FILE = path.join(REPO_ROOT, 'package-lock.json');
+
+/** Entry of the scheduled hygiene Lambda (exports `handler`). */
+export const HYGIENE_ENTRY = path.join(REPO_ROOT, 'functions', 'hygiene', 'handler.ts');

@@ -1,9 +1,14 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { BrakeConfig } from '../shared/core/brake';
 import type { PolicyConfig } from '../shared/core/policy-config';
+import type { Thresholds } from '../shared/core/rates';
 import { type AppConfig, DEFAULT_CONFIG, type IdentityNotificationType, type SesEventType } from './config';
+import { Hygiene } from './constructs/hygiene';
 import { Ingest } from './constructs/ingest';
+import { Monitoring } from './constructs/monitoring';
+import { OnCall } from './constructs/on-call';
 import { Processor, queueVisibilityTimeoutFor } from './constructs/processor';
 import { SesWiring, sesConfigurationSetArn, sesIdentityArn } from './constructs/ses-wiring';
 import { Store } from './constructs/store';
@@ -71,6 +76,36 @@ export interface SesBounceHandlerStackProps extends StackProps {
    * @default 1
    */
   readonly sesSyncRatePerSecond?: number;
+  /**
+   * Schedule expression of the hygiene job.
+   * @default 'rate(1 hour)'
+   */
+  readonly hygieneSchedule?: string;
+  /**
+   * Rate levels (fractions) and minimum volume, for the hygiene job and the rate alarms.
+   * @default DEFAULT_THRESHOLDS (2 % / 5 % bounce, 0.08 % / 0.1 % complaint, 200 sends)
+   */
+  readonly thresholds?: Thresholds;
+  /**
+   * Email subscribed to the on-call topic; empty for none.
+   * @default ''
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Oldest queued notification age (minutes) that pages on-call.
+   * @default 30
+   */
+  readonly oldestMessageAgeMinutes?: number;
+  /**
+   * Sender-side failures per 15 minutes that page on-call.
+   * @default 10
+   */
+  readonly senderSideAlarmThreshold?: number;
+  /**
+   * Emergency brake: configuration sets paused when their identity is critical.
+   * @default off
+   */
+  readonly emergencyBrake?: BrakeConfig;
 }
 
 /** Stack props from validated config; `infra/app.ts` and the tests build the stack through this. */
@@ -89,6 +124,12 @@ export function stackPropsFromConfig(config: AppConfig): SesBounceHandlerStackPr
     sesSyncMode: config.sesSyncMode,
     syncSchedule: config.syncSchedule,
     sesSyncRatePerSecond: config.sesSyncRatePerSecond,
+    hygieneSchedule: config.hygieneSchedule,
+    thresholds: config.thresholds,
+    alarmEmail: config.alarmEmail,
+    oldestMessageAgeMinutes: config.oldestMessageAgeMinutes,
+    senderSideAlarmThreshold: config.senderSideAlarmThreshold,
+    emergencyBrake: config.emergencyBrake,
   };
 }
 
@@ -103,6 +144,9 @@ export class SesBounceHandlerStack extends Stack {
   readonly sesWiring: SesWiring;
   /** The SES suppression list sync; undefined when `sesSyncMode` is `off`. */
   readonly sync: Sync | undefined;
+  readonly onCall: OnCall;
+  readonly hygiene: Hygiene;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: SesBounceHandlerStackProps = {}) {
     super(scope, id, {
@@ -157,6 +201,40 @@ export class SesBounceHandlerStack extends Stack {
             logRetention,
           });
 
+    const thresholds = props.thresholds ?? DEFAULT_CONFIG.thresholds;
+    this.onCall = new OnCall(this, 'OnCall', { alarmEmail: props.alarmEmail ?? DEFAULT_CONFIG.alarmEmail });
+    this.hygiene = new Hygiene(this, 'Hygiene', {
+      table: this.store.table,
+      schedule: props.hygieneSchedule ?? DEFAULT_CONFIG.hygieneSchedule,
+      thresholds,
+      policy: props.policy ?? DEFAULT_CONFIG.policy,
+      brake: props.emergencyBrake ?? DEFAULT_CONFIG.emergencyBrake,
+      onCallTopic: this.onCall.topic,
+      onCallKey: this.onCall.key,
+      logRetention,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topic: this.onCall.topic,
+      processor: this.processor.function,
+      hygiene: this.hygiene.function,
+      queue: this.ingest.queue,
+      deadLetterQueue: this.ingest.deadLetterQueue,
+      identities,
+      thresholds,
+      oldestMessageAge: Duration.minutes(
+        props.oldestMessageAgeMinutes ?? DEFAULT_CONFIG.oldestMessageAgeMinutes,
+      ),
+      senderSideFailures: props.senderSideAlarmThreshold ?? DEFAULT_CONFIG.senderSideAlarmThreshold,
+    });
+
+    new CfnOutput(this, 'OnCallTopicArn', {
+      description: 'SNS topic every alarm notifies (KMS-encrypted): subscribe your pager or chat here',
+      value: this.onCall.topic.topicArn,
+    });
+    new CfnOutput(this, 'DashboardName', {
+      description: 'CloudWatch dashboard of rates, decisions, queues and errors',
+      value: this.monitoring.dashboard.dashboardName,
+    });
     new CfnOutput(this, 'SesNotificationTopicArn', {
       description:
         'SNS topic SES publishes to: wired automatically for sesIdentities and sesConfigurationSets; point other identities or configuration sets here by hand only while both settings are empty (otherwise the topic policy refuses them)',

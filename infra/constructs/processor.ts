@@ -9,6 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import { DEFAULT_CONFIG } from '../config';
+import { grantTableItems } from '../grants';
 import { LOCK_FILE, PROCESSOR_ENTRY, REPO_ROOT } from '../paths';
 
 /**
@@ -44,7 +45,7 @@ export interface ProcessorProps {
    * The suppression table; the function gets read/write on it and its name as `TABLE_NAME`.
    * (A `Pick` because CDK's `ITable` does not type-check under `exactOptionalPropertyTypes`.)
    */
-  readonly table: Pick<dynamodb.ITable, 'tableName' | 'grantReadWriteData'>;
+  readonly table: Pick<dynamodb.ITable, 'tableName' | 'tableArn'>;
   /** Queue of SNS-enveloped SES notifications to consume. */
   readonly queue: sqs.IQueue;
   /**
@@ -134,7 +135,10 @@ export class Processor extends Construct {
       },
     });
 
-    props.table.grantReadWriteData(this.function);
+    // What the store and the rate counters use: no index, no deletes, no scans.
+    grantTableItems(this.function, props.table, {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    });
 
     // `tracing: ACTIVE` adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's
     // default policy. Acknowledged on that policy only; test/infra/nag.test.ts checks that X-Ray is the

@@ -30,5 +30,13 @@ export class Store extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
     });
     (this.table.node.defaultChild as dynamodb.CfnTable).overrideLogicalId(SUPPRESSION_TABLE_LOGICAL_ID);
+    // The sparse due index (see TABLE_SCHEMA.dueIndex): only watched addresses whose escalation is
+    // due carry its keys, so the hourly hygiene run reads exactly those, never the whole table.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.dueIndex.name,
+      partitionKey: { name: TABLE_SCHEMA.dueIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.dueIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
   }
 }

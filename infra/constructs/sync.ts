@@ -9,6 +9,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
+import { grantTableItems } from '../grants';
 import { LOCK_FILE, REPO_ROOT } from '../paths';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, PROCESSOR_RUNTIME } from './processor';
 
@@ -30,7 +31,7 @@ export const SES_SUPPRESSION_LIST_ACTIONS = [
 
 export interface SyncProps {
   /** The suppression table: read (states, markers, cursor) and written (pulled events, markers, cursor). */
-  readonly table: Pick<dynamodb.ITable, 'tableName' | 'grantReadWriteData'>;
+  readonly table: Pick<dynamodb.ITable, 'tableName' | 'tableArn'>;
   /** `push`, `pull` or `both` (with `off` the stack creates no Sync at all). */
   readonly mode: 'push' | 'pull' | 'both';
   /**
@@ -129,7 +130,7 @@ export class Sync extends Construct {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
-    props.table.grantReadWriteData(this.function);
+    grantTableItems(this.function, props.table);
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the SES suppression list sync',

@@ -34,6 +34,18 @@ describe('loadConfig', () => {
       sesSyncMode: 'off',
       syncSchedule: 'rate(1 hour)',
       sesSyncRatePerSecond: 1,
+      hygieneSchedule: 'rate(1 hour)',
+      thresholds: {
+        bounceWarning: 0.02,
+        bounceCritical: 0.05,
+        complaintWarning: 0.0008,
+        complaintCritical: 0.001,
+        minimumVolume: 200,
+      },
+      alarmEmail: '',
+      oldestMessageAgeMinutes: 30,
+      senderSideAlarmThreshold: 10,
+      emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
     });
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
   });
@@ -196,6 +208,50 @@ describe('loadConfig: SES suppression list sync', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(message);
     expect(() => loadConfig({ [key]: value })).toThrow(
       new RegExp(`^config "${key}": .*, got ${JSON.stringify(value).replace(/[()*?.]/g, '\\$&')}$`),
+    );
+  });
+});
+
+describe('loadConfig: hygiene and on-call settings', () => {
+  it('merges partial thresholds with the defaults, from cdk.json or as JSON text from -c', () => {
+    expect(loadConfig({ thresholds: { bounceWarning: 0.03 } }).thresholds).toEqual({
+      bounceWarning: 0.03,
+      bounceCritical: 0.05,
+      complaintWarning: 0.0008,
+      complaintCritical: 0.001,
+      minimumVolume: 200,
+    });
+    expect(loadConfig({ thresholds: '{"minimumVolume":50}' }).thresholds.minimumVolume).toBe(50);
+  });
+
+  it('accepts an alarm email, a schedule and integer strings for the alarm settings', () => {
+    expect(
+      loadConfig({
+        alarmEmail: 'oncall@example.com',
+        hygieneSchedule: 'rate(30 minutes)',
+        oldestMessageAgeMinutes: '15',
+        senderSideAlarmThreshold: '25',
+      }),
+    ).toMatchObject({
+      alarmEmail: 'oncall@example.com',
+      hygieneSchedule: 'rate(30 minutes)',
+      oldestMessageAgeMinutes: 15,
+      senderSideAlarmThreshold: 25,
+    });
+  });
+
+  it.each([
+    ['thresholds', { bounceWarning: 2 }, /thresholds/],
+    ['thresholds', { bounceWarning: 0.06 }, /warning threshold is above its critical one/],
+    ['thresholds', { bounceCeiling: 0.1 }, /bounceCeiling/],
+    ['alarmEmail', 'oncall', /expected an email address/],
+    ['hygieneSchedule', 'hourly', /expected an EventBridge schedule expression/],
+    ['oldestMessageAgeMinutes', 2, /expected an integer 5\.\.1440/],
+    ['senderSideAlarmThreshold', 0, /expected an integer 1\.\.100000/],
+  ])('rejects %s = %j naming the key and the value', (key, value, message) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(message);
+    expect(() => loadConfig({ [key]: value })).toThrow(
+      new RegExp(`^config "${key}": .*, got ${escapeRegExp(JSON.stringify(value))}$`),
     );
   });
 });

@@ -42,20 +42,43 @@ export function synthesize(
   return { app, stack, template, nag, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
-/** The one resource of a type, failing loudly if there is not exactly one. */
+/**
+ * Resources of a type, optionally only those under a top-level construct of the stack (`scope`, e.g.
+ * 'Processor': CDK logical IDs start with the construct path).
+ */
+export function resourcesOfType(
+  template: Template,
+  type: string,
+  scope?: string,
+): [string, Record<string, unknown>][] {
+  return Object.entries(template.findResources(type)).filter(
+    ([logicalId]) => scope === undefined || logicalId.startsWith(scope),
+  );
+}
+
+/** The one resource of a type (under `scope`, if given), failing loudly if there is not exactly one. */
 export function onlyResource(
   template: Template,
   type: string,
+  scope?: string,
 ): { logicalId: string; resource: Record<string, unknown> } {
-  const found = Object.entries(template.findResources(type));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+  const found = resourcesOfType(template, type, scope);
+  if (found.length !== 1)
+    throw new Error(`expected exactly one ${type}${scope ? ` under ${scope}` : ''}, found ${found.length}`);
   const [logicalId, resource] = found[0] as [string, Record<string, unknown>];
   return { logicalId, resource };
 }
 
-/** Properties of the one resource of a type. */
-export function onlyProperties(template: Template, type: string): Record<string, unknown> {
-  return (onlyResource(template, type).resource.Properties ?? {}) as Record<string, unknown>;
+/** The stack's own functions (and their roles and log groups) live under these constructs. */
+const CORE_SCOPES = /^(Processor|Hygiene|Sync)/;
+
+/** Resources of a type outside the processor, hygiene and sync constructs (custom-resource helpers …). */
+export const extraResources = (template: Template, type: string) =>
+  resourcesOfType(template, type).filter(([logicalId]) => !CORE_SCOPES.test(logicalId));
+
+/** Properties of the one resource of a type (under `scope`, if given). */
+export function onlyProperties(template: Template, type: string, scope?: string): Record<string, unknown> {
+  return (onlyResource(template, type, scope).resource.Properties ?? {}) as Record<string, unknown>;
 }
 
 export interface PolicyStatement {

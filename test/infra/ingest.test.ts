@@ -5,6 +5,7 @@ import {
   onlyProperties,
   onlyResource,
   type PolicyStatement,
+  resourcesOfType,
   type SynthesizedStack,
   synthesize,
 } from './helpers';
@@ -20,10 +21,13 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
   });
   afterAll(() => synth.cleanup());
 
-  const topic = () => onlyResource(template, 'AWS::SNS::Topic');
+  const topic = () => onlyResource(template, 'AWS::SNS::Topic', 'Ingest');
   const topicPolicyStatements = () =>
-    (onlyProperties(template, 'AWS::SNS::TopicPolicy').PolicyDocument as { Statement: PolicyStatement[] })
-      .Statement;
+    (
+      onlyProperties(template, 'AWS::SNS::TopicPolicy', 'Ingest').PolicyDocument as {
+        Statement: PolicyStatement[];
+      }
+    ).Statement;
   const queues = () => {
     const all = Object.entries(template.findResources('AWS::SQS::Queue'));
     const main = all.find(([, r]) => r.Properties?.RedrivePolicy !== undefined);
@@ -68,7 +72,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
 
   describe('topic encryption', () => {
     it('encrypts the topic with a customer managed key that rotates', () => {
-      const key = onlyResource(template, 'AWS::KMS::Key');
+      const key = onlyResource(template, 'AWS::KMS::Key', 'Ingest');
       expect(topic().resource.Properties).toMatchObject({
         KmsMasterKeyId: { 'Fn::GetAtt': [key.logicalId, 'Arn'] },
       });
@@ -77,7 +81,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
 
     it('lets SES use the key to publish, only on behalf of this account', () => {
       const statements = (
-        onlyProperties(template, 'AWS::KMS::Key').KeyPolicy as { Statement: PolicyStatement[] }
+        onlyProperties(template, 'AWS::KMS::Key', 'Ingest').KeyPolicy as { Statement: PolicyStatement[] }
       ).Statement;
       const ses = statements.filter(
         (s) => (s.Principal as { Service?: unknown } | undefined)?.Service === 'ses.amazonaws.com',
@@ -92,7 +96,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
 
     it('grants no other service principal use of the key', () => {
       const statements = (
-        onlyProperties(template, 'AWS::KMS::Key').KeyPolicy as { Statement: PolicyStatement[] }
+        onlyProperties(template, 'AWS::KMS::Key', 'Ingest').KeyPolicy as { Statement: PolicyStatement[] }
       ).Statement;
       const services = statements.flatMap((s) => {
         const service = (s.Principal as { Service?: string | string[] } | undefined)?.Service;
@@ -105,7 +109,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
   describe('subscription', () => {
     it('subscribes the processing queue to the topic with raw message delivery off', () => {
       const { main } = queues();
-      template.resourceCountIs('AWS::SNS::Subscription', 1);
+      expect(resourcesOfType(template, 'AWS::SNS::Subscription', 'Ingest')).toHaveLength(1);
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'sqs',
         TopicArn: { Ref: topic().logicalId },
@@ -165,7 +169,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
     });
 
     it('sets the visibility timeout to at least 6× the processor timeout', () => {
-      const fn = onlyProperties(template, 'AWS::Lambda::Function');
+      const fn = onlyProperties(template, 'AWS::Lambda::Function', 'Processor');
       const timeout = fn.Timeout as number;
       expect(timeout).toBeGreaterThan(0);
       expect(queues().main.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);

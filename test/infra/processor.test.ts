@@ -6,6 +6,7 @@ import {
   onlyResource,
   type PolicyStatement,
   resourcesOf,
+  resourcesOfType,
   type SynthesizedStack,
   synthesize,
 } from './helpers';
@@ -19,18 +20,20 @@ describe('processor: Lambda + SQS event source', () => {
   });
   afterAll(() => synth.cleanup());
 
-  const fn = () => onlyResource(template, 'AWS::Lambda::Function');
+  const fn = () => onlyResource(template, 'AWS::Lambda::Function', 'Processor');
   const fnProps = () => fn().resource.Properties as Record<string, unknown>;
   const tableId = () => onlyResource(template, 'AWS::DynamoDB::Table').logicalId;
+  // The processor's own policies (the hygiene and sync functions have theirs).
   const policyStatements = () =>
-    Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (p) => (p.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement,
+    resourcesOfType(template, 'AWS::IAM::Policy', 'Processor').flatMap(
+      ([, p]) =>
+        (p.Properties as { PolicyDocument: { Statement: PolicyStatement[] } }).PolicyDocument.Statement,
     );
 
   it('passes the suppression policy to the function as BOUNCE_POLICY only when one is configured', () => {
     const env = (t: Template) =>
       (
-        onlyResource(t, 'AWS::Lambda::Function').resource.Properties as {
+        onlyResource(t, 'AWS::Lambda::Function', 'Processor').resource.Properties as {
           Environment: { Variables: Record<string, unknown> };
         }
       ).Environment.Variables;
@@ -71,7 +74,7 @@ describe('processor: Lambda + SQS event source', () => {
     });
 
     it('logs to its own log group with the default 30-day retention', () => {
-      const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+      const logGroup = onlyResource(template, 'AWS::Logs::LogGroup', 'Processor');
       expect(fnProps().LoggingConfig).toEqual({ LogGroup: { Ref: logGroup.logicalId } });
       expect(logGroup.resource.Properties).toMatchObject({ RetentionInDays: 30 });
     });
@@ -110,7 +113,9 @@ describe('processor: Lambda + SQS event source', () => {
           BatchSize: 50,
           ScalingConfig: { MaximumConcurrency: 2 },
         });
-        expect(onlyProperties(custom.template, 'AWS::Logs::LogGroup')).toMatchObject({ RetentionInDays: 7 });
+        expect(onlyProperties(custom.template, 'AWS::Logs::LogGroup', 'Processor')).toMatchObject({
+          RetentionInDays: 7,
+        });
       } finally {
         custom.cleanup();
       }
@@ -146,10 +151,10 @@ describe('processor: Lambda + SQS event source', () => {
     });
 
     it('may write logs to its own log group only (no AWSLambdaBasicExecutionRole)', () => {
-      const role = onlyResource(template, 'AWS::IAM::Role');
+      const role = onlyResource(template, 'AWS::IAM::Role', 'Processor');
       expect(fnProps().Role).toEqual({ 'Fn::GetAtt': [role.logicalId, 'Arn'] });
       expect((role.resource.Properties as Record<string, unknown>).ManagedPolicyArns).toBeUndefined();
-      const logGroupId = onlyResource(template, 'AWS::Logs::LogGroup').logicalId;
+      const logGroupId = onlyResource(template, 'AWS::Logs::LogGroup', 'Processor').logicalId;
       const logStatements = policyStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
       expect(logStatements).toHaveLength(1);
       expect(logStatements[0]?.Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
@@ -157,6 +162,12 @@ describe('processor: Lambda + SQS event source', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
       ]);
+    });
+
+    it('reaches no index (it never reads one), so no index wildcard either', () => {
+      expect(JSON.stringify(dynamoStatements().map((statement) => statement.Resource))).not.toContain(
+        '/index/',
+      );
     });
 
     it('does not grant dynamodb:* or table administration', () => {

@@ -1,5 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/schema';
+import { createTableInput } from '../../shared/adapters/dynamodb/table';
 import { onlyResource, type SynthesizedStack, synthesize } from './helpers';
 
 describe('store: suppression table', () => {
@@ -19,11 +21,16 @@ describe('store: suppression table', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: [
+    });
+    expect(
+      (table().resource.Properties as { AttributeDefinitions: { AttributeName: string }[] })
+        .AttributeDefinitions,
+    ).toEqual(
+      expect.arrayContaining([
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-    });
+      ]),
+    );
   });
 
   it('expires items through the expiresAt TTL attribute', () => {
@@ -58,9 +65,36 @@ describe('store: suppression table', () => {
     expect(table().logicalId).toBe('SuppressionTable');
   });
 
-  it('has no secondary indexes yet', () => {
+  it('has one GSI, the sparse due index of list hygiene (duePk S + dueAt S, keys only), named as the code queries it', () => {
     const props = table().resource.Properties as Record<string, unknown>;
-    expect(props.GlobalSecondaryIndexes).toBeUndefined();
+    expect(props.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: TABLE_SCHEMA.dueIndex.name,
+        KeySchema: [
+          { AttributeName: 'duePk', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ]);
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'duePk', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'S' },
+      ]),
+    );
     expect(props.LocalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('declares the same table shape as `bounce init` creates (ensureTable)', () => {
+    const props = table().resource.Properties as Record<string, unknown>;
+    const input = createTableInput('any');
+    const byName = (a: { AttributeName?: string | undefined }, b: { AttributeName?: string | undefined }) =>
+      String(a.AttributeName).localeCompare(String(b.AttributeName));
+    expect([...(props.AttributeDefinitions as { AttributeName: string }[])].sort(byName)).toEqual(
+      [...(input.AttributeDefinitions ?? [])].sort(byName),
+    );
+    expect(props.KeySchema).toEqual(input.KeySchema);
+    expect(props.GlobalSecondaryIndexes).toEqual(input.GlobalSecondaryIndexes);
   });
 });
