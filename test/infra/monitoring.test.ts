@@ -78,6 +78,8 @@ describe('monitoring: alarms to on-call, dashboard, hygiene schedule', () => {
     ['ComplaintCriticalACCOUNT', 0.1, 'ComplaintRate', 'ACCOUNT'],
     ['BounceWarningmailexamplecom', 2, 'BounceRate', 'mail.example.com'],
     ['BounceCriticalmailexamplecom', 5, 'BounceRate', 'mail.example.com'],
+    ['ComplaintWarningmailexamplecom', 0.08, 'ComplaintRate', 'mail.example.com'],
+    ['ComplaintCriticalmailexamplecom', 0.1, 'ComplaintRate', 'mail.example.com'],
   ])(
     '%s alarms at %d %% of %s for %s, ignoring volumes under the minimum',
     (id, threshold, metricName, identity) => {
