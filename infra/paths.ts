@@ -11,3 +11,6 @@ export const LOCK_FILE = path.join(REPO_ROOT, 'package-lock.json');
 
 /** Entry of the scheduled hygiene Lambda (exports `handler`). */
 export const HYGIENE_ENTRY = path.join(REPO_ROOT, 'functions', 'hygiene', 'handler.ts');
+
+/** Entry of the scheduled SES suppression list sync Lambda (exports `handler`). */
+export const SYNC_ENTRY = path.join(REPO_ROOT, 'functions', 'sync', 'handler.ts');

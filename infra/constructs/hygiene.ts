@@ -4,7 +4,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,8 +13,8 @@ import type { BrakeConfig } from '../../shared/core/brake';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import type { Thresholds } from '../../shared/core/rates';
 import { grantTableItems } from '../grants';
-import { HYGIENE_ENTRY, LOCK_FILE, REPO_ROOT } from '../paths';
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, PROCESSOR_RUNTIME } from './processor';
+import { HYGIENE_ENTRY } from '../paths';
+import { functionProps } from './function-defaults';
 
 export interface HygieneProps {
   /**
@@ -72,45 +71,27 @@ export class Hygiene extends Construct {
     logGroup.grantWrite(role);
 
     const thresholds = props.thresholds ?? {};
-    const policy = props.policy ?? {};
     const brake = props.brake;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description:
-        'Hygiene: bounce and complaint rates per SES identity as CloudWatch metrics, due watchers promoted, stale counters deleted',
-      entry: HYGIENE_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: PROCESSOR_RUNTIME,
-      role,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.minutes(2),
-      logGroup,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        POWERTOOLS_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE,
-        LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(Object.keys(thresholds).length > 0 ? { HYGIENE_THRESHOLDS: JSON.stringify(thresholds) } : {}),
-        ...(Object.keys(policy).length > 0 ? { BOUNCE_POLICY: JSON.stringify(policy) } : {}),
-        ...(brake?.enabled
-          ? { EMERGENCY_BRAKE: JSON.stringify(brake), ON_CALL_TOPIC_ARN: props.onCallTopic.topicArn }
-          : {}),
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    this.function = new nodejs.NodejsFunction(
+      this,
+      'Function',
+      functionProps({
+        description:
+          'Hygiene: bounce and complaint rates per SES identity as CloudWatch metrics, due watchers promoted, stale counters deleted',
+        entry: HYGIENE_ENTRY,
+        role,
+        logGroup,
+        timeout: Duration.minutes(2),
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          ...(Object.keys(thresholds).length > 0 ? { HYGIENE_THRESHOLDS: JSON.stringify(thresholds) } : {}),
+          ...(brake?.enabled
+            ? { EMERGENCY_BRAKE: JSON.stringify(brake), ON_CALL_TOPIC_ARN: props.onCallTopic.topicArn }
+            : {}),
+        },
+        policy: props.policy,
+      }),
+    );
     grantTableItems(this.function, props.table, { indexes: [TABLE_SCHEMA.dueIndex.name] });
     if (brake?.enabled) {
       const sets = [...new Set(Object.values(brake.configurationSets).flat())];

@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACCOUNT_DIMENSION } from '../../functions/hygiene/metrics';
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './processor';
+import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './function-defaults';
 
 /** Rate thresholds as fractions (0.05 = 5 %), the same the hygiene job uses for its levels. */
 export interface AlarmThresholds {

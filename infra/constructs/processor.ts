@@ -10,14 +10,8 @@ import { Construct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import { DEFAULT_CONFIG } from '../config';
 import { grantTableItems } from '../grants';
-import { LOCK_FILE, PROCESSOR_ENTRY, REPO_ROOT } from '../paths';
-
-/**
- * Lambda runtime and the matching esbuild target. Node.js 24 rather than 22: Node.js 22 reaches end
- * of life in April 2027 (Lambda deprecation follows), and cdk-nag's AwsSolutions-L1 asks for the latest runtime.
- */
-export const PROCESSOR_RUNTIME = lambda.Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
+import { PROCESSOR_ENTRY } from '../paths';
+import { functionProps } from './function-defaults';
 
 /** Processor function timeout. The queue's visibility timeout is derived from it. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
@@ -35,10 +29,6 @@ export function queueVisibilityTimeoutFor(
 ): Duration {
   return Duration.seconds(functionTimeout.toSeconds() * 6 + batchingWindow.toSeconds());
 }
-
-/** Service name and metrics namespace Powertools picks up from the environment. */
-export const POWERTOOLS_SERVICE_NAME = 'ses-bounce-handler';
-export const POWERTOOLS_METRICS_NAMESPACE = 'SesBounceHandler';
 
 export interface ProcessorProps {
   /**
@@ -96,44 +86,20 @@ export class Processor extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: 'Processes SES bounce/complaint/delivery notifications into the suppression table',
-      entry: props.entry ?? PROCESSOR_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: PROCESSOR_RUNTIME,
-      role,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: PROCESSOR_TIMEOUT,
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: this.logGroup,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        POWERTOOLS_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE,
-        LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(props.policy && Object.keys(props.policy).length > 0
-          ? { BOUNCE_POLICY: JSON.stringify(props.policy) }
-          : {}),
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Stack traces only need line mappings; leaving sources out keeps the asset small.
-        sourcesContent: false,
-        // Ship the SDK version the code was tested with instead of whatever the runtime carries.
-        bundleAwsSDK: true,
-        // CommonJS dependencies bundled into ESM may still call require() for Node built-ins.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    this.function = new nodejs.NodejsFunction(
+      this,
+      'Function',
+      functionProps({
+        description: 'Processes SES bounce/complaint/delivery notifications into the suppression table',
+        entry: props.entry ?? PROCESSOR_ENTRY,
+        role,
+        logGroup: this.logGroup,
+        timeout: PROCESSOR_TIMEOUT,
+        tracing: lambda.Tracing.ACTIVE,
+        environment: { TABLE_NAME: props.table.tableName },
+        policy: props.policy,
+      }),
+    );
 
     // What the store and the rate counters use: no index, no deletes, no scans.
     grantTableItems(this.function, props.table, {

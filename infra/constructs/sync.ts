@@ -1,20 +1,15 @@
-import path from 'node:path';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import { grantTableItems } from '../grants';
-import { LOCK_FILE, REPO_ROOT } from '../paths';
-import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME, PROCESSOR_RUNTIME } from './processor';
-
-/** Entry of the SES suppression list sync Lambda (exports `handler`). */
-export const SYNC_ENTRY = path.join(REPO_ROOT, 'functions', 'sync', 'handler.ts');
+import { SYNC_ENTRY } from '../paths';
+import { functionProps } from './function-defaults';
 
 /** Long enough for ~800 paced SES calls at 1/s; what does not fit is left for the next run. */
 export const SYNC_TIMEOUT = Duration.minutes(15);
@@ -94,42 +89,23 @@ export class Sync extends Construct {
         'This policy holds only those actions, limited to the ones the configured sesSyncMode needs.',
     });
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: `Syncs the suppression table with the SES account suppression list (${props.mode})`,
-      entry: SYNC_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: LOCK_FILE,
-      runtime: PROCESSOR_RUNTIME,
-      role,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: SYNC_TIMEOUT,
-      logGroup: this.logGroup,
-      environment: {
-        TABLE_NAME: props.table.tableName,
-        SES_SYNC_MODE: props.mode,
-        SES_SYNC_RATE: String(props.ratePerSecond ?? 1),
-        POWERTOOLS_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE,
-        LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...(props.policy && Object.keys(props.policy).length > 0
-          ? { BOUNCE_POLICY: JSON.stringify(props.policy) }
-          : {}),
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    });
+    this.function = new nodejs.NodejsFunction(
+      this,
+      'Function',
+      functionProps({
+        description: `Syncs the suppression table with the SES account suppression list (${props.mode})`,
+        entry: SYNC_ENTRY,
+        role,
+        logGroup: this.logGroup,
+        timeout: SYNC_TIMEOUT,
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          SES_SYNC_MODE: props.mode,
+          SES_SYNC_RATE: String(props.ratePerSecond ?? 1),
+        },
+        policy: props.policy,
+      }),
+    );
     grantTableItems(this.function, props.table);
 
     this.rule = new events.Rule(this, 'Schedule', {

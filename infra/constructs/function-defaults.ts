@@ -1,0 +1,76 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { PolicyConfig } from '../../shared/core/policy-config';
+import { LOCK_FILE, REPO_ROOT } from '../paths';
+
+/** Node.js 22+ runtime required; 24 is the newest Lambda offers (and what cdk-nag's L1 expects). */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const ESBUILD_TARGET = 'node24';
+
+/** Powertools service name and metrics namespace shared by every function (and the alarms). */
+export const POWERTOOLS_SERVICE_NAME = 'ses-bounce-handler';
+export const POWERTOOLS_METRICS_NAMESPACE = 'SesBounceHandler';
+
+export interface FunctionSettings {
+  readonly description: string;
+  /** TypeScript entry exporting `handler`. */
+  readonly entry: string;
+  /** The function's own role (its log group and table grants are added by the caller). */
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  readonly timeout: Duration;
+  /** Variables beyond the common ones (Powertools, log level, source maps). */
+  readonly environment: Record<string, string>;
+  /** `BOUNCE_POLICY`, set only when the policy overrides something. */
+  readonly policy?: PolicyConfig | undefined;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default lambda.Tracing.DISABLED (left unset) */
+  readonly tracing?: lambda.Tracing;
+}
+
+/**
+ * The settings every function of the stack shares: ARM64, the Node runtime, its own role and log
+ * group, and one esbuild bundling (ESM, minified, source maps, the tested SDK bundled in).
+ */
+export function functionProps(settings: FunctionSettings): nodejs.NodejsFunctionProps {
+  const policy = settings.policy ?? {};
+  return {
+    description: settings.description,
+    entry: settings.entry,
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: LOCK_FILE,
+    runtime: FUNCTION_RUNTIME,
+    role: settings.role,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: settings.memorySize ?? 256,
+    timeout: settings.timeout,
+    ...(settings.tracing ? { tracing: settings.tracing } : {}),
+    logGroup: settings.logGroup,
+    environment: {
+      ...settings.environment,
+      POWERTOOLS_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE,
+      LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+      ...(Object.keys(policy).length > 0 ? { BOUNCE_POLICY: JSON.stringify(policy) } : {}),
+    },
+    bundling: {
+      format: nodejs.OutputFormat.ESM,
+      target: ESBUILD_TARGET,
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      // Stack traces only need line mappings; leaving sources out keeps the asset small.
+      sourcesContent: false,
+      // Ship the SDK version the code was tested with instead of whatever the runtime carries.
+      bundleAwsSDK: true,
+      // CommonJS dependencies bundled into ESM may still call require() for Node built-ins.
+      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+  };
+}
