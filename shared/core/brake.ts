@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hashAddress } from './address';
+import { quote, valueAt } from './quote';
 import type { RateRow, WindowReport } from './rates';
 
 /**
@@ -102,26 +103,6 @@ export const DEFAULT_BRAKE_CONFIG: BrakeConfig = Object.freeze({
 
 export class BrakeConfigError extends Error {
   override readonly name = 'BrakeConfigError';
-}
-
-const MAX_QUOTED = 200;
-function quote(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 /** `source.configurationSets["example.com"][0]`: top-level keys dotted, record keys and indexes bracketed. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quote, valueAt } from './quote';
 
 /**
  * Schemas for what SES publishes through SNS (identity notifications and configuration-set event
@@ -112,27 +113,6 @@ export type InboundMessage =
   /** A configuration-set Send event: counted per identity for the bounce rate's denominator. */
   | (Common & { kind: 'send' })
   | { kind: 'ignored'; eventType: string; why: 'setup-message' | 'passive-event' | 'unknown-event-type' };
-
-const MAX_QUOTED = 200;
-
-function quote(value: unknown): string {
-  let text: string;
-  try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  } catch {
-    text = String(value);
-  }
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = input;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
 
 /** One line per problem: where, what, and the value that was there. */
 export function describeZodError(error: z.ZodError, input: unknown, what: string): string {
