@@ -71,6 +71,19 @@ export interface StoreContext {
  * `--table` alone (AWS, default credentials), or else the embedded engine under `--data-dir`,
  * whose table is created on first use.
  */
+/** Opens the store the options point at, runs `body`, and closes the store whatever happens. */
+export async function withStore<T>(
+  options: GlobalOptions,
+  body: (context: StoreContext) => Promise<T>,
+): Promise<T> {
+  const context = await openStore(options);
+  try {
+    return await body(context);
+  } finally {
+    await context.close();
+  }
+}
+
 export async function openStore(options: GlobalOptions, { create = false } = {}): Promise<StoreContext> {
   const policy = resolvePolicyOption(options);
   if (options.endpoint !== undefined || options.table !== undefined) {

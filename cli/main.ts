@@ -15,6 +15,7 @@ import {
   resolveNow,
   resolvePolicyOption,
   UsageError,
+  withStore,
 } from './context';
 import { createOutput } from './jsonl';
 import { createCliProcessor, replayFile, replayLines } from './processor';
@@ -81,8 +82,7 @@ export function buildProgram(): Command {
     .argument('[file]', 'JSONL file, - for stdin', '-')
     .action(
       run(async (options, file: string) => {
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const summary = await replayFile(createCliProcessor(context), file, {
             onProgress: progress('replay'),
           });
@@ -97,9 +97,7 @@ export function buildProgram(): Command {
               ].join('\n'),
           );
           return summary.failed.length > 0 ? 1 : 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
@@ -121,8 +119,7 @@ export function buildProgram(): Command {
         } catch (error) {
           throw new UsageError(`--event ${JSON.stringify(local.event)}: ${(error as Error).message}`);
         }
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           if (fn === 'hygiene') {
             // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
             const time = (event as { time?: unknown }).time;
@@ -134,9 +131,7 @@ export function buildProgram(): Command {
           const response = await createCliProcessor(context).handler(event as never);
           console.log(JSON.stringify(response));
           return response.batchItemFailures.length > 0 ? 1 : 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
@@ -146,14 +141,11 @@ export function buildProgram(): Command {
     .action(
       run(async (options) => {
         const now = resolveNow(options);
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const report = await hygieneCommand(context, now);
           print(options, report, () => formatHygiene(report));
           return 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
@@ -164,8 +156,7 @@ export function buildProgram(): Command {
     .action(
       run(async (options, local: { format: 'jsonl' | 'csv' }) => {
         const now = resolveNow(options);
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const output = createOutput();
           if (local.format === 'csv') await output.line(CSV_COLUMNS.join(','));
           for (const row of await exportRows(context.store, now)) {
@@ -173,9 +164,7 @@ export function buildProgram(): Command {
           }
           await output.flush();
           return 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
@@ -242,8 +231,7 @@ export function buildProgram(): Command {
           throw new UsageError((error as Error).message);
         }
         const event = manualEvent(action, local.reason, now, local.until);
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const result = await context.store.applyEvents(address, [event]);
           print(
             options,
@@ -251,9 +239,7 @@ export function buildProgram(): Command {
             () => `${address}: ${result.before.status} → ${result.after.status}`,
           );
           return 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
   }
@@ -267,8 +253,7 @@ export function buildProgram(): Command {
     .action(
       run(async (options, file: string) => {
         const now = resolveNow(options);
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const onProgress = progress('import');
           const summary = await importFile(context.store, file, now, {
             ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
@@ -276,9 +261,7 @@ export function buildProgram(): Command {
           if (onProgress) process.stderr.write('\n');
           print(options, summary, () => formatImport(summary));
           return summary.failed.length > 0 ? 1 : 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
@@ -290,14 +273,11 @@ export function buildProgram(): Command {
     .action(
       run(async (options, input: string, local: { reason: string }) => {
         const now = resolveNow(options);
-        const context = await openStore(options);
-        try {
+        return withStore(options, async (context) => {
           const summary = await forgetAddress(context.store, input, local.reason, now);
           print(options, summary, () => formatForget(summary));
           return 0;
-        } finally {
-          await context.close();
-        }
+        });
       }),
     );
 
