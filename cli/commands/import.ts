@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashAddress, normalizeAddress } from '../../shared/core/address';
 import type { ManualEvent } from '../../shared/core/events';
 import type { SuppressionStore } from '../../shared/ports';

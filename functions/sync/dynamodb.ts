@@ -5,7 +5,7 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addressPk, STATE_SK } from '../../shared/adapters/dynamodb/schema';
 import type { AddressRecord } from '../../shared/ports';
 import type { SesMarker } from './plan';

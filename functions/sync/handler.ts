@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Handler, ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDynamoDbConnection } from '../../shared/adapters/dynamodb/client';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { SesSuppressionList } from '../../shared/adapters/ses/suppression-list';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { hashAddress } from './address';
 import { quote, valueAt } from './quote';
 import type { RateRow, WindowReport } from './rates';

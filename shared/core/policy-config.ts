@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY, type DecisionPolicy, resolvePolicy } from './classify/policy';
 import { REASONS } from './classify/types';
 import { describeZodError } from './notification';

@@ -4,7 +4,7 @@ import {
   PutSuppressedDestinationCommand,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** SES's two reasons for an account-level suppression. */
 export type SesSuppressionReason = 'BOUNCE' | 'COMPLAINT';
