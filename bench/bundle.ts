@@ -1,6 +1,6 @@
 /**
- * The processor Lambda bundle, built with esbuild as infra/constructs/processor.ts builds it (ESM,
- * node24, minified, bundled, AWS SDK bundled too), and its cold import time in a fresh `node`.
+ * The Lambda bundles, built with esbuild as infra/constructs/function-defaults.ts builds them (ESM,
+ * node24, minified, bundled, AWS SDK bundled too), and the processor's cold import time in a fresh `node`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,20 +10,24 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const ENTRY = join(REPO_ROOT, 'functions/processor/handler.ts');
+/** Every function of the stack, by name; the processor first (its file is the one cold-imported). */
+export const FUNCTION_ENTRIES = {
+  processor: join(REPO_ROOT, 'functions/processor/handler.ts'),
+  hygiene: join(REPO_ROOT, 'functions/hygiene/handler.ts'),
+  sync: join(REPO_ROOT, 'functions/sync/handler.ts'),
+} as const;
 
 export interface BundleFigures {
   dir: string;
-  /** Everything bundled (`bundleAwsSDK: true`, what is deployed). */
+  /** The processor, everything bundled (`bundleAwsSDK: true`, what is deployed). */
   bundledFile: string;
-  bundledKb: number;
-  /** With `@aws-sdk/*` left to the Lambda runtime. */
-  sdkExternalKb: number;
+  /** Per function: everything bundled, and with `@aws-sdk/*` left to the Lambda runtime. */
+  functions: { name: keyof typeof FUNCTION_ENTRIES; bundledKb: number; sdkExternalKb: number }[];
 }
 
-async function bundle(outfile: string, external: string[]) {
+async function bundle(entry: string, outfile: string, external: string[]) {
   await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -42,10 +46,13 @@ async function bundle(outfile: string, external: string[]) {
 
 export async function measureBundle(): Promise<BundleFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'bounce-bundle-'));
-  const bundledFile = join(dir, 'index.mjs');
-  const bundledKb = await bundle(bundledFile, []);
-  const sdkExternalKb = await bundle(join(dir, 'index-sdk-external.mjs'), ['@aws-sdk/*']);
-  return { dir, bundledFile, bundledKb, sdkExternalKb };
+  const functions: BundleFigures['functions'] = [];
+  for (const [name, entry] of Object.entries(FUNCTION_ENTRIES) as [keyof typeof FUNCTION_ENTRIES, string][]) {
+    const bundledKb = await bundle(entry, join(dir, `${name}.mjs`), []);
+    const sdkExternalKb = await bundle(entry, join(dir, `${name}-sdk-external.mjs`), ['@aws-sdk/*']);
+    functions.push({ name, bundledKb, sdkExternalKb });
+  }
+  return { dir, bundledFile: join(dir, 'processor.mjs'), functions };
 }
 
 /** Milliseconds to import `specifier` in a fresh node process (median of `runs`). */
