@@ -88,9 +88,13 @@ export class Monitoring extends Construct {
         period: Duration.hours(1),
       });
     const pct = (fraction: number) => `${Math.round(fraction * 100_000) / 1000} %`;
+    const usedIds = new Set<string>();
     for (const identity of [ACCOUNT_IDENTITY, ...props.identities]) {
       const who = identity === ACCOUNT_IDENTITY ? 'the account' : `identity ${identity}`;
-      const safe = identity.replace(/[^A-Za-z0-9]/g, '');
+      // Construct ids keep letters and digits only; `a.b.com` and `ab.com` would collide without the suffix.
+      let safe = identity.replace(/[^A-Za-z0-9]/g, '');
+      if (usedIds.has(safe)) safe = `${safe}${usedIds.size}`;
+      usedIds.add(safe);
       this.alarm(`BounceWarning${safe}`, rate(identity, 'BounceRate'), t.bounceWarning * 100, {
         description: `Bounce rate of ${who} over 24 h is at or above ${pct(t.bounceWarning)} (AWS advises investigating above 2 %; SES reviews at 5 %). First: \`bounce hygiene\` and the dashboard for which campaign or list; check that pipelines call SuppressionClient.check before sending.`,
       });

@@ -298,3 +298,18 @@ describe('hygiene: emergency brake permissions', () => {
     ).toThrow(/emergencyBrake\.configurationSets\["example\.com"\]\[0\].*"bad name"/);
   });
 });
+
+describe('monitoring: identity alarms', () => {
+  it('gives identities that differ only in punctuation their own alarms', () => {
+    const synth = synthesize({ sesIdentities: ['a.b.example', 'ab.example'] });
+    try {
+      const identities = alarmsOf(synth.template)
+        .filter(([id]) => id.startsWith('MonitoringBounceWarning'))
+        .map(([, props]) => props.Metrics?.find((m) => m.Id === 'rate')?.MetricStat?.Metric.Dimensions)
+        .map((dimensions) => dimensions?.find((d) => d.Name === 'Identity')?.Value);
+      expect(identities.sort()).toEqual(['ACCOUNT', 'a.b.example', 'ab.example']);
+    } finally {
+      synth.cleanup();
+    }
+  });
+});
