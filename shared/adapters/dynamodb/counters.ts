@@ -1,5 +1,4 @@
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { HourlyCounts } from '../../core/rates';
 import type { CounterCleanup, CounterCleanupResult, RateCounterStore } from '../../ports';
+import { BATCH_WRITE_MAX_ITEMS, deleteItems, type ItemKey } from './batch';
 
 const DAY_MS = 86_400_000;
 /** Counters outlive the longest rate window (7 days) with room for investigation. */
@@ -23,8 +23,6 @@ export const CLEANUP_MAX_DAYS = 31;
 export const CLEANUP_MAX_ITEMS = 10_000;
 /** The cleanup's cursor item: the newest counter day known deleted. */
 export const COUNTER_CURSOR_KEY = { pk: 'HYGIENE#CURSOR', sk: 'RATE' } as const;
-const BATCH_WRITE_MAX_ITEMS = 25;
-const MAX_BATCH_WRITE_ATTEMPTS = 8;
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -169,10 +167,8 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
         },
       );
       for await (const page of pages) {
-        const keys = (page.Items ?? []) as { pk: string; sk: string }[];
-        for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX_ITEMS) {
-          await deleteKeys(client, tableName, keys.slice(i, i + BATCH_WRITE_MAX_ITEMS));
-        }
+        const keys = (page.Items ?? []) as ItemKey[];
+        await deleteItems(client, tableName, keys, 'counter item');
         deletedToday += keys.length;
         result.itemsDeleted += keys.length;
         if (result.itemsDeleted >= maxItems && page.LastEvaluatedKey !== undefined) {
@@ -205,25 +201,6 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
       }
     }
     return result;
-  }
-}
-
-async function deleteKeys(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  keys: readonly { pk: string; sk: string }[],
-) {
-  let requests = keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
-  for (let attempt = 1; requests.length > 0; attempt++) {
-    const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-    requests = (output.UnprocessedItems?.[tableName] ?? []) as typeof requests;
-    if (requests.length === 0) return;
-    if (attempt >= MAX_BATCH_WRITE_ATTEMPTS) {
-      throw new Error(
-        `${requests.length} counter item(s) still undeleted after ${attempt} BatchWriteItem attempts`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 50 * 2 ** attempt)));
   }
 }
 

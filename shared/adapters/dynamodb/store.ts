@@ -1,5 +1,4 @@
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -31,6 +30,7 @@ import type {
   SettleResult,
   SuppressionStore,
 } from '../../ports';
+import { deleteItems, type ItemKey } from './batch';
 import {
   AUDIT_SK_PREFIX,
   addressKey,
@@ -83,10 +83,6 @@ export class DueIndexUnavailableError extends Error {
 const MAX_REMAINING_COUNT = 100_000;
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
-/** BatchWriteItem's limit, and how often its unprocessed items are retried (with backoff) before failing. */
-const BATCH_WRITE_MAX_ITEMS = 25;
-const MAX_BATCH_WRITE_ATTEMPTS = 8;
 
 /** The erasure record of a forgotten address: its hash only, never the address. */
 export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${hash}`, sk: at });
@@ -279,10 +275,9 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       },
     );
     for await (const page of pages) {
-      const keys = (page.Items ?? []) as { pk: string; sk: string }[];
-      for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX_ITEMS) {
-        await this.deleteKeys(keys.slice(i, i + BATCH_WRITE_MAX_ITEMS));
-      }
+      const keys = (page.Items ?? []) as ItemKey[];
+      // A failure part way leaves the rest for a re-run: forget is idempotent.
+      await deleteItems(this.client, this.tableName, keys, 'item of the address (run forget again)');
       deleted += keys.length;
     }
     // Written after the deletions: its presence means the erasure completed. A re-run at the same
@@ -299,23 +294,6 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
     }
     return { hash, deleted };
-  }
-
-  private async deleteKeys(keys: readonly { pk: string; sk: string }[]) {
-    let requests = keys.map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
-    for (let attempt = 1; requests.length > 0; attempt++) {
-      const output = await this.client.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
-      );
-      requests = (output.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-      if (requests.length === 0) return;
-      if (attempt >= MAX_BATCH_WRITE_ATTEMPTS) {
-        throw new Error(
-          `${requests.length} item(s) still undeleted after ${attempt} BatchWriteItem attempts; run forget again`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2000, 50 * 2 ** attempt)));
-    }
   }
 
   /**
