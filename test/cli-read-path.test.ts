@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvRecords, parseImport } from '../cli/commands/import';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { hashAddress } from '../shared/core/address';
+import { runBounce } from './support/cli';
 import { startTestEngine, type TestEngine } from './support/engine';
 import { bounceEvent } from './support/events';
 
-const execute = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'bounce.js');
 const work = mkdtempSync(join(tmpdir(), 'bounce-read-path-'));
 const NOW = '2026-06-01T00:00:00.000Z';
 
@@ -26,20 +23,8 @@ afterAll(async () => {
 });
 
 /** `bounce ARGS --endpoint … --table TABLE --now NOW`; exit code and output, never throws. */
-async function bounce(table: string, args: string[]) {
-  const child = execute(
-    process.execPath,
-    [BIN, ...args, '--endpoint', engine.endpoint, '--table', table, '--now', NOW],
-    { cwd: work, env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 },
-  );
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const bounce = (table: string, args: string[]) =>
+  runBounce([...args, '--endpoint', engine.endpoint, '--table', table, '--now', NOW], { cwd: work });
 
 const file = (name: string, text: string) => {
   const path = join(work, name);

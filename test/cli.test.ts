@@ -1,31 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ses from './fixtures/ses-examples';
+import { runBounce } from './support/cli';
 import { startTestEngine } from './support/engine';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'bounce.js');
 const work = mkdtempSync(join(tmpdir(), 'bounce-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Runs `bounce ARGS` and returns its exit code and output (never throws on a non-zero exit). */
-async function bounce(args: string[], input?: string) {
-  const child = run(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, CI: 'true' } });
-  if (input !== undefined) {
-    child.child.stdin?.end(input);
-  }
-  try {
-    const { stdout, stderr } = await child;
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const bounce = (args: string[], input?: string) =>
+  runBounce(args, { cwd: work, ...(input !== undefined ? { input } : {}) });
 
 describe('bounce demo', () => {
   it('replays the bundled samples into a fresh store and reports decisions, suppressions and on-call alerts', async () => {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateTableCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,6 +20,7 @@ import { createTableInput, ensureTable } from '../shared/adapters/dynamodb/table
 import { classify } from '../shared/core/classify';
 import type { HourlyCounts } from '../shared/core/rates';
 import { snsEnvelope } from './fixtures/ses-examples';
+import { runBounce, runBounceOk } from './support/cli';
 import { startTestEngine, type TestEngine } from './support/engine';
 import { bounceEvent, deliveryEvent, hoursAfterStart as h } from './support/events';
 import { notificationStream, prng, shuffle } from './support/stream';
@@ -342,16 +341,7 @@ describe('list hygiene: tables without the due index', () => {
 describe('bounce hygiene (CLI)', () => {
   const work = mkdtempSync(join(tmpdir(), 'bounce-hygiene-list-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const run = promisify(execFile);
-  const bounceIn = (dataDir: string, ...args: string[]) =>
-    run(
-      process.execPath,
-      [join(import.meta.dirname, '..', 'bin', 'bounce.js'), ...args, '--data-dir', dataDir],
-      {
-        env: { ...process.env, CI: 'true' },
-        maxBuffer: 10_000_000,
-      },
-    );
+  const bounceIn = (dataDir: string, ...args: string[]) => runBounceOk([...args, '--data-dir', dataDir]);
   const bounce = (...args: string[]) => bounceIn(join(work, 'store'), ...args);
   const mailboxFull = (n: number, at: string) =>
     snsEnvelope(
@@ -427,10 +417,7 @@ describe('bounce hygiene (CLI)', () => {
     );
     connection.client.destroy();
     await engineOnDisk.close();
-    const init = await bounceIn(dataDir, 'init').then(
-      () => ({ code: 0, stderr: '' }),
-      (error: { code: number; stderr: string }) => error,
-    );
+    const init = await runBounce(['init', '--data-dir', dataDir]);
     expect(init.code).toBe(1);
     expect(init.stderr).toContain('has no "due" index');
     expect(init.stderr).toContain('move its data directory aside');

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   GetConfigurationSetCommand,
@@ -10,19 +8,20 @@ import {
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context, ScheduledEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
-import { runHygiene } from '../functions/hygiene/hygiene';
+import { type HygieneReport, runHygiene } from '../functions/hygiene/hygiene';
 import { createProcessor } from '../functions/processor/processor';
 import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { classify } from '../shared/core/classify';
 import { parsePolicyJson } from '../shared/core/policy-config';
 import { snsEnvelope } from './fixtures/ses-examples';
+import { runBounceOk } from './support/cli';
 import { startTestEngine, type TestEngine } from './support/engine';
 import { bounceEvent } from './support/events';
+import { invokeScheduledHandler, localLambdaEnv } from './support/lambda';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const mail = (identity: string, id: string, at: string, to: string) => ({
@@ -125,16 +124,7 @@ describe('rate counters in the processor', () => {
 describe('bounce hygiene on generated traffic', () => {
   const work = mkdtempSync(join(tmpdir(), 'bounce-hygiene-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
-  const run = promisify(execFile);
-  const bounce = (...args: string[]) =>
-    run(
-      process.execPath,
-      [join(import.meta.dirname, '..', 'bin', 'bounce.js'), ...args, '--data-dir', join(work, 'store')],
-      {
-        env: { ...process.env, CI: 'true' },
-        maxBuffer: 10_000_000,
-      },
-    );
+  const bounce = (...args: string[]) => runBounceOk([...args, '--data-dir', join(work, 'store')]);
 
   it('rates three identities at 1 %, 3 % and 6 % hard bounces over 2,000 messages each as ok, warning and critical', async () => {
     const file = join(work, 'traffic.jsonl');
@@ -224,37 +214,16 @@ describe('hygiene Lambda handler', () => {
       'full@example.com',
       [0, 1, 2].map((n) => bounceEvent(`s${n}`, `2026-11-20T00:${n}0:00.000Z`, 'mailboxfull')),
     );
-    const env = {
-      TABLE_NAME: table,
-      BOUNCE_POLICY: JSON.stringify(policy),
-      AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    };
-    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-    Object.assign(process.env, env);
-    vi.resetModules();
-    try {
-      const { handler } = await import('../functions/hygiene/handler');
-      const report = await handler(
-        { time: '2026-11-20T04:00:00Z' } as ScheduledEvent,
-        { functionName: 'hygiene', awsRequestId: 'r1' } as Context,
-        () => undefined,
-      );
-      expect(report?.listHygiene).toMatchObject({ dueRead: 1, promoted: 1 });
-      expect((await store.get('full@example.com'))?.state).toMatchObject({
-        status: 'suppressed',
-        since: '2026-11-20T01:00:00.000Z',
-      });
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
+    const report = await invokeScheduledHandler<HygieneReport>(
+      () => import('../functions/hygiene/handler'),
+      { ...localLambdaEnv(engine, table), BOUNCE_POLICY: JSON.stringify(policy) },
+      '2026-11-20T04:00:00Z',
+    );
+    expect(report.listHygiene).toMatchObject({ dueRead: 1, promoted: 1 });
+    expect((await store.get('full@example.com'))?.state).toMatchObject({
+      status: 'suppressed',
+      since: '2026-11-20T01:00:00.000Z',
+    });
   });
 });
 
@@ -281,32 +250,11 @@ describe('hygiene Lambda handler with the emergency brake', () => {
       senderSide: {},
     });
     await counters.add([hour('critical.example', 60), hour('fine.example', 10)]);
-    const env: Record<string, string> = {
-      TABLE_NAME: table,
-      AWS_ENDPOINT_URL_DYNAMODB: engine.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...extraEnv,
-    };
-    const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-    Object.assign(process.env, env);
-    vi.resetModules();
-    try {
-      const { handler } = await import('../functions/hygiene/handler');
-      return await handler(
-        { time: '2026-11-20T12:00:00Z' } as ScheduledEvent,
-        { functionName: 'hygiene', awsRequestId: 'r1' } as Context,
-        () => undefined,
-      );
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
+    return invokeScheduledHandler<HygieneReport>(
+      () => import('../functions/hygiene/handler'),
+      { ...localLambdaEnv(engine, table), ...extraEnv },
+      '2026-11-20T12:00:00Z',
+    );
   }
 
   const brakeEnv = {
@@ -329,7 +277,7 @@ describe('hygiene Lambda handler with the emergency brake', () => {
     ]);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     expect(sns.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(brakeEnv.ON_CALL_TOPIC_ARN);
-    expect(report?.actions.join('\n')).toMatch(/paused configuration set "marketing"/);
+    expect(report.actions.join('\n')).toMatch(/paused configuration set "marketing"/);
   });
 
   it('fails the run (for the hygiene-errors alarm) when a pause fails, after paging on-call', async () => {
@@ -352,7 +300,7 @@ describe('hygiene Lambda handler with the emergency brake', () => {
     ses.reset();
     sns.reset();
     const report = await runHandler({});
-    expect(report?.identities.find((row) => row.identity === 'critical.example')?.level).toBe('critical');
+    expect(report.identities.find((row) => row.identity === 'critical.example')?.level).toBe('critical');
     expect(ses.calls()).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
   });
