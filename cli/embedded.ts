@@ -1,10 +1,20 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 
 export interface EmbeddedEngine {
   endpoint: string;
   close(): Promise<void>;
+}
+
+/** Starts `server` on a free loopback port; resolves with its `http://127.0.0.1:PORT` endpoint. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /**
@@ -19,13 +29,8 @@ export async function startEmbeddedEngine(dataDir: string | undefined): Promise<
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: await listenOnLoopback(server),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -233,25 +233,35 @@ export class Monitoring extends Construct {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(7),
     });
+    // One line per identity against the warning and critical levels (thresholds are fractions, the metric %).
+    const rateWidget = (
+      name: 'BounceRate' | 'ComplaintRate',
+      title: string,
+      warning: number,
+      critical: number,
+    ) =>
+      new cloudwatch.GraphWidget({
+        title,
+        left: identities.map((identity, i) => rate(identity, name, `${name[0]}${i}`)),
+        leftAnnotations: [
+          { value: warning * 100, label: 'warning', color: cloudwatch.Color.ORANGE },
+          { value: critical * 100, label: 'critical', color: cloudwatch.Color.RED },
+        ],
+        width: 12,
+      });
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Bounce rate per identity (24 h window, %)',
-        left: identities.map((identity, i) => rate(identity, 'BounceRate', `B${i}`)),
-        leftAnnotations: [
-          { value: t.bounceWarning * 100, label: 'warning', color: cloudwatch.Color.ORANGE },
-          { value: t.bounceCritical * 100, label: 'critical', color: cloudwatch.Color.RED },
-        ],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Complaint rate per identity (24 h window, %)',
-        left: identities.map((identity, i) => rate(identity, 'ComplaintRate', `C${i}`)),
-        leftAnnotations: [
-          { value: t.complaintWarning * 100, label: 'warning', color: cloudwatch.Color.ORANGE },
-          { value: t.complaintCritical * 100, label: 'critical', color: cloudwatch.Color.RED },
-        ],
-        width: 12,
-      }),
+      rateWidget(
+        'BounceRate',
+        'Bounce rate per identity (24 h window, %)',
+        t.bounceWarning,
+        t.bounceCritical,
+      ),
+      rateWidget(
+        'ComplaintRate',
+        'Complaint rate per identity (24 h window, %)',
+        t.complaintWarning,
+        t.complaintCritical,
+      ),
     );
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({

@@ -3,13 +3,10 @@
  * the fault proxy in front of it — both off the test process's core. Prints one line
  * `READY {"engine":URL,"proxy":URL?}`; exits when its stdin closes (the parent went away).
  */
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+import { startEmbeddedEngine } from '../../cli/embedded';
 import { startFaultProxy } from './proxy';
 
-const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-const engine = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { endpoint: engine } = await startEmbeddedEngine(undefined);
 const args = process.argv.slice(2);
 let proxy: string | undefined;
 if (args[0] === '--proxy') {
