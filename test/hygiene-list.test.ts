@@ -10,7 +10,7 @@ import { EMBEDDED_TABLE } from '../cli/context';
 import { startEmbeddedEngine } from '../cli/embedded';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
 import { exportRows } from '../cli/views';
-import { runHygiene } from '../functions/hygiene/hygiene';
+import { type HygieneReport, runHygiene } from '../functions/hygiene/hygiene';
 import { createProcessor } from '../functions/processor/processor';
 import { createLocalDynamoDbConnection } from '../shared/adapters/dynamodb/client';
 import { COUNTER_CURSOR_KEY, DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
@@ -19,6 +19,7 @@ import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { createTableInput, ensureTable } from '../shared/adapters/dynamodb/table';
 import { classify } from '../shared/core/classify';
 import type { HourlyCounts } from '../shared/core/rates';
+import type { DueWatchStore } from '../shared/ports';
 import { snsEnvelope } from './fixtures/ses-examples';
 import { runBounce, runBounceOk } from './support/cli';
 import { startTestEngine, type TestEngine } from './support/engine';
@@ -92,6 +93,39 @@ describe('list hygiene: due soft-bounce watchers', () => {
 
     const again = await run(h(76));
     expect(again.listHygiene).toMatchObject({ dueRead: 0, promoted: 0 });
+  });
+
+  it('settles every other due watcher, publishes the rates, then fails the run when one cannot be settled', async () => {
+    const { store, counters } = await setup();
+    for (const address of ['ok@example.com', 'stuck@example.com'])
+      await store.applyEvents(address, mailboxFull(address, [0, 1, 2]));
+    // A fault at the port: settling one address fails (as a throttled or denied write would).
+    const faulty: DueWatchStore = {
+      dueAddresses: (now, limit) => store.dueAddresses(now, limit),
+      settleDue: (address, now) =>
+        address === 'stuck@example.com'
+          ? Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+          : store.settleDue(address, now),
+    };
+    const published: unknown[] = [];
+    const failure = await runHygiene(new Date(h(75)), {
+      counters,
+      metrics: { publish: (report) => published.push(report) },
+      list: { store: faulty, counters },
+    }).catch((error: unknown) => error as Error & { report?: HygieneReport });
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe(
+      'list hygiene could not settle 1 due watcher: ThrottlingException: Rate exceeded',
+    );
+    expect(published).toHaveLength(1); // the heartbeat and rates still went out
+    expect((failure as { report?: HygieneReport }).report?.listHygiene).toMatchObject({
+      promoted: 1,
+      failed: 1,
+    });
+    expect((await store.get('ok@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.dueAddresses(new Date(h(75)), 10)).entries.map((e) => e.address)).toEqual([
+      'stuck@example.com',
+    ]);
   });
 
   it('is cancelled by a delivery before the due time: nothing left to promote', async () => {

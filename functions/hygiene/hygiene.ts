@@ -32,6 +32,8 @@ export interface ListHygieneReport {
   reindexed: number;
   /** Entries that could not be settled this time (left in the index for the next run). */
   failed: number;
+  /** The first of those errors; the run fails with it once everything else is done. */
+  firstError?: string;
   /** Still due after this run (beyond the per-run bound); `remainingCapped`: at least that many. */
   remaining: number;
   remainingCapped: boolean;
@@ -120,6 +122,17 @@ export async function runHygiene(
       throw Object.assign(error as Error, { report });
     }
   }
+  // Settling failures are not swallowed: the run fails (hygiene-errors alarm) after rates, metrics
+  // and the brake have done their part; the unsettled watchers stay due for the next run.
+  const settled = report.listHygiene;
+  if (settled !== undefined && settled.failed > 0) {
+    throw Object.assign(
+      new Error(
+        `list hygiene could not settle ${plural(settled.failed, 'due watcher')}: ${settled.firstError}`,
+      ),
+      { report },
+    );
+  }
   return report;
 }
 
@@ -159,7 +172,6 @@ export async function runListHygiene(
     figures.remaining = page.remaining;
     figures.remainingCapped = page.remainingCapped;
     const addresses = [...new Set(page.entries.map((entry) => entry.address))];
-    let firstError: string | undefined;
     let next = 0;
     const worker = async () => {
       while (next < addresses.length) {
@@ -185,7 +197,7 @@ export async function runListHygiene(
           }
         } catch (error) {
           figures.failed++;
-          firstError ??= `${(error as Error).name}: ${(error as Error).message}`;
+          figures.firstError ??= `${(error as Error).name}: ${(error as Error).message}`;
         }
       }
     };
@@ -204,7 +216,7 @@ export async function runListHygiene(
     }
     if (figures.failed > 0) {
       actions.push(
-        `could not settle ${plural(figures.failed, 'due watcher')} (left for the next run): ${firstError}`,
+        `could not settle ${plural(figures.failed, 'due watcher')} (left for the next run): ${figures.firstError}`,
       );
     }
     if (figures.remaining > 0) {
