@@ -217,6 +217,7 @@ export class SesBounceHandlerStack extends Stack {
       topic: this.onCall.topic,
       processor: this.processor.function,
       hygiene: this.hygiene.function,
+      sync: this.sync?.function,
       queue: this.ingest.queue,
       deadLetterQueue: this.ingest.deadLetterQueue,
       identities,

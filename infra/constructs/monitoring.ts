@@ -20,6 +20,11 @@ export interface AlarmThresholds {
 export interface MonitoringProps {
   readonly processor: lambda.IFunction;
   readonly hygiene: lambda.IFunction;
+  /**
+   * The SES suppression list sync, when deployed (`sesSyncMode` not `off`).
+   * @default no sync alarm
+   */
+  readonly sync?: lambda.IFunction | undefined;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   /** Identities that get their own rate alarms (the account always gets them). */
@@ -181,6 +186,12 @@ export class Monitoring extends Construct {
           "The hourly hygiene run failed, so rates are stale. First: the hygiene function's log group.",
       },
     );
+    if (props.sync) {
+      this.alarm('SyncErrors', props.sync.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }), 1, {
+        description:
+          "The SES suppression list sync failed; nothing is lost (its cursor only moves after a complete pull, pushes are re-planned every run), but SES's list and the table drift apart until it runs again. First: the sync function's log group (SES throttling, permissions).",
+      });
+    }
     this.alarm('HygieneHeartbeatMissing', metric('Heartbeat', {}, 'Sum', Duration.hours(1)), 1, {
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,

@@ -313,3 +313,18 @@ describe('monitoring: identity alarms', () => {
     }
   });
 });
+
+describe('monitoring: the SES sync', () => {
+  it('alarms on sync errors only when the sync is deployed', () => {
+    const off = synthesize();
+    const on = synthesize({ sesSyncMode: 'both' });
+    try {
+      expect(alarmsOf(off.template).filter(([id]) => id.includes('SyncErrors'))).toEqual([]);
+      expect(alarm(on.template, 'SyncErrors')).toMatchObject({ MetricName: 'Errors', Threshold: 1 });
+      expect(alarm(on.template, 'SyncErrors').AlarmDescription).toMatch(/First:/);
+    } finally {
+      off.cleanup();
+      on.cleanup();
+    }
+  });
+});
