@@ -359,9 +359,12 @@ describe('list hygiene: tables without the due index', () => {
         ),
       }),
     );
-    const ensured = await ensureTable(client, table, { enableTtl: false });
+    // Waiting is bounded well inside the test's timeout: on a loaded machine DynamoDB Local may
+    // still be backfilling the index when the wait ends ('creating'), which is as good as added here.
+    const ensured = await ensureTable(client, table, { enableTtl: false, indexWaitSeconds: 15 });
     // dynalite cannot add an index to an existing table; DynamoDB Local and DynamoDB can.
-    expect(ensured.dueIndex).toBe(engine.name === 'dynalite' ? 'missing' : 'added');
+    if (engine.name === 'dynalite') expect(ensured.dueIndex).toBe('missing');
+    else expect(['added', 'creating']).toContain(ensured.dueIndex);
     if (ensured.dueIndex !== 'missing') return;
     const store = new DynamoDbSuppressionStore(documentClient, table);
     const counters = new DynamoDbRateCounters(documentClient, table);
