@@ -1,29 +1,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
-import { createProcessor } from '../functions/processor/processor';
-import { classify } from '../shared/core/classify';
-import type { Policy } from '../shared/core/policy-config';
-import type { RateCounterStore, SuppressionStore } from '../shared/ports';
+import { composeProcessor } from '../functions/processor/compose';
+import { type createProcessor, NO_METRICS } from '../functions/processor/processor';
+import type { StoreContext } from './context';
 import { readLines } from './jsonl';
 import { isSqsEvent, toSqsEvent, toSqsRecord } from './sqs';
 
-/** The real processor wired to a CLI store; its logs stay quiet unless BOUNCE_LOG_LEVEL asks for them. */
-export function createCliProcessor({
-  store,
-  counters,
-  policy,
-}: {
-  store: SuppressionStore;
-  counters?: RateCounterStore;
-  policy: Policy;
-}) {
+/**
+ * The Lambda's own composition (functions/processor/compose.ts) on the CLI's store: same store,
+ * counters and classifier; no EMF on stdout (it would mix with the command's output), and logs
+ * quiet unless BOUNCE_LOG_LEVEL asks for them.
+ */
+export function createCliProcessor(context: Pick<StoreContext, 'connection' | 'tableName' | 'policy'>) {
   const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
-  return createProcessor({
-    store,
-    classify: (input) => classify(input, policy.decisions),
-    logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
-    ...(counters ? { counters } : {}),
-  });
+  return composeProcessor(
+    { tableName: context.tableName, policy: context.policy },
+    {
+      documentClient: context.connection.documentClient,
+      logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
+      metrics: NO_METRICS,
+    },
+  );
 }
 
 export interface ReplaySummary {

@@ -1,6 +1,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runHygiene } from '../functions/hygiene/hygiene';
+import { ACCOUNT_DIMENSION, powertoolsHygieneMetrics } from '../functions/hygiene/metrics';
 import { powertoolsMetrics } from '../functions/processor/metrics';
+import type { HourlyCounts } from '../shared/core/rates';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -51,5 +54,73 @@ describe('processor metrics (EMF through Powertools)', () => {
       Identity: 'mail.example.com',
       Reason: 'blocked',
     });
+  });
+});
+
+/** The metric names and dimension sets an EMF document declares (`_aws.CloudWatchMetrics`). */
+function declared(doc: Record<string, unknown>) {
+  const aws = doc._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  return aws.CloudWatchMetrics.flatMap((directive) =>
+    directive.Metrics.map((metric) => ({
+      name: metric.Name,
+      dimensions: Object.fromEntries((directive.Dimensions[0] ?? []).map((key) => [key, doc[key] as string])),
+      value: doc[metric.Name],
+    })),
+  );
+}
+
+describe('hygiene metrics (EMF through Powertools)', () => {
+  const hour = (
+    identity: string,
+    sends: number,
+    permanentBounces: number,
+    complaints: number,
+  ): HourlyCounts => ({
+    identity,
+    hour: '2026-11-20T10',
+    sends,
+    deliveries: 0,
+    permanentBounces,
+    transientBounces: 0,
+    complaints,
+    senderSide: {},
+  });
+
+  it('gives BounceRate, ComplaintRate, Sent and Level of every row its Identity and Window, and a Heartbeat', async () => {
+    const counts = [hour('a.example', 1000, 60, 2), hour('b.example', 500, 5, 0)];
+    const metrics = new Metrics({ namespace: 'SesBounceHandler', serviceName: 'ses-bounce-handler' });
+    const emf = powertoolsHygieneMetrics(metrics);
+    const documents: Record<string, unknown>[] = [];
+    // runHygiene is async; publish is synchronous, so capture around the publish call itself.
+    const report = await runHygiene(new Date('2026-11-20T12:00:00Z'), {
+      counters: { add: async () => {}, read: async () => counts },
+      metrics: { publish: (r) => documents.push(...captureEmf(() => emf.publish(r))) },
+    });
+    const points = documents.flatMap(declared);
+    const rows = report.windows.flatMap((window) =>
+      [ACCOUNT_DIMENSION, 'a.example', 'b.example'].map((identity) => ({
+        identity,
+        window: window.window.name,
+      })),
+    );
+    expect(rows).toHaveLength(6);
+    for (const { identity, window } of rows) {
+      for (const name of ['BounceRate', 'ComplaintRate', 'Sent', 'Level']) {
+        const matching = points.filter((p) => p.name === name && p.dimensions.Identity === identity);
+        expect(
+          matching.filter((p) => p.dimensions.Window === window).map((p) => p.dimensions),
+          `${name} of ${identity} over ${window}`,
+        ).toEqual([{ service: 'ses-bounce-handler', Identity: identity, Window: window }]);
+      }
+    }
+    const a24 = (name: string) =>
+      points.find(
+        (p) => p.name === name && p.dimensions.Identity === 'a.example' && p.dimensions.Window === '24h',
+      )?.value;
+    expect([a24('BounceRate'), a24('ComplaintRate'), a24('Sent'), a24('Level')]).toEqual([6, 0.2, 1000, 2]);
+    // Nothing else goes out without the row's dimensions, except the heartbeat.
+    expect(points.filter((p) => p.dimensions.Identity === undefined)).toEqual([
+      { name: 'Heartbeat', dimensions: { service: 'ses-bounce-handler' }, value: 1 },
+    ]);
   });
 });

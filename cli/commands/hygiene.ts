@@ -1,4 +1,6 @@
-import { type HygieneReport, runHygiene } from '../../functions/hygiene/hygiene';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { cliHygieneSettings, composeHygiene } from '../../functions/hygiene/compose';
+import type { HygieneReport } from '../../functions/hygiene/hygiene';
 import type { RateRow } from '../../shared/core/rates';
 import type { StoreContext } from '../context';
 
@@ -40,12 +42,14 @@ export function formatHygiene(report: HygieneReport): string {
 }
 
 /**
- * `bounce hygiene`: the scheduled job's run, once, against the store (thresholds from the defaults,
- * the state policy from `--policy`): rates, then list hygiene (due watchers, stale counters).
+ * `bounce hygiene`: the scheduled job's run, once, against the store, composed by the Lambda's own root
+ * (thresholds from the defaults, the state policy from `--policy`, no brake, no EMF): rates, then list
+ * hygiene (due watchers, stale counters).
  */
 export async function hygieneCommand(context: StoreContext, now: Date): Promise<HygieneReport> {
-  return runHygiene(now, {
-    counters: context.counters,
-    list: { store: context.store, counters: context.counters },
-  });
+  const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
+  return composeHygiene(cliHygieneSettings(context.tableName, context.policy), {
+    documentClient: context.connection.documentClient,
+    logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),
+  }).run(now);
 }

@@ -6,20 +6,24 @@ export const ACCOUNT_DIMENSION = 'ACCOUNT';
 
 /**
  * Rates per identity and window as EMF metrics (`BounceRate`, `ComplaintRate`, `Sent`, `Level`;
- * dimensions `Identity`, `Window`), plus a `Heartbeat` every run so a missing run can alarm.
+ * dimensions `Identity`, `Window`), one EMF document per row, plus a `Heartbeat` every run so a
+ * missing run can alarm.
+ *
+ * Not `singleMetric()`: it publishes at its first `addMetric` and clears its dimensions, so every
+ * metric after the first would go out without `Identity` and `Window` (and no alarm would see it).
+ * `publishStoredMetrics()` flushes the four together and clears the row's dimensions for the next.
  */
 export function powertoolsHygieneMetrics(metrics: Metrics): HygieneMetrics {
   return {
     publish(report: HygieneReport) {
       for (const window of report.windows) {
         for (const row of [{ identity: ACCOUNT_DIMENSION, ...window.account }, ...window.identities]) {
-          const single = metrics.singleMetric();
-          single.addDimensions({ Identity: row.identity, Window: window.window.name });
-          single.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
-          single.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
-          single.addMetric('Sent', MetricUnit.Count, row.sent);
-          single.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
-          single.publishStoredMetrics();
+          metrics.addDimensions({ Identity: row.identity, Window: window.window.name });
+          metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
+          metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
+          metrics.addMetric('Sent', MetricUnit.Count, row.sent);
+          metrics.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
+          metrics.publishStoredMetrics();
         }
       }
       metrics.addMetric('Heartbeat', MetricUnit.Count, 1);

@@ -1,0 +1,116 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
+import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
+import { SesSendingControl } from '../../shared/adapters/ses/sending-control';
+import { SnsOnCallNotifier } from '../../shared/adapters/sns/on-call';
+import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../../shared/core/brake';
+import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
+import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../../shared/core/rates';
+import { applyBrake } from './brake';
+import { type HygieneDependencies, type HygieneMetrics, type HygieneReport, runHygiene } from './hygiene';
+
+/** What the hygiene job is configured with. */
+export interface HygieneSettings {
+  tableName: string;
+  thresholds: Thresholds;
+  /** The processor's policy: its escalation rules decide when a watcher is due. */
+  policy: Policy;
+  brake: BrakeConfig;
+  /** Where the brake reports; required when the brake is enabled. */
+  onCallTopicArn?: string | undefined;
+}
+
+function parseJsonEnv(env: Record<string, string | undefined>, name: string): unknown {
+  const text = env[name];
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `${name} is not JSON (${(error as Error).message}): ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+}
+
+/**
+ * The job's settings from a Lambda environment (`TABLE_NAME`, `HYGIENE_THRESHOLDS`, `BOUNCE_POLICY`,
+ * `EMERGENCY_BRAKE`, `ON_CALL_TOPIC_ARN`); anything missing or malformed fails init, naming the variable.
+ */
+export function hygieneSettingsFromEnv(env: Record<string, string | undefined>): HygieneSettings {
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set: the hygiene job needs the suppression table name');
+  const brake = resolveBrakeConfig(env.EMERGENCY_BRAKE, 'EMERGENCY_BRAKE');
+  if (brake.enabled && !env.ON_CALL_TOPIC_ARN)
+    throw new Error('ON_CALL_TOPIC_ARN is not set: the emergency brake reports to the on-call topic');
+  return {
+    tableName,
+    thresholds: resolveThresholds(parseJsonEnv(env, 'HYGIENE_THRESHOLDS'), 'HYGIENE_THRESHOLDS'),
+    policy: parsePolicyJson(env.BOUNCE_POLICY, 'BOUNCE_POLICY'),
+    brake,
+    onCallTopicArn: env.ON_CALL_TOPIC_ARN,
+  };
+}
+
+/** The CLI's settings: the default thresholds and no brake (an operator's terminal never pauses SES). */
+export const cliHygieneSettings = (tableName: string, policy: Policy): HygieneSettings => ({
+  tableName,
+  thresholds: DEFAULT_THRESHOLDS,
+  policy,
+  brake: DEFAULT_BRAKE_CONFIG,
+});
+
+export interface HygieneClients {
+  documentClient: DynamoDBDocumentClient;
+  logger: Logger;
+  /** Powertools EMF in Lambda; the CLI passes none (its stdout is the report). */
+  metrics?: HygieneMetrics | undefined;
+  /** Needed only when the brake is enabled. */
+  sesv2?: SESv2Client | undefined;
+  sns?: SNSClient | undefined;
+}
+
+/**
+ * The one composition root of the hygiene job, used by the Lambda entry and the CLI: rate counters,
+ * list hygiene on the store, thresholds, metrics and (when enabled) the emergency brake.
+ */
+export function composeHygiene(settings: HygieneSettings, clients: HygieneClients) {
+  const { documentClient, logger } = clients;
+  const counters = new DynamoDbRateCounters(documentClient, settings.tableName);
+  const store = new DynamoDbSuppressionStore(documentClient, settings.tableName, settings.policy.state);
+  const brake = settings.brake.enabled ? createBrake(settings, clients) : undefined;
+  const deps: HygieneDependencies = {
+    counters,
+    thresholds: settings.thresholds,
+    list: { store, counters },
+    ...(clients.metrics ? { metrics: clients.metrics } : {}),
+    ...(brake ? { brake } : {}),
+  };
+  const run = (now: Date): Promise<HygieneReport> => runHygiene(now, deps);
+  const handler = async (event: ScheduledEvent, context?: Context): Promise<HygieneReport> => {
+    if (context) logger.addContext(context);
+    const report = await run(new Date(event.time ?? Date.now()));
+    logger.info('hygiene run', {
+      window: report.window,
+      account: report.account,
+      levels: report.identities.map((row) => ({ identity: row.identity, level: row.level })),
+      actions: report.actions,
+      listHygiene: report.listHygiene,
+    });
+    return report;
+  };
+  return { run, handler };
+}
+
+function createBrake(settings: HygieneSettings, clients: HygieneClients): HygieneDependencies['brake'] {
+  const { sesv2, sns } = clients;
+  if (!settings.onCallTopicArn)
+    throw new Error('ON_CALL_TOPIC_ARN is not set: the emergency brake reports to the on-call topic');
+  if (!sesv2 || !sns) throw new Error('the emergency brake is enabled but no SESv2/SNS client was given');
+  const control = new SesSendingControl(sesv2);
+  const notifier = new SnsOnCallNotifier(sns, settings.onCallTopicArn);
+  return (headline) => applyBrake(headline, settings.brake, { control, notifier, logger: clients.logger });
+}

@@ -1,0 +1,47 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
+import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
+import { classify } from '../../shared/core/classify';
+import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
+import { createProcessor, type ProcessorMetrics } from './processor';
+
+/** What the processor is configured with: the table and the operator's policy. */
+export interface ProcessorSettings {
+  tableName: string;
+  policy: Policy;
+}
+
+/**
+ * The processor's settings from a Lambda environment (`TABLE_NAME`, `BOUNCE_POLICY`): a missing
+ * table or a bad policy fails init loudly, naming the variable.
+ */
+export function processorSettingsFromEnv(env: Record<string, string | undefined>): ProcessorSettings {
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set: the processor needs the suppression table name');
+  return { tableName, policy: parsePolicyJson(env.BOUNCE_POLICY, 'BOUNCE_POLICY') };
+}
+
+export interface ProcessorClients {
+  documentClient: DynamoDBDocumentClient;
+  logger: Logger;
+  /** Where batch figures go: Powertools EMF in Lambda; the CLI passes NO_METRICS explicitly. */
+  metrics: ProcessorMetrics;
+}
+
+/**
+ * The one composition root of the processor: the Lambda entry and every CLI command build it here,
+ * so the store, the hourly rate counters (the hygiene job's and the rate alarms' only input), the
+ * classifier with the policy's decisions, logger and metrics cannot be wired in one place and
+ * forgotten in the other.
+ */
+export function composeProcessor(settings: ProcessorSettings, clients: ProcessorClients) {
+  const { tableName, policy } = settings;
+  return createProcessor({
+    store: new DynamoDbSuppressionStore(clients.documentClient, tableName, policy.state),
+    counters: new DynamoDbRateCounters(clients.documentClient, tableName),
+    classify: (input) => classify(input, policy.decisions),
+    logger: clients.logger,
+    metrics: clients.metrics,
+  });
+}
