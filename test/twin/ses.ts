@@ -1,0 +1,53 @@
+/** What SES publishes (configuration-set event publishing), at the twin's clock. */
+export interface SesMail {
+  identity: string;
+  n: number;
+  at: string;
+  configurationSet?: string;
+}
+
+export const recipient = (identity: string, n: number) => `r${n}@${identity.replace(/\./g, '-')}.example.org`;
+
+const mail = ({ identity, n, at, configurationSet }: SesMail) => ({
+  timestamp: at,
+  source: `news@${identity}`,
+  sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${identity}`,
+  sendingAccountId: '123456789012',
+  messageId: `m-${identity}-${n}`,
+  destination: [recipient(identity, n)],
+  ...(configurationSet ? { tags: { 'ses:configuration-set': [configurationSet] } } : {}),
+});
+
+export const sendEvent = (m: SesMail) => ({ eventType: 'Send', mail: mail(m), send: {} });
+
+export const permanentBounce = (m: SesMail, diagnosticCode = 'smtp; 550 5.1.1 <user>: user unknown') => ({
+  eventType: 'Bounce',
+  mail: mail(m),
+  bounce: {
+    bounceType: 'Permanent',
+    bounceSubType: 'General',
+    timestamp: m.at,
+    feedbackId: `fb-${m.identity}-${m.n}`,
+    reportingMTA: 'dns; a1-2.smtp-out.amazonses.com',
+    bouncedRecipients: [
+      {
+        emailAddress: recipient(m.identity, m.n),
+        action: 'failed',
+        status: /\d\.\d\.\d+/.exec(diagnosticCode)?.[0] ?? '5.0.0',
+        diagnosticCode,
+      },
+    ],
+  },
+});
+
+export const complaint = (m: SesMail) => ({
+  eventType: 'Complaint',
+  mail: mail(m),
+  complaint: {
+    complainedRecipients: [{ emailAddress: recipient(m.identity, m.n) }],
+    timestamp: m.at,
+    feedbackId: `fc-${m.identity}-${m.n}`,
+    complaintFeedbackType: 'abuse',
+    userAgent: 'Yahoo!-Mail-Feedback/2.0',
+  },
+});

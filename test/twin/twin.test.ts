@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import type { AlarmDefinition, AlarmState, MetricStore } from './cloudwatch';
+import { checkCalls } from './iam';
+import { isSatisfied, metricReads } from './reads';
+import { complaint, permanentBounce, recipient, type SesMail, sendEvent } from './ses';
+import { type CloudAssembly, synthesizeWithBundles } from './synth';
+import { Twin } from './twin';
+
+/**
+ * The deployed stack, run locally from what `cdk synth` wrote (see docs/testing.md): the functions'
+ * bundles with their template environment, queues/schedules/alarms/roles as the template says.
+ */
+const CONFIG = {
+  sesIdentities: ['one.example', 'three.example', 'six.example'],
+  sesSyncMode: 'both',
+  // The sync paces SES calls in real time; the twin's clock does not move while a function runs.
+  sesSyncRatePerSecond: 50,
+  emergencyBrake: { enabled: true, configurationSets: { 'brake.example': ['brake-set'] } },
+};
+const START = new Date('2026-11-20T00:00:00Z');
+const HOUR = 3_600_000;
+
+let engine: TestEngine;
+let assembly: CloudAssembly;
+const twins: Twin[] = [];
+/** Every scenario's metrics, for the coverage check at the end. */
+const stores: MetricStore[] = [];
+const started = Date.now();
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  assembly = synthesizeWithBundles(CONFIG);
+}, 180_000);
+
+afterAll(async () => {
+  for (const twin of twins) await twin.destroy();
+  assembly?.cleanup();
+  await engine?.close();
+  console.log(`twin: ${((Date.now() - started) / 1000).toFixed(1)} s in all (synthesis included)`);
+});
+
+async function deploy(): Promise<Twin> {
+  const twin = await Twin.deploy({
+    assembly,
+    connection: engine.connection,
+    dynamodbEndpoint: engine.endpoint,
+    start: START,
+  });
+  twins.push(twin);
+  stores.push(twin.metrics);
+  return twin;
+}
+
+const mailAt = (twin: Twin, identity: string, n: number, configurationSet?: string): SesMail => ({
+  identity,
+  n,
+  at: twin.isoNow,
+  ...(configurationSet ? { configurationSet } : {}),
+});
+
+const storeOf = (twin: Twin) =>
+  new DynamoDbSuppressionStore(
+    engine.connection.documentClient,
+    twin.resolver.resource(twin.logicalId('AWS::DynamoDB::Table', '')).name,
+  );
+
+/** The alarms that read `name` (namespace `namespace`) with these dimension values, lowest threshold first. */
+function alarmsReading(twin: Twin, namespace: string, name: string, dimensions: Record<string, string> = {}) {
+  return twin.alarms
+    .filter((alarm) =>
+      alarm.metrics.some(
+        (m) =>
+          m.metric?.namespace === namespace &&
+          m.metric.name === name &&
+          Object.entries(dimensions).every(([key, value]) => m.metric?.dimensions[key] === value),
+      ),
+    )
+    .sort((a, b) => a.threshold - b.threshold);
+}
+
+/** The warning (lower) and critical (higher) rate alarms of an identity (ACCOUNT for the account). */
+function rateAlarms(twin: Twin, identity: string, name: 'BounceRate' | 'ComplaintRate') {
+  const found = alarmsReading(twin, 'SesBounceHandler', name, { Identity: identity, Window: '24h' });
+  expect(found, `${name} alarms of ${identity}`).toHaveLength(2);
+  return { warning: found[0] as AlarmDefinition, critical: found[1] as AlarmDefinition };
+}
+
+const state = (twin: Twin, alarm: AlarmDefinition) => twin.alarmStates.get(alarm.logicalId) as AlarmState;
+
+/** Logs every alarm's state after a step (the twin's report), and returns the ones in ALARM. */
+function report(twin: Twin, step: string): string[] {
+  const states = twin.states();
+  const alarming = Object.keys(states).filter((id) => states[id] === 'ALARM');
+  const insufficient = Object.keys(states).filter((id) => states[id] === 'INSUFFICIENT_DATA').length;
+  console.log(
+    `[twin ${twin.isoNow}] ${step}: ALARM ${JSON.stringify(alarming)}; OK ${Object.values(states).filter((s) => s === 'OK').length}; INSUFFICIENT_DATA ${insufficient}`,
+  );
+  return alarming;
+}
+
+async function expectCallsAllowed(twin: Twin) {
+  const verdicts = await checkCalls(twin);
+  expect(verdicts.length).toBeGreaterThan(0);
+  const denied = verdicts
+    .filter((v) => !v.allowed)
+    .map((v) => `${v.function} ${v.action} on ${v.resource}: ${v.detail}`);
+  expect(denied, 'calls the role does not allow').toEqual([]);
+  return verdicts;
+}
+
+const failedInvocations = (twin: Twin) =>
+  twin.invocations.filter((i) => i.error).map((i) => `${i.function} at ${i.at}: ${i.error?.message}`);
+
+describe('the deployed stack, twinned (synthesized bundles, template settings)', () => {
+  it('(a) 1 %, 3 %, 6 % permanent bounces: warning for the 3 %, critical for the 6 %, nothing for the 1 %, the account by its totals', async () => {
+    const twin = await deploy();
+    const identities = [
+      ['one.example', 20],
+      ['three.example', 60],
+      ['six.example', 120],
+    ] as const;
+    for (const [identity, bounces] of identities) {
+      for (let n = 0; n < 2000; n++) {
+        twin.sesPublishes(sendEvent(mailAt(twin, identity, n)));
+        if (n < bounces) twin.sesPublishes(permanentBounce(mailAt(twin, identity, n)));
+      }
+    }
+    await twin.advance(HOUR + 60_000); // through the first hygiene run
+    report(twin, '(a) after the first hygiene run');
+    expect(failedInvocations(twin)).toEqual([]);
+
+    const one = rateAlarms(twin, 'one.example', 'BounceRate');
+    const three = rateAlarms(twin, 'three.example', 'BounceRate');
+    const six = rateAlarms(twin, 'six.example', 'BounceRate');
+    const account = rateAlarms(twin, 'ACCOUNT', 'BounceRate');
+    expect([state(twin, one.warning), state(twin, one.critical)]).toEqual(['OK', 'OK']);
+    expect([state(twin, three.warning), state(twin, three.critical)]).toEqual(['ALARM', 'OK']);
+    expect([state(twin, six.warning), state(twin, six.critical)]).toEqual(['ALARM', 'ALARM']);
+    // The account: 200 of 6000 = 3.3 %: at or above warning (2 %), below critical (5 %).
+    expect([state(twin, account.warning), state(twin, account.critical)]).toEqual(['ALARM', 'OK']);
+    for (const identity of ['one.example', 'three.example', 'six.example', 'ACCOUNT']) {
+      const complaints = rateAlarms(twin, identity, 'ComplaintRate');
+      expect([state(twin, complaints.warning), state(twin, complaints.critical)]).toEqual(['OK', 'OK']);
+    }
+    // The hygiene run itself: identities with their levels.
+    const run = twin.invocations.find((i) => i.function.startsWith('Hygiene'))?.result as {
+      identities: { identity: string; level: string; sent: number }[];
+      account: { sent: number };
+    };
+    expect(run.account.sent).toBe(6000);
+    expect(run.identities.map((r) => [r.identity, r.sent, r.level])).toEqual([
+      ['one.example', 2000, 'ok'],
+      ['six.example', 2000, 'critical'],
+      ['three.example', 2000, 'warning'],
+    ]);
+    // Table: every bounced recipient suppressed, a sent-only recipient not.
+    const store = storeOf(twin);
+    expect((await store.get(recipient('six.example', 119)))?.state.status).toBe('suppressed');
+    expect((await store.get(recipient('one.example', 0)))?.state.status).toBe('suppressed');
+    expect((await store.get(recipient('one.example', 1999)))?.state.status ?? 'absent').not.toBe(
+      'suppressed',
+    );
+    await expectCallsAllowed(twin);
+  }, 240_000);
+
+  it('(b) complaints at 0.2 % on one identity: its complaint-critical alarm', async () => {
+    const twin = await deploy();
+    for (let n = 0; n < 2000; n++) {
+      twin.sesPublishes(sendEvent(mailAt(twin, 'one.example', n)));
+      if (n < 4) twin.sesPublishes(complaint(mailAt(twin, 'one.example', n)));
+    }
+    await twin.advance(HOUR + 60_000);
+    report(twin, '(b) after the first hygiene run');
+    const one = rateAlarms(twin, 'one.example', 'ComplaintRate');
+    expect([state(twin, one.warning), state(twin, one.critical)]).toEqual(['ALARM', 'ALARM']);
+    const bounce = rateAlarms(twin, 'one.example', 'BounceRate');
+    expect([state(twin, bounce.warning), state(twin, bounce.critical)]).toEqual(['OK', 'OK']);
+    // Other identities sent nothing: below the minimum volume their alarms read 0 (or nothing).
+    const three = rateAlarms(twin, 'three.example', 'ComplaintRate');
+    expect(state(twin, three.critical)).not.toBe('ALARM');
+    const store = storeOf(twin);
+    expect((await store.get(recipient('one.example', 3)))?.state.status).toBe('suppressed');
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
+  it('(c) 50 DMARC failures within 10 minutes: the sender-side alarm fires, no recipient is suppressed', async () => {
+    const twin = await deploy();
+    const [senderSide] = alarmsReading(twin, 'SesBounceHandler', 'SenderSideFailures');
+    expect(senderSide).toBeDefined();
+    for (let n = 0; n < 50; n++) {
+      twin.sesPublishes(sendEvent(mailAt(twin, 'three.example', n)));
+      twin.sesPublishes(
+        permanentBounce(
+          mailAt(twin, 'three.example', n),
+          "smtp; 550 5.7.26 Unauthenticated email from three.example is not accepted due to domain's DMARC policy. Please contact the administrator of three.example domain.",
+        ),
+      );
+      await twin.advance(12_000);
+    }
+    report(twin, '(c) after 50 DMARC failures in 10 minutes');
+    expect(state(twin, senderSide as AlarmDefinition)).toBe('ALARM');
+    const store = storeOf(twin);
+    for (const n of [0, 25, 49]) {
+      const status = (await store.get(recipient('three.example', n)))?.state.status ?? 'absent';
+      expect(status, recipient('three.example', n)).not.toMatch(/^suppressed/);
+    }
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
+  it('(d) a poison record redelivered maxReceiveCount times lands in the DLQ: the DLQ alarm fires, the good records of its batches land', async () => {
+    const twin = await deploy();
+    const mapping = twin.mappings[0];
+    expect(mapping).toBeDefined();
+    const queue = twin.queues.get(mapping?.queue as string);
+    const redrive = queue?.redrive;
+    expect(redrive?.maxReceiveCount).toBeGreaterThan(0);
+    const dlq = [...twin.queues.values()].find((q) => q.arn === redrive?.deadLetterTargetArn);
+    const [dlqAlarm] = alarmsReading(twin, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
+      QueueName: dlq?.name as string,
+    });
+    expect(dlqAlarm, 'an alarm on the DLQ depth').toBeDefined();
+    for (let n = 0; n < 9; n++) twin.sesPublishes(permanentBounce(mailAt(twin, 'six.example', n)));
+    twin.sendToQueue(queue?.logicalId as string, '{"Type":"Notification","Message":"{not json"}');
+    for (let n = 9; n < 19; n++) twin.sesPublishes(permanentBounce(mailAt(twin, 'six.example', n)));
+    await twin.advance(60_000);
+    report(twin, '(d) after the first delivery');
+    expect(state(twin, dlqAlarm as AlarmDefinition)).not.toBe('ALARM');
+    // maxReceiveCount deliveries, each a visibility timeout apart, then the move on the next receive.
+    await twin.advance(((redrive?.maxReceiveCount ?? 0) + 1) * (queue?.visibilityTimeoutSeconds ?? 0) * 1000);
+    report(twin, '(d) after maxReceiveCount visibility timeouts');
+    expect(dlq?.messages.map((m) => m.body)).toEqual(['{"Type":"Notification","Message":"{not json"}']);
+    expect(queue?.messages).toEqual([]);
+    const poisonDeliveries = twin.invocations.filter((i) =>
+      JSON.stringify(i.event).includes('{not json'),
+    ).length;
+    expect(poisonDeliveries).toBe(redrive?.maxReceiveCount);
+    expect(state(twin, dlqAlarm as AlarmDefinition)).toBe('ALARM');
+    const store = storeOf(twin);
+    for (let n = 0; n < 19; n++)
+      expect((await store.get(recipient('six.example', n)))?.state.status).toBe('suppressed');
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
+  it('(e) the hygiene schedule stops for 3 hours: the missed-run alarm fires, and clears when runs resume', async () => {
+    const twin = await deploy();
+    const [missed] = alarmsReading(twin, 'SesBounceHandler', 'Heartbeat');
+    expect(missed).toBeDefined();
+    await twin.advance(2 * HOUR + 60_000);
+    report(twin, '(e) after two hourly runs');
+    expect(state(twin, missed as AlarmDefinition)).toBe('OK');
+    twin.pauseSchedule('Hygiene', true);
+    const paused = twin.transitions.length;
+    await twin.advance(3 * HOUR);
+    report(twin, '(e) after 3 hours without a run');
+    expect(state(twin, missed as AlarmDefinition)).toBe('ALARM');
+    expect(
+      twin.transitions
+        .slice(paused)
+        .filter((t) => t.alarm === missed?.logicalId && t.to === 'ALARM')
+        .map((t) => t.notified),
+    ).toEqual([missed?.alarmActions]);
+    twin.pauseSchedule('Hygiene', false);
+    await twin.advance(HOUR + 60_000);
+    report(twin, '(e) after the schedule resumed');
+    expect(state(twin, missed as AlarmDefinition)).toBe('OK');
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
+  it('(f) the emergency brake on and a mapped configuration set critical: the pause is made, allowed by the role, on-call paged once', async () => {
+    const twin = await deploy();
+    for (let n = 0; n < 1000; n++) {
+      twin.sesPublishes(sendEvent(mailAt(twin, 'brake.example', n, 'brake-set')));
+      if (n < 100) twin.sesPublishes(permanentBounce(mailAt(twin, 'brake.example', n, 'brake-set')));
+    }
+    await twin.advance(2 * HOUR + 60_000); // two hygiene runs: the second finds the set already paused
+    report(twin, '(f) after two hygiene runs');
+    expect(failedInvocations(twin)).toEqual([]);
+    const pauses = twin.calls.filter((c) => c.action === 'ses:PutConfigurationSetSendingOptions');
+    expect(pauses.map((c) => [c.function.replace(/[0-9A-F]{8}$/, ''), c.input])).toEqual([
+      ['HygieneFunction', { SendingEnabled: false }],
+    ]);
+    expect(twin.services.configurationSets.get('brake-set')).toEqual({ sendingEnabled: false });
+    const pages = twin.calls.filter((c) => c.action === 'sns:Publish');
+    expect(pages).toHaveLength(1);
+    const onCallTopic = twin.alarms[0]?.alarmActions[0];
+    expect(pages[0]?.resources).toEqual([onCallTopic]);
+    const verdicts = await expectCallsAllowed(twin);
+    // The brake's own calls (the hygiene function's), each allowed: pause, page, and the topic's key.
+    expect(
+      [
+        ...new Set(
+          verdicts
+            .filter((v) => v.function.startsWith('Hygiene') && !v.action.startsWith('dynamodb:'))
+            .map((v) => v.action),
+        ),
+      ].sort(),
+    ).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'ses:GetConfigurationSet',
+      'ses:PutConfigurationSetSendingOptions',
+      'sns:Publish',
+    ]);
+  }, 120_000);
+
+  it('(g) the SES suppression-list sync pushes and pulls, every call allowed by its role', async () => {
+    const twin = await deploy();
+    // Pull: SES already suppresses an address the table does not know.
+    twin.services.suppressed.set('ses-only@example.net', {
+      reason: 'BOUNCE',
+      lastUpdateTime: '2026-11-19T22:00:00.000Z',
+    });
+    // Push: a hard bounce the processor suppresses.
+    twin.sesPublishes(permanentBounce(mailAt(twin, 'one.example', 7)));
+    const syncRules = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
+    expect(syncRules).toHaveLength(1);
+    await twin.advance((syncRules[0]?.everyMs ?? HOUR) + 60_000);
+    report(twin, '(g) after the first sync run');
+    expect(failedInvocations(twin)).toEqual([]);
+    expect(twin.services.suppressed.get(recipient('one.example', 7))).toMatchObject({ reason: 'BOUNCE' });
+    const store = storeOf(twin);
+    expect((await store.get('ses-only@example.net'))?.state).toMatchObject({ status: 'suppressed' });
+    const actions = new Set(twin.calls.filter((c) => c.function.startsWith('Sync')).map((c) => c.action));
+    expect(actions).toContain('ses:PutSuppressedDestination');
+    expect(actions).toContain('ses:ListSuppressedDestinations');
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
+  it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {
+    expect(twins.length).toBeGreaterThan(0);
+    const reads = metricReads(twins[0] as Twin);
+    expect(reads.length).toBeGreaterThan(0);
+    const missing = reads
+      .filter((read) => !stores.some((store) => isSatisfied(read, store)))
+      .map(
+        (read) =>
+          `${read.reader}: ${read.namespace} ${read.name} ${JSON.stringify(read.dimensions)}${read.searchKeys ? ` (SEARCH over ${read.searchKeys})` : ''}`,
+      );
+    expect(missing).toEqual([]);
+  });
+});
