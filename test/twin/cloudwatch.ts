@@ -10,11 +10,6 @@ export interface Datapoint {
   source: string;
 }
 
-const sameDimensions = (a: Record<string, string>, b: Record<string, string>) => {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
-};
-
 /** The EMF documents among a function's stdout lines, as datapoints at `timestamp`. */
 export function datapointsFromEmf(lines: readonly string[], timestamp: number, source: string): Datapoint[] {
   const points: Datapoint[] = [];
@@ -52,31 +47,33 @@ export function datapointsFromEmf(lines: readonly string[], timestamp: number, s
   return points;
 }
 
+const keyOf = (namespace: string, name: string, dimensions: Record<string, string>) =>
+  `${namespace}|${name}|${JSON.stringify(Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+
 export class MetricStore {
   readonly points: Datapoint[] = [];
+  /** By metric identity (namespace, name, exact dimension set), as CloudWatch stores them. */
+  private readonly series = new Map<string, Datapoint[]>();
 
   add(...points: Datapoint[]) {
-    this.points.push(...points);
+    for (const point of points) {
+      this.points.push(point);
+      const key = keyOf(point.namespace, point.name, point.dimensions);
+      const list = this.series.get(key);
+      if (list) list.push(point);
+      else this.series.set(key, [point]);
+    }
   }
 
   /** Values of one metric (exact dimension set, as CloudWatch matches) in `[from, to)`. */
   values(namespace: string, name: string, dimensions: Record<string, string>, from: number, to: number) {
-    return this.points
-      .filter(
-        (p) =>
-          p.namespace === namespace &&
-          p.name === name &&
-          p.timestamp >= from &&
-          p.timestamp < to &&
-          sameDimensions(p.dimensions, dimensions),
-      )
+    return (this.series.get(keyOf(namespace, name, dimensions)) ?? [])
+      .filter((p) => p.timestamp >= from && p.timestamp < to)
       .map((p) => p.value);
   }
 
   has(namespace: string, name: string, dimensions: Record<string, string>) {
-    return this.points.some(
-      (p) => p.namespace === namespace && p.name === name && sameDimensions(p.dimensions, dimensions),
-    );
+    return this.series.has(keyOf(namespace, name, dimensions));
   }
 }
 

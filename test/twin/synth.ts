@@ -49,3 +49,32 @@ export function synthesizeWithBundles(context: Record<string, unknown>): CloudAs
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * Another configuration's template, synthesized without bundling (fast), its functions running the
+ * bundles of `bundled` (the same code, so the same assets: only the template's settings differ).
+ */
+export function synthesizeReusingBundles(
+  context: Record<string, unknown>,
+  bundled: CloudAssembly,
+): CloudAssembly {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'ses-bounce-twin-'));
+  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const config = loadConfig(context);
+  new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
+  const artifact = app.synth().getStackByName(config.stackName);
+  const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as CfnTemplate;
+  const assetDirs: Record<string, string> = {};
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const dir = bundled.assetDirs[logicalId];
+    if (dir) assetDirs[logicalId] = dir;
+  }
+  return {
+    outdir,
+    stackName: config.stackName,
+    template,
+    assetDirs,
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}

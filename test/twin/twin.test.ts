@@ -5,7 +5,7 @@ import type { AlarmDefinition, AlarmState, MetricStore } from './cloudwatch';
 import { checkCalls } from './iam';
 import { isSatisfied, metricReads } from './reads';
 import { complaint, permanentBounce, recipient, type SesMail, sendEvent } from './ses';
-import { type CloudAssembly, synthesizeWithBundles } from './synth';
+import { type CloudAssembly, synthesizeReusingBundles, synthesizeWithBundles } from './synth';
 import { Twin } from './twin';
 
 /**
@@ -24,6 +24,8 @@ const HOUR = 3_600_000;
 
 let engine: TestEngine;
 let assembly: CloudAssembly;
+/** The same stack with the sync in `push` and in `pull` mode (the same bundles, their own templates). */
+const syncModes: Record<string, CloudAssembly> = {};
 const twins: Twin[] = [];
 /** Every scenario's metrics, for the coverage check at the end. */
 const stores: MetricStore[] = [];
@@ -32,18 +34,23 @@ const started = Date.now();
 beforeAll(async () => {
   engine = await startTestEngine();
   assembly = synthesizeWithBundles(CONFIG);
+  console.log(`twin: synthesized with bundles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const mode of ['push', 'pull'])
+    syncModes[mode] = synthesizeReusingBundles({ ...CONFIG, sesSyncMode: mode }, assembly);
+  console.log(`twin: push and pull templates by ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }, 180_000);
 
 afterAll(async () => {
   for (const twin of twins) await twin.destroy();
   assembly?.cleanup();
+  for (const mode of Object.values(syncModes)) mode.cleanup();
   await engine?.close();
   console.log(`twin: ${((Date.now() - started) / 1000).toFixed(1)} s in all (synthesis included)`);
 });
 
-async function deploy(): Promise<Twin> {
+async function deploy(from: CloudAssembly = assembly): Promise<Twin> {
   const twin = await Twin.deploy({
-    assembly,
+    assembly: from,
     connection: engine.connection,
     dynamodbEndpoint: engine.endpoint,
     start: START,
@@ -135,11 +142,23 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     const three = rateAlarms(twin, 'three.example', 'BounceRate');
     const six = rateAlarms(twin, 'six.example', 'BounceRate');
     const account = rateAlarms(twin, 'ACCOUNT', 'BounceRate');
-    expect([state(twin, one.warning), state(twin, one.critical)]).toEqual(['OK', 'OK']);
-    expect([state(twin, three.warning), state(twin, three.critical)]).toEqual(['ALARM', 'OK']);
-    expect([state(twin, six.warning), state(twin, six.critical)]).toEqual(['ALARM', 'ALARM']);
+    expect(
+      [state(twin, one.warning), state(twin, one.critical)],
+      `(warning, critical) of ${one.warning.logicalId}, ${one.critical.logicalId}`,
+    ).toEqual(['OK', 'OK']);
+    expect(
+      [state(twin, three.warning), state(twin, three.critical)],
+      `(warning, critical) of ${three.warning.logicalId}, ${three.critical.logicalId}`,
+    ).toEqual(['ALARM', 'OK']);
+    expect(
+      [state(twin, six.warning), state(twin, six.critical)],
+      `(warning, critical) of ${six.warning.logicalId}, ${six.critical.logicalId}`,
+    ).toEqual(['ALARM', 'ALARM']);
     // The account: 200 of 6000 = 3.3 %: at or above warning (2 %), below critical (5 %).
-    expect([state(twin, account.warning), state(twin, account.critical)]).toEqual(['ALARM', 'OK']);
+    expect(
+      [state(twin, account.warning), state(twin, account.critical)],
+      'account bounce alarms (warning, critical)',
+    ).toEqual(['ALARM', 'OK']);
     for (const identity of ['one.example', 'three.example', 'six.example', 'ACCOUNT']) {
       const complaints = rateAlarms(twin, identity, 'ComplaintRate');
       expect([state(twin, complaints.warning), state(twin, complaints.critical)]).toEqual(['OK', 'OK']);
@@ -167,21 +186,24 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
 
   it('(b) complaints at 0.2 % on one identity: its complaint-critical alarm', async () => {
     const twin = await deploy();
-    for (let n = 0; n < 2000; n++) {
+    for (let n = 0; n < 1000; n++) {
       twin.sesPublishes(sendEvent(mailAt(twin, 'one.example', n)));
-      if (n < 4) twin.sesPublishes(complaint(mailAt(twin, 'one.example', n)));
+      if (n < 2) twin.sesPublishes(complaint(mailAt(twin, 'one.example', n)));
     }
     await twin.advance(HOUR + 60_000);
     report(twin, '(b) after the first hygiene run');
     const one = rateAlarms(twin, 'one.example', 'ComplaintRate');
-    expect([state(twin, one.warning), state(twin, one.critical)]).toEqual(['ALARM', 'ALARM']);
+    expect(
+      [state(twin, one.warning), state(twin, one.critical)],
+      `(warning, critical) of ${one.warning.logicalId}, ${one.critical.logicalId}`,
+    ).toEqual(['ALARM', 'ALARM']);
     const bounce = rateAlarms(twin, 'one.example', 'BounceRate');
     expect([state(twin, bounce.warning), state(twin, bounce.critical)]).toEqual(['OK', 'OK']);
     // Other identities sent nothing: below the minimum volume their alarms read 0 (or nothing).
     const three = rateAlarms(twin, 'three.example', 'ComplaintRate');
     expect(state(twin, three.critical)).not.toBe('ALARM');
     const store = storeOf(twin);
-    expect((await store.get(recipient('one.example', 3)))?.state.status).toBe('suppressed');
+    expect((await store.get(recipient('one.example', 1)))?.state.status).toBe('suppressed');
     await expectCallsAllowed(twin);
   }, 120_000);
 
@@ -270,9 +292,9 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
 
   it('(f) the emergency brake on and a mapped configuration set critical: the pause is made, allowed by the role, on-call paged once', async () => {
     const twin = await deploy();
-    for (let n = 0; n < 1000; n++) {
+    for (let n = 0; n < 400; n++) {
       twin.sesPublishes(sendEvent(mailAt(twin, 'brake.example', n, 'brake-set')));
-      if (n < 100) twin.sesPublishes(permanentBounce(mailAt(twin, 'brake.example', n, 'brake-set')));
+      if (n < 40) twin.sesPublishes(permanentBounce(mailAt(twin, 'brake.example', n, 'brake-set')));
     }
     await twin.advance(2 * HOUR + 60_000); // two hygiene runs: the second finds the set already paused
     report(twin, '(f) after two hygiene runs');
@@ -327,6 +349,41 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     expect(actions).toContain('ses:ListSuppressedDestinations');
     await expectCallsAllowed(twin);
   }, 120_000);
+
+  it.each(['push', 'pull'])(
+    '(g) the sync in %s mode: only its own direction, every call allowed by its role',
+    async (mode) => {
+      const twin = await deploy(syncModes[mode] as CloudAssembly);
+      twin.services.suppressed.set('ses-only@example.net', {
+        reason: 'COMPLAINT',
+        lastUpdateTime: '2026-11-19T22:00:00.000Z',
+      });
+      twin.sesPublishes(permanentBounce(mailAt(twin, 'one.example', 8)));
+      const [rule] = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
+      await twin.advance((rule?.everyMs ?? HOUR) + 60_000);
+      report(twin, `(g) ${mode}: after the first sync run`);
+      expect(failedInvocations(twin)).toEqual([]);
+      const actions = [
+        ...new Set(
+          twin.calls
+            .filter((c) => c.function.startsWith('Sync') && c.action.startsWith('ses:'))
+            .map((c) => c.action),
+        ),
+      ];
+      const pulled = (await storeOf(twin).get('ses-only@example.net'))?.state.status;
+      if (mode === 'push') {
+        expect(actions).toEqual(['ses:PutSuppressedDestination']);
+        expect(twin.services.suppressed.get(recipient('one.example', 8))).toMatchObject({ reason: 'BOUNCE' });
+        expect(pulled).toBeUndefined();
+      } else {
+        expect(actions).toEqual(['ses:ListSuppressedDestinations']);
+        expect(twin.services.suppressed.has(recipient('one.example', 8))).toBe(false);
+        expect(pulled).toBe('suppressed');
+      }
+      await expectCallsAllowed(twin);
+    },
+    120_000,
+  );
 
   it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {
     expect(twins.length).toBeGreaterThan(0);
