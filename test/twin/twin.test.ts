@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -30,6 +31,8 @@ const twins: Twin[] = [];
 /** Every scenario's metrics, for the coverage check at the end. */
 const stores: MetricStore[] = [];
 const started = Date.now();
+/** Every alarm's state after every step of every scenario, written to .vitest/twin-alarms.json. */
+const steps: { step: string; at: string; states: Record<string, AlarmState> }[] = [];
 
 beforeAll(async () => {
   engine = await startTestEngine();
@@ -45,6 +48,8 @@ afterAll(async () => {
   assembly?.cleanup();
   for (const mode of Object.values(syncModes)) mode.cleanup();
   await engine?.close();
+  mkdirSync('.vitest', { recursive: true });
+  writeFileSync('.vitest/twin-alarms.json', `${JSON.stringify(steps, null, 2)}\n`);
   console.log(`twin: ${((Date.now() - started) / 1000).toFixed(1)} s in all (synthesis included)`);
 });
 
@@ -99,6 +104,7 @@ const state = (twin: Twin, alarm: AlarmDefinition) => twin.alarmStates.get(alarm
 /** Logs every alarm's state after a step (the twin's report), and returns the ones in ALARM. */
 function report(twin: Twin, step: string): string[] {
   const states = twin.states();
+  steps.push({ step, at: twin.isoNow, states });
   const alarming = Object.keys(states).filter((id) => states[id] === 'ALARM');
   const insufficient = Object.keys(states).filter((id) => states[id] === 'INSUFFICIENT_DATA').length;
   console.log(
