@@ -293,3 +293,16 @@ describe('processor: conflicts between concurrent invocations', () => {
     expect(await exportRows(store, NOW)).toEqual([]);
   });
 });
+
+describe('processor: the same record object twice in one batch', () => {
+  it('processes both deliveries (no wait on a reservation that never runs)', async () => {
+    const { processor } = await newProcessor();
+    const record = toSqsRecord(notificationStream(1, 1, 9)[0] as string, 'twice');
+    const { response, outcomes } = await processor.processBatch(
+      toSqsEvent([record, record]),
+      lambdaContext(60_000),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(outcomes.get('twice')?.kind).toBeDefined();
+  });
+});

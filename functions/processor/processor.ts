@@ -191,19 +191,21 @@ export function createProcessor({
     // records sharing an address then apply one after another in batch order (no conflict between
     // records of one batch), records of different addresses concurrently.
     const serializer = new KeyedSerializer();
-    const scheduled = new Map<SQSRecord, <T>(work: () => Promise<T>) => Promise<T>>();
-    const planned = new Map<SQSRecord, Planned>();
+    // A list per record object: the same object twice in a batch gets two plans, taken in order.
+    const scheduled = new Map<
+      SQSRecord,
+      { plan: Planned; turn: <T>(work: () => Promise<T>) => Promise<T> }[]
+    >();
     for (const record of event.Records) {
       const plan = planRecord(record);
-      planned.set(record, plan);
-      scheduled.set(record, serializer.reserve(plan.kind === 'apply' ? plan.byAddress.keys() : []));
+      const turn = serializer.reserve(plan.kind === 'apply' ? plan.byAddress.keys() : []);
+      scheduled.set(record, [...(scheduled.get(record) ?? []), { plan, turn }]);
     }
     const run = async (record: SQSRecord): Promise<RecordOutcome> => {
-      const plan = planned.get(record);
-      const turn = scheduled.get(record);
+      const next = scheduled.get(record)?.shift();
       // Powertools hands the records over as they are; were it ever to copy them, plan afresh.
-      if (plan === undefined || turn === undefined) return applyPlanned(planRecord(record), deadline);
-      return turn(() => applyPlanned(plan, deadline));
+      if (next === undefined) return applyPlanned(planRecord(record), deadline);
+      return next.turn(() => applyPlanned(next.plan, deadline));
     };
     const recordHandler = async (record: SQSRecord) => {
       try {
