@@ -6,7 +6,12 @@
  * - the processor bundle's size and cold import time (bench/bundle.ts);
  * - a bounce storm through `bounce replay` (bench/storm.ts; the 20k/100k memory comparison runs
  *   there: `npx tsx bench/storm.ts`);
- * - one hygiene run on a table of 100k addresses with 100 due: items read and requests (bench/hygiene.ts).
+ * - one hygiene run on a table of 100k addresses with 100 due: items read and requests (bench/hygiene.ts);
+ * - processor throughput per concurrent invocation for batch sizes 10 / 100 / 1,000 on DynamoDB
+ *   Local (bench/ingest.ts; BENCH_INGEST_RECORDS, 2000; 0 skips);
+ * - a hot-key storm (20 % of the notifications to 10 addresses) through the modelled event source,
+ *   checked against an in-order replay (bench/storm.ts runHotKeyStorm; BENCH_HOT_STORM, 2000; 0
+ *   skips; the 50,000 run: `STORM_HOT=50000 STORM_COUNTS= npx tsx bench/storm.ts`).
  * Knobs: BENCH_RECIPIENTS, BENCH_RUNS, BENCH_CLOCK, BENCH_REPLAY (notifications for the request
  * count, 2000), BENCH_STORM (notifications, 5000; 0 skips), BENCH_IMPORT_RUNS (5),
  * BENCH_HYGIENE_ADDRESSES (100000; 0 skips), BENCH_HYGIENE_DUE (100).
@@ -18,8 +23,9 @@ import type { RecipientBounce } from '../shared/core/classify/types';
 import { corpusExists, corpusPath, loadCorpus } from '../test/classify/corpus-metrics';
 import { measureBundle, measureColdImport } from './bundle';
 import { describeHygieneFigures, measureHygiene } from './hygiene';
+import { describeIngestFigure, measureIngest } from './ingest';
 import { measureRequests } from './requests';
-import { runStorm } from './storm';
+import { describeHotKeyStorm, runHotKeyStorm, runStorm } from './storm';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const REPLAY = Number(process.env.BENCH_REPLAY ?? 2000);
@@ -27,6 +33,8 @@ const STORM = Number(process.env.BENCH_STORM ?? 5000);
 const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 5);
 const HYGIENE_ADDRESSES = Number(process.env.BENCH_HYGIENE_ADDRESSES ?? 100_000);
 const HYGIENE_DUE = Number(process.env.BENCH_HYGIENE_DUE ?? 100);
+const INGEST_RECORDS = Number(process.env.BENCH_INGEST_RECORDS ?? 2000);
+const HOT_STORM = Number(process.env.BENCH_HOT_STORM ?? 2000);
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 300_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -200,6 +208,8 @@ const cold = measureColdImport(bundle.bundledFile, IMPORT_RUNS);
 rmSync(bundle.dir, { recursive: true, force: true });
 const storm = STORM > 0 ? await runStorm(STORM) : undefined;
 const hygiene = HYGIENE_ADDRESSES > 0 ? await measureHygiene(HYGIENE_ADDRESSES, HYGIENE_DUE) : undefined;
+const ingest = INGEST_RECORDS > 0 ? await measureIngest({ records: INGEST_RECORDS }) : [];
+const hotStorm = HOT_STORM > 0 ? await runHotKeyStorm({ count: HOT_STORM }) : undefined;
 
 const rows: [measure: string, figure: string, goal: string][] = [
   [
@@ -251,6 +261,18 @@ const rows: [measure: string, figure: string, goal: string][] = [
       ? `${storm.perSecond} notifications/s, ${storm.seconds} s, peak RSS ${storm.peakRssMb} MB${storm.failed ? `, ${storm.failed} FAILED` : ''}`
       : 'skipped (BENCH_STORM=0)',
     '',
+  ],
+  ...ingest.map((figure): [string, string, string] => [
+    `Processor: batches of ${figure.batchSize}, ${figure.concurrency} concurrent invocation${figure.concurrency > 1 ? 's' : ''} (${figure.engine})`,
+    describeIngestFigure(figure),
+    '0 failed',
+  ]),
+  [
+    hotStorm
+      ? `Hot-key storm: ${hotStorm.notifications} notifications, ${hotStorm.hotShare * 100} % to ${hotStorm.hotAddresses} addresses (${hotStorm.engine})`
+      : 'Hot-key storm',
+    hotStorm ? describeHotKeyStorm(hotStorm) : 'skipped (BENCH_HOT_STORM=0)',
+    '0 left failed, identical export',
   ],
 ];
 

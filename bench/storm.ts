@@ -1,4 +1,18 @@
 /**
+ * Two storms.
+ *
+ * Hot-key storm (`runHotKeyStorm`): N notifications (STORM_HOT, 50,000 when run alone) of which 20 %
+ * name one of 10 addresses, arriving as a storm does (event times in order, give or take 30 s),
+ * through the modelled SQS event source (bench/sqs-sim.ts: batches, concurrent invocations,
+ * redelivery of failed records, DLQ after 5 receives) into DynamoDB Local (or dynalite). Reports
+ * the throughput, first-delivery failures and what is left dead-lettered (must be 0), and whether
+ * the export equals that of an in-order replay (one record at a time, in stream order).
+ *
+ *   STORM_HOT=50000 STORM_COUNTS= npx tsx bench/storm.ts   # the hot-key storm only
+ *   STORM_BATCH=100 STORM_CONCURRENCY=5 (defaults: the stack's), STORM_ENGINE=dynalite,
+ *   STORM_REPLAY=fold|engine|none (the in-order reference: the pure core in memory, default; one
+ *   record at a time through the processor into a second table; none)
+ *
  * Bounce storm: `bounce replay FILE --json --data-dir TMP` (the real CLI: embedded dynalite on
  * LevelDB, the real processor, batches of 10) over N generated notifications; reports
  * notifications/s and the replay process's peak RSS. Run alone:
@@ -14,7 +28,21 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { toSqsEvent, toSqsRecord } from '../cli/sqs';
+import { exportRow, exportRows } from '../cli/views';
+import { createProcessor } from '../functions/processor/processor';
+import { DEFAULT_CONFIG } from '../infra/config';
+import { createLocalDynamoDbConnection } from '../shared/adapters/dynamodb/client';
+import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
+import { classify } from '../shared/core/classify';
+import { eventsFromMessage } from '../shared/core/events';
+import { parseMessageBody } from '../shared/core/notification';
+import { type EventHistory, mergeEvents, stateOf } from '../shared/core/state';
 import { notificationStream } from '../test/support/stream';
+import { startBenchEngine } from './engine';
+import { newBenchTable } from './ingest';
+import { drive, timeoutMsFor } from './sqs-sim';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -108,7 +136,190 @@ export async function runStorm(count: number): Promise<StormResult> {
   }
 }
 
+export interface HotKeyStormResult {
+  engine: string;
+  notifications: number;
+  hotShare: number;
+  hotAddresses: number;
+  batchSize: number;
+  concurrency: number;
+  seconds: number;
+  perSecond: number;
+  perInvocation: number;
+  invocations: number;
+  firstDeliveryFailures: number;
+  redeliveries: number;
+  deadLettered: number;
+  slowestInvocationMs: number;
+  timeoutMs: number;
+  errors: Record<string, number>;
+  addresses: number;
+  /** The export equals the in-order replay's (undefined when the replay was skipped). */
+  identicalExport: boolean | undefined;
+  replay: 'fold' | 'engine' | 'none';
+  replaySeconds: number | undefined;
+}
+
+/** Replays bodies one record at a time, in order, into a fresh table: the reference state. */
+async function replayInOrder(endpoint: string, tableName: string, bodies: readonly string[]) {
+  const connection = createLocalDynamoDbConnection(endpoint, 'us-east-1');
+  try {
+    const processor = createProcessor({
+      store: new DynamoDbSuppressionStore(connection.documentClient, tableName),
+      classify: (input) => classify(input),
+      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+    });
+    for (const [i, body] of bodies.entries()) {
+      const { response } = await processor.processBatch(toSqsEvent([toSqsRecord(body, `seq${i}`)]));
+      if (response.batchItemFailures.length > 0) throw new Error(`in-order replay failed at record ${i}`);
+    }
+  } finally {
+    connection.client.destroy();
+  }
+}
+
+/**
+ * The same in-order replay without an engine: each notification, in stream order, through the pure
+ * core the store uses (parse → classify → mergeEvents → stateOf per address). Seconds for 50,000,
+ * where a one-record-at-a-time replay through a local engine on a shared 2-core box takes ~30 min.
+ */
+function inOrderFoldExport(bodies: readonly string[]): string {
+  const histories = new Map<string, EventHistory>();
+  for (const body of bodies) {
+    const message = parseMessageBody(body);
+    if (message.kind === 'ignored' || message.kind === 'send') continue;
+    for (const [address, events] of eventsFromMessage(message, (input) => classify(input))) {
+      const merged = mergeEvents(histories.get(address) ?? { events: [] }, events);
+      if (merged.added.length > 0) histories.set(address, merged.history);
+    }
+  }
+  return [...histories.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([address, history]) =>
+      JSON.stringify(exportRow({ address, state: stateOf(history), events: history.events }, EXPORT_NOW)),
+    )
+    .join('\n');
+}
+
+const EXPORT_NOW = new Date('2027-01-01T00:00:00.000Z');
+
+async function exportText(endpoint: string, tableName: string) {
+  const connection = createLocalDynamoDbConnection(endpoint, 'us-east-1');
+  try {
+    const rows = await exportRows(
+      new DynamoDbSuppressionStore(connection.documentClient, tableName),
+      EXPORT_NOW,
+    );
+    return { text: rows.map((row) => JSON.stringify(row)).join('\n'), rows: rows.length };
+  } finally {
+    connection.client.destroy();
+  }
+}
+
+export async function runHotKeyStorm({
+  count,
+  hotShare = 0.2,
+  hotAddresses = 10,
+  batchSize = DEFAULT_CONFIG.batchSize,
+  concurrency = DEFAULT_CONFIG.maxConcurrency,
+  replay = 'fold',
+  engine: prefer = 'dynamodb-local',
+}: {
+  count: number;
+  hotShare?: number;
+  hotAddresses?: number;
+  batchSize?: number;
+  concurrency?: number;
+  /**
+   * The in-order reference: `fold` (the pure core, in memory), `engine` (one record at a time
+   * through the processor into a second table of the same engine), or `none`.
+   */
+  replay?: 'fold' | 'engine' | 'none';
+  /** The engine to prefer (DynamoDB Local needs Java; dynalite runs in this process). */
+  engine?: 'dynamodb-local' | 'dynalite';
+}): Promise<HotKeyStormResult> {
+  const engine = await startBenchEngine(prefer);
+  try {
+    const bodies = notificationStream(count, Math.max(10, Math.round(count / 5)), 3, {
+      hot: { addresses: hotAddresses, share: hotShare },
+      times: 'ascending',
+    });
+    const stormTable = await newBenchTable(engine, 'bench-storm');
+    const timeoutMs = timeoutMsFor(batchSize);
+    const result = await drive(bodies, {
+      endpoint: engine.endpoint,
+      tableName: stormTable,
+      batchSize,
+      concurrency,
+      timeoutMs,
+    });
+    const storm = await exportText(engine.endpoint, stormTable);
+    let identicalExport: boolean | undefined;
+    let replaySeconds: number | undefined;
+    if (replay !== 'none') {
+      const t0 = performance.now();
+      let reference: string;
+      if (replay === 'engine') {
+        const replayTable = await newBenchTable(engine, 'bench-storm-in-order');
+        await replayInOrder(engine.endpoint, replayTable, bodies);
+        reference = (await exportText(engine.endpoint, replayTable)).text;
+      } else {
+        reference = inOrderFoldExport(bodies);
+      }
+      replaySeconds = Math.round((performance.now() - t0) / 100) / 10;
+      identicalExport = reference === storm.text;
+    }
+    return {
+      engine: engine.name,
+      notifications: count,
+      hotShare,
+      hotAddresses,
+      batchSize,
+      concurrency,
+      seconds: result.seconds,
+      perSecond: result.recordsPerSecond,
+      perInvocation: result.perInvocation,
+      invocations: result.invocations,
+      firstDeliveryFailures: result.firstDeliveryFailures,
+      redeliveries: result.redeliveries,
+      deadLettered: result.deadLettered,
+      slowestInvocationMs: result.slowestInvocationMs,
+      timeoutMs,
+      errors: result.errors,
+      addresses: storm.rows,
+      identicalExport,
+      replay,
+      replaySeconds,
+    };
+  } finally {
+    await engine.stop();
+  }
+}
+
+export const describeHotKeyStorm = (r: HotKeyStormResult) =>
+  `${r.perSecond} notifications/s (${r.perInvocation}/s per invocation, batch ${r.batchSize} × ${r.concurrency}), ${r.seconds} s; ` +
+  `${r.firstDeliveryFailures} failed on first delivery, ${r.deadLettered} left failed after redelivery; ` +
+  `export ${r.identicalExport === undefined ? 'not compared' : r.identicalExport ? 'identical to' : 'DIFFERENT from'} an in-order replay (${r.replay}; ${r.addresses} addresses)`;
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const counts = (process.env.STORM_COUNTS ?? '20000,100000').split(',').map(Number);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const hot = Number(process.env.STORM_HOT ?? 50_000);
+  if (hot > 0) {
+    const result = await runHotKeyStorm({
+      count: hot,
+      batchSize: Number(process.env.STORM_BATCH ?? DEFAULT_CONFIG.batchSize),
+      concurrency: Number(process.env.STORM_CONCURRENCY ?? DEFAULT_CONFIG.maxConcurrency),
+      replay:
+        process.env.STORM_REPLAY === 'engine'
+          ? 'engine'
+          : process.env.STORM_REPLAY === 'none'
+            ? 'none'
+            : 'fold',
+      engine: process.env.STORM_ENGINE === 'dynalite' ? 'dynalite' : 'dynamodb-local',
+    });
+    console.log(`HOT-KEY STORM ${describeHotKeyStorm(result)}`);
+    console.log(`HOT-KEY STORM ${JSON.stringify(result)}`);
+  }
+  const counts = (process.env.STORM_COUNTS ?? '20000,100000').split(',').filter(Boolean).map(Number);
   for (const count of counts) console.log(`STORM ${JSON.stringify(await runStorm(count))}`);
 }

@@ -16,17 +16,25 @@ export interface AppConfig {
    */
   readonly stackName: string;
   /**
-   * Messages per processor invocation (SQS event source `batchSize`).
-   * Values above 10 are allowed because the event source always sets a batching window.
-   * @default 10
+   * Messages per processor invocation (SQS event source `batchSize`, 1..10000). Above 10, SQS needs
+   * a batching window ({@link maxBatchingWindowSeconds} ≥ 1). The processor's timeout, and from it the
+   * queue's visibility timeout, are derived from it (see `processorTimingFor`). Formerly
+   * `processorBatchSize`, which is still read. See docs/ingest.md for how the default was chosen.
+   * @default 100
    */
-  readonly processorBatchSize: number;
+  readonly batchSize: number;
   /**
-   * Upper bound on concurrent processor invocations driven by the queue
-   * (SQS event source `maximumConcurrency`, 2..1000).
+   * Longest the event source gathers messages before invoking (SQS event source
+   * `maximumBatchingWindow`, 0..300 seconds): a batch goes when it is full or this has passed.
    * @default 5
    */
-  readonly processorMaxConcurrency: number;
+  readonly maxBatchingWindowSeconds: number;
+  /**
+   * Upper bound on concurrent processor invocations driven by the queue (SQS event source
+   * `maximumConcurrency`, 2..1000). Formerly `processorMaxConcurrency`, which is still read.
+   * @default 5
+   */
+  readonly maxConcurrency: number;
   /**
    * Receives before a message is moved to the dead-letter queue (queue redrive `maxReceiveCount`).
    * @default 5
@@ -148,8 +156,9 @@ export const LOG_RETENTION_DAYS = [
 /** The values used for settings absent from the context. */
 export const DEFAULT_CONFIG: AppConfig = {
   stackName: 'SesBounceHandler',
-  processorBatchSize: 10,
-  processorMaxConcurrency: 5,
+  batchSize: 100,
+  maxBatchingWindowSeconds: 5,
+  maxConcurrency: 5,
   dlqMaxReceiveCount: 5,
   logRetentionDays: 30,
   sesIdentities: [],
@@ -168,8 +177,17 @@ export const DEFAULT_CONFIG: AppConfig = {
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
 };
 
-/** The context keys this app reads; anything else in the context is ignored. */
-export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as readonly (keyof AppConfig)[];
+/** Former names of settings, still read (setting both a name and its former name to different values is an error). */
+export const CONFIG_ALIASES = {
+  processorBatchSize: 'batchSize',
+  processorMaxConcurrency: 'maxConcurrency',
+} as const satisfies Record<string, keyof AppConfig>;
+
+/** The context keys this app reads (former names included); anything else in the context is ignored. */
+export const CONFIG_KEYS: readonly string[] = [
+  ...Object.keys(DEFAULT_CONFIG),
+  ...Object.keys(CONFIG_ALIASES),
+];
 
 /** Thrown by {@link loadConfig}; the message names every bad key and value, one per line. */
 export class ConfigError extends Error {
@@ -310,8 +328,9 @@ const schema = z.object({
       error: 'expected a CloudFormation stack name (a letter, then letters, digits or hyphens; at most 128)',
     })
     .default(DEFAULT_CONFIG.stackName),
-  processorBatchSize: integer(1, 10_000).default(DEFAULT_CONFIG.processorBatchSize),
-  processorMaxConcurrency: integer(2, 1000).default(DEFAULT_CONFIG.processorMaxConcurrency),
+  batchSize: integer(1, 10_000).default(DEFAULT_CONFIG.batchSize),
+  maxBatchingWindowSeconds: integer(0, 300).default(DEFAULT_CONFIG.maxBatchingWindowSeconds),
+  maxConcurrency: integer(2, 1000).default(DEFAULT_CONFIG.maxConcurrency),
   dlqMaxReceiveCount: integer(1, 1000).default(DEFAULT_CONFIG.dlqMaxReceiveCount),
   logRetentionDays: z
     .preprocess(
@@ -374,20 +393,50 @@ const schema = z.object({
   ),
 });
 
+const settings = schema.superRefine((config, ctx) => {
+  // SQS event sources refuse a batch size above 10 without a batching window (CreateEventSourceMapping).
+  if (config.batchSize > 10 && config.maxBatchingWindowSeconds < 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxBatchingWindowSeconds'],
+      message: `expected at least 1 when batchSize is above 10 (batchSize is ${config.batchSize}; SQS needs a batching window for batches over 10)`,
+    });
+  }
+});
+
 /**
  * Validates the app's settings and fills in defaults. Pure: pass it the CDK context (or any record);
  * keys it does not know are ignored, `undefined` means "use the default".
  *
- * @throws ConfigError e.g. `config "processorBatchSize": expected an integer 1..10000, got "abc"`
+ * @throws ConfigError e.g. `config "batchSize": expected an integer 1..10000, got "abc"`
  */
 export function loadConfig(context: Record<string, unknown>): AppConfig {
-  const result = schema.safeParse(context);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '(root)');
+  // Former names fill in their setting; errors then name the key the operator actually wrote.
+  const input: Record<string, unknown> = { ...context };
+  const writtenAs: Record<string, string> = {};
+  const aliasProblems: string[] = [];
+  for (const [former, current] of Object.entries(CONFIG_ALIASES)) {
+    delete input[former];
+    if (context[former] === undefined) continue;
+    if (context[current] !== undefined && String(context[current]) !== String(context[former])) {
+      aliasProblems.push(
+        `config "${former}": the former name of "${current}", which is set too (to ${describe(context[current])}); keep one, got ${describe(context[former])}`,
+      );
+      continue;
+    }
+    if (context[current] === undefined) {
+      input[current] = context[former];
+      writtenAs[current] = former;
+    }
+  }
+  const result = settings.safeParse(input);
+  if (!result.success || aliasProblems.length > 0) {
+    const lines = (result.error?.issues ?? []).map((issue) => {
+      const setting = String(issue.path[0] ?? '(root)');
+      const key = writtenAs[setting] ?? setting;
       return `config "${key}": ${issue.message}, got ${describe(context[key])}`;
     });
-    throw new ConfigError(lines.join('\n'));
+    throw new ConfigError([...aliasProblems, ...lines].join('\n'));
   }
   const config: AppConfig = result.data;
   return config;

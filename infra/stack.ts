@@ -9,22 +9,27 @@ import { Hygiene } from './constructs/hygiene';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
 import { OnCall } from './constructs/on-call';
-import { Processor, queueVisibilityTimeoutFor } from './constructs/processor';
+import { Processor, processorTimingFor } from './constructs/processor';
 import { SesWiring, sesConfigurationSetArn, sesIdentityArn } from './constructs/ses-wiring';
 import { Store } from './constructs/store';
 import { Sync } from './constructs/sync';
 
 export interface SesBounceHandlerStackProps extends StackProps {
   /**
-   * Messages per processor invocation.
-   * @default 10
+   * Messages per processor invocation (the processor and visibility timeouts follow from it).
+   * @default 100
    */
-  readonly processorBatchSize?: number;
+  readonly batchSize?: number;
+  /**
+   * Longest the processor's event source gathers messages before invoking, in seconds.
+   * @default 5
+   */
+  readonly maxBatchingWindowSeconds?: number;
   /**
    * Maximum concurrent processor invocations driven by the queue (2..1000).
    * @default 5
    */
-  readonly processorMaxConcurrency?: number;
+  readonly maxConcurrency?: number;
   /**
    * Receives before a message is moved to the dead-letter queue.
    * @default 5
@@ -112,8 +117,9 @@ export interface SesBounceHandlerStackProps extends StackProps {
 export function stackPropsFromConfig(config: AppConfig): SesBounceHandlerStackProps {
   return {
     stackName: config.stackName,
-    processorBatchSize: config.processorBatchSize,
-    processorMaxConcurrency: config.processorMaxConcurrency,
+    batchSize: config.batchSize,
+    maxBatchingWindowSeconds: config.maxBatchingWindowSeconds,
+    maxConcurrency: config.maxConcurrency,
     dlqMaxReceiveCount: config.dlqMaxReceiveCount,
     logRetentionDays: config.logRetentionDays,
     sesIdentities: config.sesIdentities,
@@ -158,8 +164,13 @@ export class SesBounceHandlerStack extends Stack {
     const configurationSets = props.sesConfigurationSets ?? DEFAULT_CONFIG.sesConfigurationSets;
     const logRetention = (props.logRetentionDays ?? DEFAULT_CONFIG.logRetentionDays) as logs.RetentionDays;
 
+    const batching = {
+      batchSize: props.batchSize ?? DEFAULT_CONFIG.batchSize,
+      maxBatchingWindowSeconds: props.maxBatchingWindowSeconds ?? DEFAULT_CONFIG.maxBatchingWindowSeconds,
+      maxConcurrency: props.maxConcurrency ?? DEFAULT_CONFIG.maxConcurrency,
+    };
     this.ingest = new Ingest(this, 'Ingest', {
-      visibilityTimeout: queueVisibilityTimeoutFor(),
+      visibilityTimeout: processorTimingFor(batching).visibilityTimeout,
       maxReceiveCount: props.dlqMaxReceiveCount ?? DEFAULT_CONFIG.dlqMaxReceiveCount,
       sesSourceArns: [
         ...identities.map((identity) => sesIdentityArn(this, identity)),
@@ -170,8 +181,7 @@ export class SesBounceHandlerStack extends Stack {
     this.processor = new Processor(this, 'Processor', {
       table: this.store.table,
       queue: this.ingest.queue,
-      batchSize: props.processorBatchSize ?? DEFAULT_CONFIG.processorBatchSize,
-      maxConcurrency: props.processorMaxConcurrency ?? DEFAULT_CONFIG.processorMaxConcurrency,
+      ...batching,
       logRetention,
       policy: props.policy ?? DEFAULT_CONFIG.policy,
     });

@@ -26,6 +26,14 @@ export interface ApplyResult {
   addedEvents: readonly AddressEvent[];
 }
 
+export interface ApplyOptions {
+  /**
+   * Epoch milliseconds after which conflict retries stop (the caller's time budget, e.g. a Lambda
+   * invocation's remaining time less a reserve). Absent: the store's own attempt limit applies.
+   */
+  deadline?: number;
+}
+
 /** One entry of the sparse due index: a watched address whose escalation is due at `dueAt`. */
 export interface DueEntry {
   address: string;
@@ -68,7 +76,7 @@ export interface DueWatchStore {
 /** The suppression table as the core sees it; the DynamoDB adapter implements it. */
 export interface SuppressionStore extends DueWatchStore {
   /** Merges events into the address's history and re-derives its state, idempotently and in any order. */
-  applyEvents(address: string, events: readonly AddressEvent[]): Promise<ApplyResult>;
+  applyEvents(address: string, events: readonly AddressEvent[], options?: ApplyOptions): Promise<ApplyResult>;
   get(address: string): Promise<AddressRecord | undefined>;
   /** The newest audit entries of an address, newest first. */
   auditTrail(address: string, limit: number): Promise<AuditEntry[]>;

@@ -210,6 +210,33 @@ describe('bounce classify', () => {
     expect(lines[2].emailAddress).toBe('jane@example.com');
     expect(lines[4]).toEqual({ line: 4, error: expect.stringMatching(/status: .*got 42/) });
   });
+
+  it('prints the address as the processor stores it, and the input form as `input` when it differs', async () => {
+    const input = [
+      ses.snsEnvelope(
+        ses.simulatorBounce({ emailAddress: 'Test Hard Bounce Recipient <bounce@simulator.amazonses.com>' }),
+      ),
+      JSON.stringify({ emailAddress: 'Jane@Example.COM', status: '5.1.1' }),
+      JSON.stringify({ emailAddress: 'plain@example.com', status: '5.1.1' }),
+      JSON.stringify({ emailAddress: 'not an address', status: '5.1.1' }),
+    ].join('\n');
+    const { code, stdout } = await bounce(['classify', '-'], input);
+    expect(code).toBe(1);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toMatchObject({
+      line: 1,
+      emailAddress: 'bounce@simulator.amazonses.com',
+      input: 'Test Hard Bounce Recipient <bounce@simulator.amazonses.com>',
+      reason: 'userunknown',
+    });
+    expect(lines[1]).toMatchObject({ line: 2, emailAddress: 'jane@example.com', input: 'Jane@Example.COM' });
+    expect(lines[2]).toMatchObject({ line: 3, emailAddress: 'plain@example.com' });
+    expect(lines[2]).not.toHaveProperty('input');
+    expect(lines[3]).toEqual({ line: 4, error: expect.stringMatching(/invalid address "not an address"/) });
+  });
 });
 
 describe('--policy', () => {

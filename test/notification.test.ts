@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizeAddress } from '../shared/core/address';
 import {
   identityOf,
   MalformedMessageError,
@@ -195,5 +196,168 @@ describe('identityOf', () => {
   it('falls back to the domain of the source address', () => {
     const { sourceArn: _omit, ...mail } = ses.bounceWithDsn.mail;
     expect(identityOf({ ...mail, source: 'Shop <news@Shop.Example>' })).toBe('shop.example');
+  });
+});
+
+describe('real SES payloads: what SES has really sent is read', () => {
+  const bounceOf = (body: unknown) => {
+    const message = typeof body === 'string' ? parseMessageBody(body) : parseSesNotification(body);
+    if (message.kind !== 'bounce') throw new Error(`expected a bounce, got ${message.kind}`);
+    return message;
+  };
+
+  it.each([
+    [
+      'a space before a colon-less offset (the guide’s mail example)',
+      '2018-10-08T14:05:45 +0000',
+      '2018-10-08T14:05:45.000Z',
+    ],
+    ['a colon-less offset', '2018-10-08T14:05:45+0000', '2018-10-08T14:05:45.000Z'],
+    ['a negative offset', '2018-10-08T07:05:45-07:00', '2018-10-08T14:05:45.000Z'],
+    ['a negative colon-less offset after a space', '2018-10-08T07:05:45 -0700', '2018-10-08T14:05:45.000Z'],
+    ['no milliseconds', '2018-10-08T14:05:45Z', '2018-10-08T14:05:45.000Z'],
+    ['microseconds', '2018-10-08T14:05:45.123456Z', '2018-10-08T14:05:45.123Z'],
+  ])('reads a timestamp with %s', (_what, timestamp, utc) => {
+    const message = bounceOf(ses.simulatorBounce({}, { timestamp }, { timestamp }));
+    expect(message.bounce.timestamp).toBe(utc);
+    expect(message.mail.timestamp).toBe(utc);
+  });
+
+  it('reads the guide’s mail object example whose timestamp is `2018-10-08T14:05:45 +0000`', () => {
+    const message = parseSesNotification({ ...ses.delivery, mail: ses.guideMailWithSpacedOffset });
+    expect(message.kind === 'delivery' && message.mail.timestamp).toBe('2018-10-08T14:05:45.000Z');
+  });
+
+  it.each([
+    ['a plain display name', 'Test Hard Bounce Recipient <bounce@simulator.amazonses.com>'],
+    ['a quoted display name with a comma and brackets', '"Bounce, <Test>" <bounce@simulator.amazonses.com>'],
+    ['an RFC 2047 encoded word', '=?UTF-8?B?VGVzdCBIw6RyZCBCb3VuY2U=?= <Bounce@Simulator.AmazonSES.com>'],
+    ['a Q-encoded word', '=?iso-8859-1?Q?J=FCrgen_M=FCller?= <bounce@simulator.amazonses.com>'],
+  ])('keeps a bounced recipient with %s, which normalises to the bare address', (_what, emailAddress) => {
+    const message = bounceOf(ses.simulatorBounce({ emailAddress }));
+    const recipient = message.bounce.bouncedRecipients[0];
+    expect(recipient?.emailAddress).toBe(emailAddress);
+    expect(normalizeAddress(recipient?.emailAddress ?? '')).toBe('bounce@simulator.amazonses.com');
+  });
+
+  it('reads display names in complainedRecipients and mail.destination', () => {
+    const message = parseSesNotification({
+      ...ses.complaintWithFeedbackReport,
+      mail: { ...ses.complaintWithFeedbackReport.mail, destination: ['"Richard Doe" <richard@example.com>'] },
+      complaint: {
+        ...ses.complaintWithFeedbackReport.complaint,
+        complainedRecipients: [{ emailAddress: '=?UTF-8?Q?Richard_D=C3=B6e?= <Richard@Example.com>' }],
+      },
+    });
+    if (message.kind !== 'complaint') throw new Error(message.kind);
+    expect(message.mail.destination).toEqual(['"Richard Doe" <richard@example.com>']);
+    expect(normalizeAddress(message.complaint.complainedRecipients[0]?.emailAddress ?? '')).toBe(
+      'richard@example.com',
+    );
+  });
+
+  it.each(['Failed', 'FAILED', ' failed '])(
+    'lower-cases the DSN action %j (RFC 3464: case-insensitive)',
+    (action) => {
+      expect(bounceOf(ses.simulatorBounce({ action })).bounce.bouncedRecipients[0]?.action).toBe('failed');
+    },
+  );
+
+  it('reads recipients with no action, status or diagnosticCode, and with them null or empty', () => {
+    const message = bounceOf(
+      ses.simulatorBounce(
+        {},
+        {
+          bouncedRecipients: [
+            { emailAddress: 'a@example.com' },
+            { emailAddress: 'b@example.com', action: null, status: null, diagnosticCode: null },
+            { emailAddress: 'c@example.com', action: '', status: '', diagnosticCode: '' },
+          ],
+        },
+      ),
+    );
+    for (const recipient of message.bounce.bouncedRecipients) {
+      expect(recipient.action).toBeUndefined();
+      expect(recipient.status).toBeUndefined();
+      expect(recipient.diagnosticCode).toBeUndefined();
+    }
+  });
+
+  it('folds a diagnosticCode with embedded CR/LF (a multi-line SMTP reply) onto one line', () => {
+    const diagnosticCode =
+      "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n 550-5.1.1 double-checking the recipient's email address for typos or\n550 5.1.1 unnecessary spaces. - gsmtp";
+    expect(
+      bounceOf(ses.simulatorBounce({ diagnosticCode })).bounce.bouncedRecipients[0]?.diagnosticCode,
+    ).toBe(
+      "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550 5.1.1 unnecessary spaces. - gsmtp",
+    );
+  });
+
+  it('reads `smtp;550 …` (no space after the type) as `smtp; 550 …`, and classifies it the same', () => {
+    const tight = bounceOf(ses.simulatorBounce({ diagnosticCode: 'smtp;550 5.1.1 user unknown' }));
+    expect(tight.bounce.bouncedRecipients[0]?.diagnosticCode).toBe('smtp; 550 5.1.1 user unknown');
+  });
+
+  it.each([
+    'dns; a8-37.smtp-out.amazonses.com',
+    'dsn; a8-37.smtp-out.amazonses.com',
+    'a8-37.smtp-out.amazonses.com',
+  ])('reads reportingMTA %j as sent', (reportingMTA) => {
+    expect(bounceOf(ses.simulatorBounce({}, { reportingMTA })).bounce.reportingMTA).toBe(reportingMTA);
+  });
+
+  it('unwraps Lambda’s SNS event shape (SigningCertUrl, UnsubscribeUrl, Subject: null), whole or one record', () => {
+    const event = ses.lambdaSnsEvent(ses.simulatorBounce());
+    const whole = bounceOf(JSON.stringify(event));
+    expect(whole.snsMessageId).toBe('483eae4c-4fb0-57e5-a5f9-ff9b08612bef');
+    const one = bounceOf(JSON.stringify(event.Records[0]));
+    expect(one.bounce.bouncedRecipients[0]?.emailAddress).toBe('bounce@simulator.amazonses.com');
+    // And just its Sns object: the envelope with Lambda's spelling of the fields.
+    expect(bounceOf(JSON.stringify(event.Records[0]?.Sns)).snsMessageId).toBe(
+      '483eae4c-4fb0-57e5-a5f9-ff9b08612bef',
+    );
+  });
+
+  it('reads a Message with trailing newlines and a body or Message with a UTF-8 BOM', () => {
+    const message = `${JSON.stringify(ses.simulatorBounce())}\n\n`;
+    expect(bounceOf(ses.snsEnvelope(message)).bounce.bouncedRecipients).toHaveLength(1);
+    expect(bounceOf(`\uFEFF${ses.snsEnvelope(message)}`).bounce.bouncedRecipients).toHaveLength(1);
+    expect(bounceOf(ses.snsEnvelope(`\uFEFF${message}`)).bounce.bouncedRecipients).toHaveLength(1);
+  });
+});
+
+describe('real SES payloads: strict on everything else', () => {
+  it.each([
+    ['no zone', '2018-10-08T14:05:45'],
+    ['a space instead of T', '2018-10-08 14:05:45Z'],
+    ['an offset of 25 hours', '2018-10-08T14:05:45+2500'],
+    ['an RFC 2822 date', 'Mon, 08 Oct 2018 14:05:45 +0000'],
+    ['no seconds', '2018-10-08T14:05Z'],
+  ])('fails a timestamp with %s, quoting it', (_what, timestamp) => {
+    expect(() => parseSesNotification(ses.simulatorBounce({}, { timestamp }))).toThrow(
+      new RegExp(`bounce\\.timestamp: .*got ${JSON.stringify(timestamp).replace(/[+.]/g, '\\$&')}`),
+    );
+  });
+
+  it('fails a DSN action, status or diagnosticCode that is not text, quoting the value', () => {
+    expect(() => parseSesNotification(ses.simulatorBounce({ action: 5 }))).toThrow(
+      /bouncedRecipients\.0\.action: .*got 5/,
+    );
+    expect(() => parseSesNotification(ses.simulatorBounce({ status: ['5.1.1'] }))).toThrow(
+      /bouncedRecipients\.0\.status: .*got \["5\.1\.1"\]/,
+    );
+    expect(() => parseSesNotification(ses.simulatorBounce({ diagnosticCode: { smtp: 550 } }))).toThrow(
+      /bouncedRecipients\.0\.diagnosticCode: .*got \{"smtp":550\}/,
+    );
+  });
+
+  it('fails a Lambda SNS event of several records in one body', () => {
+    const event = ses.lambdaSnsEvent(ses.simulatorBounce());
+    const two = { Records: [event.Records[0], event.Records[0]] };
+    expect(() => parseMessageBody(JSON.stringify(two))).toThrow(/Lambda SNS event of 2 records/);
+  });
+
+  it('fails a BOM in the middle of the body', () => {
+    expect(() => parseMessageBody(` \uFEFF${ses.snsEnvelope(ses.simulatorBounce())}`)).toThrow(/not JSON/);
   });
 });

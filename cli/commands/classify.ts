@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalizeAddress } from '../../shared/core/address';
 import { classify, DEFAULT_POLICY, type DecisionPolicy } from '../../shared/core/classify';
 import type { RecipientBounce } from '../../shared/core/classify/types';
 import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
@@ -35,8 +36,25 @@ function recipientInput(line: z.infer<typeof RecipientLine>): RecipientBounce {
   return input;
 }
 
+/** A bounced recipient of an input line: its address as given (if any) and what the classifier reads. */
+export interface LineRecipient {
+  emailAddress?: string;
+  input: RecipientBounce;
+}
+
+/**
+ * The address fields of an output line: `emailAddress` normalised as the processor stores it (display
+ * name stripped, lower case, IDN in punycode) and, when that differs from what the line said, the
+ * line's form as `input`. Throws InvalidAddressError (quoting it) for what is not an address.
+ */
+export function addressFields(emailAddress: string | undefined): { emailAddress?: string; input?: string } {
+  if (emailAddress === undefined) return {};
+  const normalised = normalizeAddress(emailAddress);
+  return normalised === emailAddress ? { emailAddress } : { emailAddress: normalised, input: emailAddress };
+}
+
 /** One output object per bounced recipient on an input line (none for complaints, deliveries, setup messages). */
-export function classifyLine(text: string): { emailAddress?: string; input: RecipientBounce }[] {
+export function classifyLine(text: string): LineRecipient[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -83,12 +101,18 @@ export async function runClassify(
     if (text.trim() === '') continue;
     lines++;
     try {
-      for (const { emailAddress, input } of classifyLine(text)) {
+      // Every address of the line is read before anything is printed: a bad one fails the whole line,
+      // as it fails the whole message in the processor.
+      const recipients = classifyLine(text).map((recipient) => ({
+        ...recipient,
+        address: addressFields(recipient.emailAddress),
+      }));
+      for (const { address, input } of recipients) {
         const { reason, hard, party, decision, rule } = classify(input, decisions);
         await output.line(
           JSON.stringify({
             line,
-            ...(emailAddress === undefined ? {} : { emailAddress }),
+            ...address,
             reason,
             hard,
             party,

@@ -7,6 +7,7 @@ import { identityOf, parseMessageBody } from '../../shared/core/notification';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
 import type { RateCounterStore, SuppressionStore } from '../../shared/ports';
+import { KeyedSerializer } from './keyed';
 
 /** A batch's figures, for CloudWatch metrics (counted over new events only: duplicates count once). */
 export interface BatchMetrics {
@@ -30,7 +31,28 @@ export interface ProcessorDependencies {
   metrics?: ProcessorMetrics;
   /** Hourly per-identity counters for the hygiene job's rates; absent: not counted. */
   counters?: RateCounterStore;
+  /**
+   * Of the invocation's remaining time (`context.getRemainingTimeInMillis()`), how much is kept back
+   * from the records: what is left when it starts is what the function needs to report the batch
+   * response and publish metrics before Lambda's timeout. @default 3000
+   */
+  timeReserveMs?: number;
 }
+
+/** A record not started (or given up) because the invocation's time budget ran out; SQS redelivers it alone. */
+export class OutOfTimeError extends Error {
+  override readonly name = 'OutOfTimeError';
+}
+
+/** A record parsed and classified, not yet written: what it will write, by normalised address. */
+type Planned =
+  | { kind: 'done'; outcome: RecordOutcome }
+  | {
+      kind: 'apply';
+      message: Parameters<typeof eventsFromMessage>[0];
+      byAddress: Map<string, AddressEvent[]>;
+    }
+  | { kind: 'invalid'; error: unknown };
 
 /** What one record did, for logs and for the CLI's summary. */
 export type RecordOutcome =
@@ -99,23 +121,46 @@ export function createProcessor({
   logger,
   metrics = NO_METRICS,
   counters,
+  timeReserveMs = 3000,
 }: ProcessorDependencies) {
   const batchProcessor = new BatchProcessor(EventType.SQS);
 
-  async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
-    const message = parseMessageBody(record.body);
-    if (message.kind === 'ignored') {
-      logger.info('message acknowledged and ignored', { eventType: message.eventType, why: message.why });
-      return message;
+  /** Parses and classifies one record (pure, synchronous): what it writes, or why it writes nothing. */
+  function planRecord(record: SQSRecord): Planned {
+    try {
+      const message = parseMessageBody(record.body);
+      if (message.kind === 'ignored') {
+        logger.info('message acknowledged and ignored', { eventType: message.eventType, why: message.why });
+        return { kind: 'done', outcome: message };
+      }
+      if (message.kind === 'send') {
+        const recipients = message.mail.destination?.length ?? 0;
+        const outcome: RecordOutcome = {
+          kind: 'send',
+          identity: identityOf(message.mail),
+          at: message.mail.timestamp,
+          recipients,
+        };
+        return { kind: 'done', outcome };
+      }
+      return { kind: 'apply', message, byAddress: eventsFromMessage(message, classify) };
+    } catch (error) {
+      return { kind: 'invalid', error };
     }
-    if (message.kind === 'send') {
-      const recipients = message.mail.destination?.length ?? 0;
-      return { kind: 'send', identity: identityOf(message.mail), at: message.mail.timestamp, recipients };
-    }
-    const byAddress = eventsFromMessage(message, classify);
+  }
+
+  async function applyPlanned(planned: Planned, deadline?: number): Promise<RecordOutcome> {
+    if (planned.kind === 'invalid') throw planned.error;
+    if (planned.kind === 'done') return planned.outcome;
+    const { message, byAddress } = planned;
     const newEvents: AddressEvent[] = [];
     for (const [address, events] of byAddress) {
-      const result = await store.applyEvents(address, events);
+      if (deadline !== undefined && Date.now() >= deadline) {
+        throw new OutOfTimeError(
+          `address ${hashAddress(address)} not written: the invocation's time budget ran out; SQS redelivers this record`,
+        );
+      }
+      const result = await store.applyEvents(address, events, deadline === undefined ? {} : { deadline });
       newEvents.push(...result.addedEvents);
       logger.info('address updated', {
         address: hashAddress(address),
@@ -132,12 +177,39 @@ export function createProcessor({
     return { kind: 'applied', messageKind: message.kind, addresses: byAddress.size, newEvents };
   }
 
+  /** One record on its own (no batch): parse → classify → persist. */
+  async function processRecord(record: SQSRecord): Promise<RecordOutcome> {
+    return applyPlanned(planRecord(record));
+  }
+
   async function processBatch(event: SQSEvent, context?: Context): Promise<BatchResult> {
     const failures = new Map<string, string>();
     const outcomes = new Map<string, RecordOutcome>();
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const deadline = typeof remaining === 'number' ? Date.now() + remaining - timeReserveMs : undefined;
+    // Every record is planned and its addresses reserved up front, in batch order, before any runs:
+    // records sharing an address then apply one after another in batch order (no conflict between
+    // records of one batch), records of different addresses concurrently.
+    const serializer = new KeyedSerializer();
+    // A list per record object: the same object twice in a batch gets two plans, taken in order.
+    const scheduled = new Map<
+      SQSRecord,
+      { plan: Planned; turn: <T>(work: () => Promise<T>) => Promise<T> }[]
+    >();
+    for (const record of event.Records) {
+      const plan = planRecord(record);
+      const turn = serializer.reserve(plan.kind === 'apply' ? plan.byAddress.keys() : []);
+      scheduled.set(record, [...(scheduled.get(record) ?? []), { plan, turn }]);
+    }
+    const run = async (record: SQSRecord): Promise<RecordOutcome> => {
+      const next = scheduled.get(record)?.shift();
+      // Powertools hands the records over as they are; were it ever to copy them, plan afresh.
+      if (next === undefined) return applyPlanned(planRecord(record), deadline);
+      return next.turn(() => applyPlanned(next.plan, deadline));
+    };
     const recordHandler = async (record: SQSRecord) => {
       try {
-        outcomes.set(record.messageId, await processRecord(record));
+        outcomes.set(record.messageId, await run(record));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         failures.set(record.messageId, message);

@@ -13,11 +13,49 @@ import { grantTableItems } from '../grants';
 import { PROCESSOR_ENTRY } from '../paths';
 import { functionProps } from './function-defaults';
 
-/** Processor function timeout. The queue's visibility timeout is derived from it. */
+/** Shortest processor timeout: room for cold start, a slow DynamoDB moment and the partial response. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
 
-/** How long the event source gathers messages before invoking (also lets batchSize exceed 10). */
+/** How long the event source gathers messages before invoking, by default (also lets batchSize exceed 10). */
 export const PROCESSOR_BATCHING_WINDOW = Duration.seconds(5);
+
+/**
+ * Time allowed per record when records run one after another: the worst case, where every record
+ * of a batch names the same address (a strongly consistent read, an audit put and a conditional
+ * state put, about 10-20 ms on DynamoDB, with room for conflict retries). Records of different
+ * addresses run concurrently, so real batches take far less (docs/ingest.md has the figures).
+ */
+export const SERIAL_RECORD_BUDGET_MS = 50;
+
+/** Lambda's longest timeout. */
+const MAX_FUNCTION_TIMEOUT_S = 900;
+
+/** The processor's timeout and its queue's visibility timeout, derived from the batching settings. */
+export interface ProcessorTiming {
+  readonly timeout: Duration;
+  readonly batchingWindow: Duration;
+  readonly visibilityTimeout: Duration;
+}
+
+/**
+ * Timing that stays consistent with the batching: the function may take its batch one record at a
+ * time (10 s + batchSize × {@link SERIAL_RECORD_BUDGET_MS}, at least 30 s, at most 900 s), and the
+ * queue hides a batch for six of those plus the batching window (AWS guidance for Lambda consumers).
+ */
+export function processorTimingFor({
+  batchSize,
+  maxBatchingWindowSeconds,
+}: {
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+}): ProcessorTiming {
+  const serialSeconds = Math.ceil(10 + (batchSize * SERIAL_RECORD_BUDGET_MS) / 1000);
+  const timeout = Duration.seconds(
+    Math.min(MAX_FUNCTION_TIMEOUT_S, Math.max(PROCESSOR_TIMEOUT.toSeconds(), serialSeconds)),
+  );
+  const batchingWindow = Duration.seconds(maxBatchingWindowSeconds);
+  return { timeout, batchingWindow, visibilityTimeout: queueVisibilityTimeoutFor(timeout, batchingWindow) };
+}
 
 /**
  * Visibility timeout for a queue consumed by a Lambda event source: six times the function timeout
@@ -39,10 +77,15 @@ export interface ProcessorProps {
   /** Queue of SNS-enveloped SES notifications to consume. */
   readonly queue: sqs.IQueue;
   /**
-   * Messages per invocation.
-   * @default 10
+   * Messages per invocation (1..10000); the function timeout is derived from it (processorTimingFor).
+   * @default 100
    */
   readonly batchSize?: number;
+  /**
+   * Longest the event source gathers messages before invoking, in seconds (0..300).
+   * @default 5
+   */
+  readonly maxBatchingWindowSeconds?: number;
   /**
    * Maximum concurrent invocations by the event source (2..1000).
    * @default 5
@@ -69,9 +112,16 @@ export interface ProcessorProps {
 export class Processor extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  /** The function timeout and the visibility timeout its queue needs (the queue must use the latter). */
+  readonly timing: ProcessorTiming;
 
   constructor(scope: Construct, id: string, props: ProcessorProps) {
     super(scope, id);
+    const batchSize = props.batchSize ?? DEFAULT_CONFIG.batchSize;
+    this.timing = processorTimingFor({
+      batchSize,
+      maxBatchingWindowSeconds: props.maxBatchingWindowSeconds ?? DEFAULT_CONFIG.maxBatchingWindowSeconds,
+    });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
@@ -94,7 +144,7 @@ export class Processor extends Construct {
         entry: props.entry ?? PROCESSOR_ENTRY,
         role,
         logGroup: this.logGroup,
-        timeout: PROCESSOR_TIMEOUT,
+        timeout: this.timing.timeout,
         tracing: lambda.Tracing.ACTIVE,
         environment: { TABLE_NAME: props.table.tableName },
         policy: props.policy,
@@ -119,9 +169,9 @@ export class Processor extends Construct {
 
     this.function.addEventSource(
       new SqsEventSource(props.queue, {
-        batchSize: props.batchSize ?? DEFAULT_CONFIG.processorBatchSize,
-        maxBatchingWindow: PROCESSOR_BATCHING_WINDOW,
-        maxConcurrency: props.maxConcurrency ?? DEFAULT_CONFIG.processorMaxConcurrency,
+        batchSize,
+        maxBatchingWindow: this.timing.batchingWindow,
+        maxConcurrency: props.maxConcurrency ?? DEFAULT_CONFIG.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

@@ -7,7 +7,9 @@ const MAX_LOCAL_PART_LENGTH = 64;
 // C0/C1 controls, DEL, and the Unicode line/paragraph separators: header-injection material.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const DISPLAY_NAME_FORM = /^[^<>]*<([^<>]*)>\s*$/;
+// `Name <a@b>`, `"Doe, Jane" <a@b>`, `=?UTF-8?B?…?= <a@b>` (RFC 2047 words), `<a@b>`: a display name of
+// unquoted text without <>" and quoted strings (which may hold <, > and escaped quotes), then <addr>.
+const DISPLAY_NAME_FORM = /^(?:"(?:[^"\\]|\\.)*"|[^<>"])*<([^<>]*)>\s*$/;
 const LOCAL_PART = /^[^\s@"(),:;<>[\\\]]+$/;
 
 export class InvalidAddressError extends Error {

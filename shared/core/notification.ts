@@ -11,34 +11,75 @@ export class MalformedMessageError extends Error {
   override readonly name = 'MalformedMessageError';
 }
 
+// What SES has really sent besides `2016-01-27T14:59:38.237Z`: a zone offset with a space before it and
+// no colon (`2018-10-08T14:05:45 +0000`, in the Developer Guide's own mail object example). Only that
+// is rewritten (to `+00:00`); everything else goes to the ISO-8601 check unchanged.
+const SPACED_OR_COMPACT_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) ?([+-])(\d{2}):?(\d{2})$/;
+const canonicalTimestamp = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const match = SPACED_OR_COMPACT_OFFSET.exec(value.trim());
+  return match ? `${match[1]}${match[2]}${match[3]}:${match[4]}` : value;
+};
+
 // Bounded so a garbage year cannot pin an address's event order forever (9999-… sorts after everything).
-const Timestamp = z.iso
-  .datetime({ offset: true })
-  .transform((value) => new Date(value).toISOString())
-  .refine((iso) => iso >= '2000' && iso < '2100', { error: 'expected a timestamp in years 2000..2099' });
+const Timestamp = z.preprocess(
+  canonicalTimestamp,
+  z.iso
+    .datetime({ offset: true, error: 'expected an ISO-8601 timestamp with a zone (Z or ±hh:mm)' })
+    .transform((value) => new Date(value).toISOString())
+    .refine((iso) => iso >= '2000' && iso < '2100', { error: 'expected a timestamp in years 2000..2099' }),
+);
 
 /**
- * SES ids are ~60 characters. Bounded because they become part of DynamoDB sort keys (audit items,
- * at most 1,024 bytes together with the address and time): a longer one is an error, not a lost write.
+ * An optional text field: SES omits some, and some captured payloads carry `null` or `""` instead;
+ * all three read as absent. `tidy` rewrites a present value.
  */
+const optionalText = (tidy: (value: string) => string = (value) => value) =>
+  z
+    .string()
+    .nullish()
+    .transform((value) =>
+      value === null || value === undefined || value.trim() === '' ? undefined : tidy(value),
+    )
+    .optional();
+const OptionalText = optionalText();
+
+/** DSN `Action` (RFC 3464 §2.3.3 says case-insensitive; `Failed` and `failed` both occur): lower-cased. */
+const DsnAction = optionalText((value) => value.trim().toLowerCase());
+
+/**
+ * DSN `Diagnostic-Code` as SES copies it: lines of a folded header or a multi-line SMTP reply may
+ * come with their CR/LF (and continuation blanks) in, and some MTAs write `smtp;550 …` with no
+ * space after the type. Folded to one line and `type; text`, which is what the classifier reads.
+ */
+const DiagnosticCode = optionalText((value) =>
+  value
+    .replace(/\s*\r?\n\s*/g, ' ')
+    .trim()
+    .replace(/^([A-Za-z][A-Za-z0-9-]*);\s*/, '$1; '),
+);
+
 const SesId = z.string().min(1).max(256, { error: 'expected an SES id of at most 256 characters' });
 
 export const MailSchema = z.looseObject({
   timestamp: Timestamp,
   messageId: SesId,
   source: z.string().min(1),
-  sourceArn: z.string().optional(),
-  sendingAccountId: z.string().optional(),
+  sourceArn: OptionalText,
+  sendingAccountId: OptionalText,
+  /** As sent: display names (`"Jane" <jane@example.com>`, RFC 2047 words) included; only counted. */
   destination: z.array(z.string()).optional(),
   tags: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type Mail = z.infer<typeof MailSchema>;
 
+/** One bounced recipient. Only `emailAddress` is always there: SES omits the DSN fields when no DSN came back. */
 export const BouncedRecipientSchema = z.looseObject({
+  /** May carry a display name (`Name <a@b>`, `=?UTF-8?B?…?= <a@b>`): normalizeAddress strips it. */
   emailAddress: z.string().min(1),
-  action: z.string().optional(),
-  status: z.string().nullish(),
-  diagnosticCode: z.string().optional(),
+  action: DsnAction,
+  status: optionalText((value) => value.trim()),
+  diagnosticCode: DiagnosticCode,
 });
 
 export const BounceSchema = z.looseObject({
@@ -47,8 +88,9 @@ export const BounceSchema = z.looseObject({
   bouncedRecipients: z.array(BouncedRecipientSchema).min(1),
   timestamp: Timestamp,
   feedbackId: SesId,
-  remoteMtaIp: z.string().optional(),
-  reportingMTA: z.string().optional(),
+  remoteMtaIp: OptionalText,
+  /** `dns; host` per RFC 3464, but `dsn; host` and a bare host occur too; kept as sent. */
+  reportingMTA: OptionalText,
 });
 export type Bounce = z.infer<typeof BounceSchema>;
 
@@ -56,20 +98,20 @@ export const ComplaintSchema = z.looseObject({
   complainedRecipients: z.array(z.looseObject({ emailAddress: z.string().min(1) })).min(1),
   timestamp: Timestamp,
   feedbackId: SesId,
-  complaintFeedbackType: z.string().optional(),
-  complaintSubType: z.string().nullish(),
-  userAgent: z.string().optional(),
-  arrivalDate: z.string().optional(),
+  complaintFeedbackType: OptionalText,
+  complaintSubType: OptionalText,
+  userAgent: OptionalText,
+  arrivalDate: OptionalText,
 });
 export type Complaint = z.infer<typeof ComplaintSchema>;
 
 export const DeliverySchema = z.looseObject({
   timestamp: Timestamp,
   recipients: z.array(z.string().min(1)).min(1),
-  processingTimeMillis: z.number().optional(),
-  smtpResponse: z.string().optional(),
-  reportingMTA: z.string().optional(),
-  remoteMtaIp: z.string().optional(),
+  processingTimeMillis: z.number().nullish(),
+  smtpResponse: OptionalText,
+  reportingMTA: OptionalText,
+  remoteMtaIp: OptionalText,
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
@@ -78,12 +120,17 @@ const ComplaintNotification = z.looseObject({ mail: MailSchema, complaint: Compl
 const DeliveryNotification = z.looseObject({ mail: MailSchema, delivery: DeliverySchema });
 const SendEvent = z.looseObject({ mail: MailSchema });
 
+/**
+ * The SNS envelope, as SQS receives it (`SigningCertURL`, `UnsubscribeURL`) or as Lambda's SNS event
+ * shows it (`SigningCertUrl`, `UnsubscribeUrl`, `Subject: null`, `MessageAttributes`): only what is
+ * read is checked, the rest passes through.
+ */
 const SnsEnvelopeSchema = z.looseObject({
   Type: z.string(),
   MessageId: z.string().min(1),
   Message: z.string(),
-  TopicArn: z.string().optional(),
-  Timestamp: z.string().optional(),
+  TopicArn: OptionalText,
+  Timestamp: OptionalText,
 });
 
 /** Event types of configuration-set event publishing that this handler counts but does not act on. */
@@ -194,11 +241,36 @@ export function parseSesNotification(input: unknown, snsMessageId?: string): Inb
  * notification itself (raw message delivery). Throws MalformedMessageError naming the bad value.
  */
 export function parseMessageBody(body: string): InboundMessage {
-  const decoded = parseJson(body, 'message body');
+  const decoded = unwrapLambdaSnsEvent(parseJson(withoutBom(body), 'message body'));
   if (isRecord(decoded) && typeof decoded.Type === 'string' && !('notificationType' in decoded)) {
     return parseSnsEnvelope(decoded);
   }
   return parseSesNotification(decoded);
+}
+
+/** A UTF-8 byte-order mark, as some tools write before JSON (and some captured payloads keep). */
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+/**
+ * A notification captured from a Lambda subscribed to the topic (what many projects keep as their
+ * sample): Lambda's SNS event `{"Records":[{"EventSource":"aws:sns","Sns":{…}}]}`, or one record of
+ * it. Unwrapped to the `Sns` envelope; an event of several records is refused (one body, one message).
+ */
+function unwrapLambdaSnsEvent(decoded: unknown): unknown {
+  if (!isRecord(decoded)) return decoded;
+  const isSnsRecord = (value: unknown): value is { Sns: Record<string, unknown> } =>
+    isRecord(value) && value.EventSource === 'aws:sns' && isRecord(value.Sns);
+  if (isSnsRecord(decoded)) return decoded.Sns;
+  const records = decoded.Records;
+  if (Array.isArray(records) && records.length > 0 && records.every(isSnsRecord)) {
+    if (records.length > 1) {
+      throw new MalformedMessageError(
+        `a Lambda SNS event of ${records.length} records in one message body: expected one notification per message`,
+      );
+    }
+    return records[0]?.Sns;
+  }
+  return decoded;
 }
 
 function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
@@ -212,7 +284,7 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
   if (EVENT_DESTINATION_VALIDATION.test(envelope.Message) && !envelope.Message.trimStart().startsWith('{')) {
     return { kind: 'ignored', eventType: 'EventDestinationValidation', why: 'setup-message' };
   }
-  return parseSesNotification(parseJson(envelope.Message, 'SNS Message'), envelope.MessageId);
+  return parseSesNotification(parseJson(withoutBom(envelope.Message), 'SNS Message'), envelope.MessageId);
 }
 
 /** The SES identity that sent the mail: the name after `identity/` in sourceArn, else the source domain. */

@@ -4,7 +4,7 @@
  * acknowledged and ignored, or is applied with a checked effect on the store.
  */
 import type { SuppressionStore } from '../../shared/ports';
-import { snsEnvelope } from '../fixtures/ses-examples';
+import { lambdaSnsEvent, simulatorBounce, snsEnvelope } from '../fixtures/ses-examples';
 
 export type Expectation =
   /** Every body of the case fails, each with an error matching this; `untouched` addresses stay absent. */
@@ -104,9 +104,14 @@ export const BAD_INPUT: readonly BadInputCase[] = [
     expect: { fails: /message body is not JSON/ },
   },
   {
-    name: 'byte-order mark before JSON',
+    name: 'byte-order mark before JSON (read: some tools write one)',
     bodies: [`\uFEFF${env(bounce([hard('bom@example.com')]))}`],
-    expect: { fails: /message body is not JSON/ },
+    expect: { applied: storedAs('bom@example.com', 'suppressed') },
+  },
+  {
+    name: 'byte-order mark inside the body, after a blank',
+    bodies: [` \uFEFF${env(bounce([hard('bom2@example.com')]))}`],
+    expect: { fails: /message body is not JSON/, untouched: ['bom2@example.com'] },
   },
   {
     name: 'body truncated mid-string',
@@ -387,6 +392,179 @@ export const BAD_INPUT: readonly BadInputCase[] = [
     name: 'surrounding whitespace trimmed',
     bodies: [env(delivery(['  spaced@example.com  ']))],
     expect: { applied: storedAs('spaced@example.com', 'clear') },
+  },
+
+  // --- What SES has really sent (real captured payloads) -------------------------------------------
+  {
+    name: 'mailbox simulator bounce in Lambda’s SNS event shape (SigningCertUrl, Subject null)',
+    bodies: [JSON.stringify(lambdaSnsEvent(simulatorBounce({}, { feedbackId: 'fb-lambda-shape' })))],
+    expect: { applied: storedAs('bounce@simulator.amazonses.com', 'suppressed') },
+  },
+  {
+    name: 'one record of a Lambda SNS event as the body',
+    bodies: [
+      JSON.stringify(
+        lambdaSnsEvent(simulatorBounce({ emailAddress: 'record@example.com' }, { feedbackId: 'fb-one' }))
+          .Records[0],
+      ),
+    ],
+    expect: { applied: storedAs('record@example.com', 'suppressed') },
+  },
+  {
+    name: 'Lambda SNS event of two records in one body',
+    bodies: [
+      JSON.stringify({
+        Records: [
+          ...lambdaSnsEvent(simulatorBounce({ emailAddress: 'two1@example.com' })).Records,
+          ...lambdaSnsEvent(simulatorBounce({ emailAddress: 'two2@example.com' })).Records,
+        ],
+      }),
+    ],
+    expect: { fails: /Lambda SNS event of 2 records/, untouched: ['two1@example.com', 'two2@example.com'] },
+  },
+  {
+    name: 'timestamps `2018-10-08T14:05:45 +0000` (space, no colon) in mail and bounce',
+    bodies: [
+      env(
+        simulatorBounce(
+          { emailAddress: 'spaced@example.com' },
+          { timestamp: '2018-10-08T14:05:45 +0000', feedbackId: 'fb-spaced' },
+          { timestamp: '2018-10-08T14:05:44 +0000' },
+        ),
+      ),
+    ],
+    expect: {
+      applied: async (store) => {
+        expectEqual((await store.get('spaced@example.com'))?.events[0]?.at, '2018-10-08T14:05:45.000Z', 'at');
+      },
+    },
+  },
+  {
+    name: 'timestamp with -07:00 and no milliseconds',
+    bodies: [env(complaint('pacific@example.com', { timestamp: '2026-03-01T03:00:00-07:00' }))],
+    expect: {
+      applied: async (store) => {
+        expectEqual(
+          (await store.get('pacific@example.com'))?.events[0]?.at,
+          '2026-03-01T10:00:00.000Z',
+          'at',
+        );
+      },
+    },
+  },
+  {
+    name: 'timestamp as an RFC 2822 date (the Date header’s form) fails, quoted',
+    bodies: [env(bounce([hard('rfc2822@example.com')], { timestamp: 'Mon, 08 Oct 2018 14:05:45 +0000' }))],
+    expect: {
+      fails: /bounce\.timestamp: .*got "Mon, 08 Oct 2018 14:05:45 \+0000"/,
+      untouched: ['rfc2822@example.com'],
+    },
+  },
+  {
+    name: 'display name on the bounced recipient (the simulator’s “Test Hard Bounce Recipient”)',
+    bodies: [
+      env(
+        simulatorBounce(
+          { emailAddress: 'Test Hard Bounce Recipient <Hard.Named@example.com>' },
+          { feedbackId: 'fb-named' },
+        ),
+      ),
+    ],
+    expect: { applied: storedAs('hard.named@example.com', 'suppressed') },
+  },
+  {
+    name: 'RFC 2047 encoded display names on bounced and complained recipients and mail.destination',
+    bodies: [
+      env(
+        bounce(
+          [hard('=?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <juergen@example.com>')],
+          {},
+          {
+            destination: ['=?UTF-8?B?SsO8cmdlbiBNw7xsbGVy?= <juergen@example.com>'],
+          },
+        ),
+      ),
+      env(complaint('=?ISO-8859-1?Q?Andr=E9?= <andre@example.com>')),
+    ],
+    expect: {
+      applied: async (store) => {
+        await storedAs('juergen@example.com', 'suppressed')(store);
+        await storedAs('andre@example.com', 'suppressed')(store);
+      },
+    },
+  },
+  {
+    name: 'capitalised DSN action `Failed`',
+    bodies: [env(bounce([{ ...hard('capital@example.com'), action: 'Failed' }]))],
+    expect: { applied: storedAs('capital@example.com', 'suppressed') },
+  },
+  {
+    name: 'recipients with no action, status or diagnosticCode (no DSN), or with them null',
+    bodies: [
+      env(
+        bounce(
+          [
+            { emailAddress: 'nodsn@example.com' },
+            { emailAddress: 'nulldsn@example.com', action: null, status: null, diagnosticCode: null },
+          ],
+          { bounceSubType: 'NoEmail', reportingMTA: undefined },
+        ),
+      ),
+    ],
+    expect: {
+      applied: async (store) => {
+        // Permanent/NoEmail with nothing else: the address does not exist.
+        await storedAs('nodsn@example.com', 'suppressed')(store);
+        await storedAs('nulldsn@example.com', 'suppressed')(store);
+      },
+    },
+  },
+  {
+    name: 'diagnosticCode with embedded CRLF, and `smtp;550` with no space, classify as the tidy form',
+    bodies: [
+      env(
+        bounce([
+          {
+            ...hard('folded@example.com'),
+            diagnosticCode:
+              'smtp; 550-5.1.1 The email account that you tried to reach does not exist.\r\n 550 5.1.1 - gsmtp',
+          },
+          {
+            ...hard('tight@example.com'),
+            diagnosticCode: 'smtp;550 5.1.1 <tight@example.com>: user unknown',
+          },
+        ]),
+      ),
+    ],
+    expect: {
+      applied: async (store) => {
+        for (const address of ['folded@example.com', 'tight@example.com']) {
+          const record = await store.get(address);
+          expectEqual(record?.state.reason, 'userunknown', `reason of ${address}`);
+        }
+      },
+    },
+  },
+  {
+    name: 'reportingMTA with `dns;`, `dsn;` or no prefix',
+    bodies: ['dns; mx.example.net', 'dsn; mx.example.net', 'mx.example.net'].map((reportingMTA, i) =>
+      env(bounce([hard(`mta${i}@example.com`)], { reportingMTA })),
+    ),
+    expect: {
+      applied: async (store) => {
+        for (const i of [0, 1, 2]) await storedAs(`mta${i}@example.com`, 'suppressed')(store);
+      },
+    },
+  },
+  {
+    name: 'Message with trailing newlines',
+    bodies: [env(`${JSON.stringify(bounce([hard('trailing@example.com')]))}\n\n`)],
+    expect: { applied: storedAs('trailing@example.com', 'suppressed') },
+  },
+  {
+    name: 'DSN action a number fails, quoted',
+    bodies: [env(bounce([{ ...hard('numaction@example.com'), action: 5 }]))],
+    expect: { fails: /bouncedRecipients\.0\.action: .*got 5/, untouched: ['numaction@example.com'] },
   },
 
   // --- Sizes -----------------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ describe('loadConfig', () => {
   it('returns the documented defaults when the context sets nothing', () => {
     expect(loadConfig({})).toEqual({
       stackName: 'SesBounceHandler',
-      processorBatchSize: 10,
-      processorMaxConcurrency: 5,
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 5,
       dlqMaxReceiveCount: 5,
       logRetentionDays: 30,
       sesIdentities: [],
@@ -57,30 +58,65 @@ describe('loadConfig', () => {
   });
 
   it('applies overrides and keeps defaults for the rest', () => {
-    expect(loadConfig({ stackName: 'SesBounceHandler-Staging', processorBatchSize: 100 })).toEqual({
+    expect(loadConfig({ stackName: 'SesBounceHandler-Staging', batchSize: 1000 })).toEqual({
       ...DEFAULT_CONFIG,
       stackName: 'SesBounceHandler-Staging',
-      processorBatchSize: 100,
+      batchSize: 1000,
     });
   });
 
   it('accepts integer strings, as `cdk synth -c key=value` passes them', () => {
-    const config = loadConfig({ processorMaxConcurrency: '20', logRetentionDays: '90' });
-    expect(config.processorMaxConcurrency).toBe(20);
+    const config = loadConfig({ maxConcurrency: '20', logRetentionDays: '90' });
+    expect(config.maxConcurrency).toBe(20);
     expect(config.logRetentionDays).toBe(90);
   });
 
   it('rejects a non-integer with an error naming the key and the bad value', () => {
-    expect(() => loadConfig({ processorBatchSize: 'abc' })).toThrow(
-      new ConfigError('config "processorBatchSize": expected an integer 1..10000, got "abc"'),
+    expect(() => loadConfig({ batchSize: 'abc' })).toThrow(
+      new ConfigError('config "batchSize": expected an integer 1..10000, got "abc"'),
     );
   });
 
+  describe('batching', () => {
+    it('still reads the former names processorBatchSize and processorMaxConcurrency', () => {
+      const config = loadConfig({ processorBatchSize: '50', processorMaxConcurrency: 20 });
+      expect(config).toMatchObject({ batchSize: 50, maxConcurrency: 20 });
+      expect(config).not.toHaveProperty('processorBatchSize');
+      // The same value under both names is fine.
+      expect(loadConfig({ processorBatchSize: 50, batchSize: '50' }).batchSize).toBe(50);
+    });
+
+    it('names the former key when its value is bad', () => {
+      expect(() => loadConfig({ processorBatchSize: 0 })).toThrow(
+        new ConfigError('config "processorBatchSize": expected an integer 1..10000, got 0'),
+      );
+    });
+
+    it('refuses a setting given under both names with different values', () => {
+      expect(() => loadConfig({ processorBatchSize: 50, batchSize: 200 })).toThrow(
+        /^config "processorBatchSize": the former name of "batchSize", which is set too \(to 200\); keep one, got 50$/,
+      );
+    });
+
+    it('refuses a batch size above 10 without a batching window, naming both values', () => {
+      expect(() => loadConfig({ batchSize: 11, maxBatchingWindowSeconds: 0 })).toThrow(
+        /^config "maxBatchingWindowSeconds": expected at least 1 when batchSize is above 10 \(batchSize is 11;.*, got 0$/,
+      );
+      expect(loadConfig({ batchSize: 10, maxBatchingWindowSeconds: '0' })).toMatchObject({
+        batchSize: 10,
+        maxBatchingWindowSeconds: 0,
+      });
+    });
+  });
+
   it.each([
-    ['processorBatchSize', 0],
-    ['processorBatchSize', 10_001],
-    ['processorBatchSize', 2.5],
-    ['processorMaxConcurrency', 1],
+    ['batchSize', 0],
+    ['batchSize', 10_001],
+    ['batchSize', 2.5],
+    ['maxBatchingWindowSeconds', 301],
+    ['maxBatchingWindowSeconds', -1],
+    ['maxConcurrency', 1],
+    ['maxConcurrency', 1001],
     ['dlqMaxReceiveCount', 0],
     ['logRetentionDays', 45],
     ['stackName', '1-starts-with-digit'],
@@ -92,8 +128,8 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad key at once, one per line', () => {
-    expect(() => loadConfig({ processorMaxConcurrency: 1, logRetentionDays: 'forever' })).toThrow(
-      /^config "processorMaxConcurrency": expected an integer 2\.\.1000, got 1\nconfig "logRetentionDays": expected one of 1, 3, .*, got "forever"$/,
+    expect(() => loadConfig({ maxConcurrency: 1, logRetentionDays: 'forever' })).toThrow(
+      /^config "maxConcurrency": expected an integer 2\.\.1000, got 1\nconfig "logRetentionDays": expected one of 1, 3, .*, got "forever"$/,
     );
   });
 

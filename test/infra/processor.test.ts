@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processorTimingFor, SERIAL_RECORD_BUDGET_MS } from '../../infra/constructs/processor';
 import {
   actionsOf,
   onlyProperties,
@@ -55,7 +56,7 @@ describe('processor: Lambda + SQS event source', () => {
       expect(major).toBeGreaterThanOrEqual(22);
     });
 
-    it('runs on arm64 with 256 MB and a 30 s timeout', () => {
+    it('runs on arm64 with 256 MB and, for the default batch of 100, a 30 s timeout', () => {
       expect(fnProps()).toMatchObject({ Architectures: ['arm64'], MemorySize: 256, Timeout: 30 });
     });
 
@@ -98,19 +99,25 @@ describe('processor: Lambda + SQS event source', () => {
       });
     });
 
-    it('uses the default batch size 10, a 5 s batching window and max concurrency 5', () => {
+    it('uses the default batch size 100, a 5 s batching window and max concurrency 5', () => {
       expect(mapping()).toMatchObject({
-        BatchSize: 10,
+        BatchSize: 100,
         MaximumBatchingWindowInSeconds: 5,
         ScalingConfig: { MaximumConcurrency: 5 },
       });
     });
 
-    it('takes batch size, concurrency and log retention from config', () => {
-      const custom = synthesize({ processorBatchSize: 50, processorMaxConcurrency: 2, logRetentionDays: 7 });
+    it('takes batch size, batching window, concurrency and log retention from config', () => {
+      const custom = synthesize({
+        batchSize: 50,
+        maxBatchingWindowSeconds: 20,
+        maxConcurrency: 2,
+        logRetentionDays: 7,
+      });
       try {
         expect(onlyProperties(custom.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
           BatchSize: 50,
+          MaximumBatchingWindowInSeconds: 20,
           ScalingConfig: { MaximumConcurrency: 2 },
         });
         expect(onlyProperties(custom.template, 'AWS::Logs::LogGroup', 'Processor')).toMatchObject({
@@ -175,5 +182,42 @@ describe('processor: Lambda + SQS event source', () => {
       expect(actions).not.toContain('dynamodb:*');
       expect(actions.filter((a) => /^dynamodb:(Create|Delete|Update)Table$/.test(a))).toEqual([]);
     });
+  });
+});
+
+describe('processor: timeouts derived from the batching settings', () => {
+  const queueOf = (template: Template) =>
+    Object.values(template.findResources('AWS::SQS::Queue')).find((q) => q.Properties?.RedrivePolicy)
+      ?.Properties as { VisibilityTimeout: number };
+
+  it.each([
+    // batchSize, window: the timeout covers a batch taken one record at a time (worst case: one address).
+    [10, 0, 30],
+    [1000, 60, 60],
+    [10_000, 300, 510],
+  ])(
+    'batchSize %i with a %i s window: timeout %i s, visibility 6 × timeout + window',
+    (batchSize, window, timeout) => {
+      const synth = synthesize({ batchSize, maxBatchingWindowSeconds: window });
+      try {
+        const fn = onlyProperties(synth.template, 'AWS::Lambda::Function', 'Processor');
+        expect(fn.Timeout).toBe(timeout);
+        expect(queueOf(synth.template).VisibilityTimeout).toBe(6 * timeout + window);
+        expect(onlyProperties(synth.template, 'AWS::Lambda::EventSourceMapping')).toMatchObject({
+          BatchSize: batchSize,
+          MaximumBatchingWindowInSeconds: window,
+        });
+        // The function's time budget per record (its timeout less the reserve it keeps) covers the batch in series.
+        expect(((timeout - 3) * 1000) / batchSize).toBeGreaterThanOrEqual(SERIAL_RECORD_BUDGET_MS * 0.9);
+      } finally {
+        synth.cleanup();
+      }
+    },
+  );
+
+  it('keeps visibility within SQS’s 12 hours and the timeout within Lambda’s 15 minutes at the extremes', () => {
+    const timing = processorTimingFor({ batchSize: 10_000, maxBatchingWindowSeconds: 300 });
+    expect(timing.timeout.toSeconds()).toBeLessThanOrEqual(900);
+    expect(timing.visibilityTimeout.toSeconds()).toBeLessThanOrEqual(12 * 3600);
   });
 });

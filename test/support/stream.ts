@@ -52,15 +52,45 @@ const BOUNCES = [
 
 const START = Date.UTC(2026, 9, 1);
 
+export interface StreamOptions {
+  /**
+   * Hot addresses (`hot0@example.com` …): that share of the notifications names one of them (as its
+   * first recipient), the way a campaign mailing one address many times or a storm does.
+   */
+  hot?: { addresses: number; share: number };
+  /**
+   * `random` (default): event times anywhere in 30 days, in no order. `ascending`: the n-th
+   * notification a minute after the (n-1)-th, give or take 30 s, as a storm arrives.
+   */
+  times?: 'random' | 'ascending';
+}
+
 /**
  * A realistic stream of SNS-enveloped SES notifications over 30 days: hard and soft bounces (some
  * with several recipients), sender-side blocks, complaints (a few not-spam), deliveries.
  */
-export function notificationStream(count: number, addressCount: number, seed = 1): string[] {
+export function notificationStream(
+  count: number,
+  addressCount: number,
+  seed = 1,
+  options: StreamOptions = {},
+): string[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)] as T;
-  const address = () => `user${Math.floor(random() * addressCount)}@example${Math.floor(random() * 3)}.com`;
-  const at = () => new Date(START + Math.floor(random() * 30 * 24 * 3600) * 1000).toISOString();
+  const cold = () => `user${Math.floor(random() * addressCount)}@example${Math.floor(random() * 3)}.com`;
+  const { hot } = options;
+  // Per notification: with probability `hot.share` its (first) recipient is one of the hot addresses.
+  let hotNext = false;
+  const address = () => {
+    if (!hotNext || hot === undefined) return cold();
+    hotNext = false;
+    return `hot${Math.floor(random() * hot.addresses)}@example.com`;
+  };
+  let n = 0;
+  const at =
+    options.times === 'ascending'
+      ? () => new Date(START + n * 60_000 + Math.floor(random() * 60) * 1000).toISOString()
+      : () => new Date(START + Math.floor(random() * 30 * 24 * 3600) * 1000).toISOString();
   const mail = (timestamp: string, destination: string[]) => ({
     timestamp,
     source: 'news@mail.example.com',
@@ -69,7 +99,8 @@ export function notificationStream(count: number, addressCount: number, seed = 1
     destination,
   });
   const bodies: string[] = [];
-  for (let n = 0; n < count; n++) {
+  for (; n < count; n++) {
+    if (hot !== undefined) hotNext = random() < hot.share;
     const timestamp = at();
     const roll = random();
     const id = `n${seed}-${n}`;

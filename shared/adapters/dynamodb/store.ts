@@ -21,6 +21,7 @@ import {
 } from '../../core/state';
 import type {
   AddressRecord,
+  ApplyOptions,
   ApplyResult,
   AuditEntry,
   DueEntry,
@@ -44,8 +45,29 @@ import {
   TABLE_SCHEMA,
 } from './schema';
 
-/** Concurrent writers to one address are rare (a storm, two records of a batch); a few retries settle it. */
-const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * Conflict retries on one address's state item. Within a batch the processor never races itself
+ * (records of one address run in turn), so conflicts come from concurrent invocations (or the
+ * hygiene run): they back off with full jitter (a random wait up to a cap that doubles per attempt)
+ * so contending writers spread out instead of colliding again in lockstep.
+ */
+export interface WriteRetryPolicy {
+  /** Attempts when the caller gives no deadline. @default 12 */
+  readonly maxAttempts: number;
+  /** Cap of the first backoff, in ms; doubles per conflict. @default 10 */
+  readonly baseDelayMs: number;
+  /** Largest backoff cap, in ms. @default 1000 */
+  readonly maxDelayMs: number;
+  /** Uniform in [0, 1): the jitter's source. @default Math.random */
+  readonly random: () => number;
+}
+
+export const DEFAULT_WRITE_RETRY: WriteRetryPolicy = Object.freeze({
+  maxAttempts: 12,
+  baseDelayMs: 10,
+  maxDelayMs: 1000,
+  random: Math.random,
+});
 const DAY_S = 86_400;
 
 export interface StateItem {
@@ -97,10 +119,34 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly policy: StatePolicy = DEFAULT_STATE_POLICY,
+    private readonly retry: WriteRetryPolicy = DEFAULT_WRITE_RETRY,
   ) {}
 
-  async applyEvents(address: string, incoming: readonly AddressEvent[]): Promise<ApplyResult> {
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+  /**
+   * After the `attempt`-th conflict on `address`: waits a jittered backoff, or throws
+   * ConcurrentUpdateError when the wait would pass the deadline (or, without one, the attempts are used up).
+   */
+  private async backOff(address: string, attempt: number, deadline: number | undefined): Promise<void> {
+    const { maxAttempts, baseDelayMs, maxDelayMs, random } = this.retry;
+    const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+    const delay = Math.floor(random() * cap);
+    const exhausted = deadline === undefined ? attempt >= maxAttempts : Date.now() + delay >= deadline;
+    if (exhausted) {
+      throw new ConcurrentUpdateError(
+        `address ${hashAddress(address)} changed under us ${attempt} times in a row${
+          deadline === undefined ? '' : ", until the invocation's time budget ran out"
+        }; giving up this time`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+
+  async applyEvents(
+    address: string,
+    incoming: readonly AddressEvent[],
+    { deadline }: ApplyOptions = {},
+  ): Promise<ApplyResult> {
+    for (let attempt = 1; ; attempt++) {
       const current = await this.readItem(address);
       const before = current?.state ?? CLEAR;
       const history: EventHistory = current ? historyOf(current) : { events: [] };
@@ -113,10 +159,8 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       if (await this.writeState(address, current, merged.history, after)) {
         return { before, after, added: merged.added.length, addedEvents: merged.added };
       }
+      await this.backOff(address, attempt, deadline);
     }
-    throw new ConcurrentUpdateError(
-      `address ${hashAddress(address)} changed under us ${MAX_WRITE_ATTEMPTS} times in a row; giving up this time`,
-    );
   }
 
   /**
@@ -198,7 +242,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
    * item no longer carries the due-index keys.
    */
   async settleDue(address: string, now: Date): Promise<SettleResult> {
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const current = await this.readItem(address);
       if (!current) return { outcome: 'gone' };
       const history = historyOf(current);
@@ -214,6 +258,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
           if (await this.writeState(address, current, merged.history, after)) {
             return { outcome: 'promoted', before, after, event };
           }
+          await this.backOff(address, attempt, undefined);
           continue;
         }
       }
@@ -221,10 +266,8 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       const index = dueAttributes(address, derived);
       if (current.dueAt === index.dueAt && current.duePk === index.duePk) return { outcome: 'not-due' };
       if (await this.writeState(address, current, history, derived)) return { outcome: 'reindexed' };
+      await this.backOff(address, attempt, undefined);
     }
-    throw new ConcurrentUpdateError(
-      `address ${hashAddress(address)} changed under us ${MAX_WRITE_ATTEMPTS} times in a row; giving up this time`,
-    );
   }
 
   async get(address: string): Promise<AddressRecord | undefined> {
