@@ -127,7 +127,21 @@ export interface AppConfig {
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
    */
   readonly emergencyBrake: BrakeConfig;
+
+  // --- Compliance profile (issue 16) ---
+  /**
+   * Compliance profile: `nist-800-53-r5` adds cdk-nag's NIST 800-53 rev 5 pack to every synth and the
+   * resources it asks for (KMS-encrypted log groups, an AWS Backup plan for the table, reserved
+   * concurrency, customer managed IAM policies); see docs/security.md for what it costs. `none`: the
+   * AwsSolutions and Serverless packs only.
+   * @default 'none'
+   */
+  readonly compliance: ComplianceProfile;
 }
+
+/** Compliance profiles (extra cdk-nag packs and the resources they require). */
+export const COMPLIANCE_PROFILES = ['none', 'nist-800-53-r5'] as const;
+export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
 
 /** Modes of the SES account suppression list sync. */
 export const SES_SYNC_MODES = ['off', 'push', 'pull', 'both'] as const;
@@ -175,6 +189,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   oldestMessageAgeMinutes: 30,
   senderSideAlarmThreshold: 10,
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
+  // --- Compliance profile (issue 16) ---
+  compliance: 'none',
 };
 
 /** Former names of settings, still read (setting both a name and its former name to different values is an error). */
@@ -391,6 +407,10 @@ const schema = z.object({
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),
+  // --- Compliance profile (issue 16) ---
+  compliance: z
+    .enum(COMPLIANCE_PROFILES, { error: `expected one of ${COMPLIANCE_PROFILES.join(', ')}` })
+    .default(DEFAULT_CONFIG.compliance),
 });
 
 const settings = schema.superRefine((config, ctx) => {

@@ -4,10 +4,17 @@ import type { Construct } from 'constructs';
 import type { BrakeConfig } from '../shared/core/brake';
 import type { PolicyConfig } from '../shared/core/policy-config';
 import type { Thresholds } from '../shared/core/rates';
-import { type AppConfig, DEFAULT_CONFIG, type IdentityNotificationType, type SesEventType } from './config';
+import {
+  type AppConfig,
+  type ComplianceProfile,
+  DEFAULT_CONFIG,
+  type IdentityNotificationType,
+  type SesEventType,
+} from './config';
 import { Hygiene } from './constructs/hygiene';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
+import { NistProfile } from './constructs/nist-profile';
 import { OnCall } from './constructs/on-call';
 import { Processor, processorTimingFor } from './constructs/processor';
 import { SesWiring, sesConfigurationSetArn, sesIdentityArn } from './constructs/ses-wiring';
@@ -111,6 +118,11 @@ export interface SesBounceHandlerStackProps extends StackProps {
    * @default off
    */
   readonly emergencyBrake?: BrakeConfig;
+  /**
+   * Compliance profile: `nist-800-53-r5` adds the resources cdk-nag's NIST 800-53 rev 5 pack asks for.
+   * @default 'none'
+   */
+  readonly compliance?: ComplianceProfile;
 }
 
 /** Stack props from validated config; `infra/app.ts` and the tests build the stack through this. */
@@ -136,6 +148,7 @@ export function stackPropsFromConfig(config: AppConfig): SesBounceHandlerStackPr
     oldestMessageAgeMinutes: config.oldestMessageAgeMinutes,
     senderSideAlarmThreshold: config.senderSideAlarmThreshold,
     emergencyBrake: config.emergencyBrake,
+    compliance: config.compliance,
   };
 }
 
@@ -153,6 +166,8 @@ export class SesBounceHandlerStack extends Stack {
   readonly onCall: OnCall;
   readonly hygiene: Hygiene;
   readonly monitoring: Monitoring;
+  /** The NIST 800-53 r5 profile's key and backup plan; undefined unless `compliance` selects it. */
+  readonly nist: NistProfile | undefined;
 
   constructor(scope: Construct, id: string, props: SesBounceHandlerStackProps = {}) {
     super(scope, id, {
@@ -178,12 +193,18 @@ export class SesBounceHandlerStack extends Stack {
       ],
     });
     this.store = new Store(this, 'Store');
+    this.nist =
+      (props.compliance ?? DEFAULT_CONFIG.compliance) === 'nist-800-53-r5'
+        ? new NistProfile(this, 'Nist', { table: this.store.table })
+        : undefined;
+    const nist = this.nist;
     this.processor = new Processor(this, 'Processor', {
       table: this.store.table,
       queue: this.ingest.queue,
       ...batching,
       logRetention,
       policy: props.policy ?? DEFAULT_CONFIG.policy,
+      nist,
     });
 
     this.sesWiring = new SesWiring(this, 'SesWiring', {
@@ -193,6 +214,7 @@ export class SesBounceHandlerStack extends Stack {
       eventTypes: props.sesEventTypes ?? DEFAULT_CONFIG.sesEventTypes,
       identityNotificationTypes: props.identityNotificationTypes ?? DEFAULT_CONFIG.identityNotificationTypes,
       logRetention,
+      nist,
     });
     // SES starts publishing as soon as it is wired: topic policy, key policy, queue and subscription
     // must be in place by then, or the first notifications are rejected or lost.
@@ -209,6 +231,7 @@ export class SesBounceHandlerStack extends Stack {
             ratePerSecond: props.sesSyncRatePerSecond ?? DEFAULT_CONFIG.sesSyncRatePerSecond,
             policy: props.policy ?? DEFAULT_CONFIG.policy,
             logRetention,
+            nist,
           });
 
     const thresholds = props.thresholds ?? DEFAULT_CONFIG.thresholds;
@@ -222,6 +245,7 @@ export class SesBounceHandlerStack extends Stack {
       onCallTopic: this.onCall.topic,
       onCallKey: this.onCall.key,
       logRetention,
+      nist,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       topic: this.onCall.topic,
@@ -230,6 +254,9 @@ export class SesBounceHandlerStack extends Stack {
       sync: this.sync?.function,
       queue: this.ingest.queue,
       deadLetterQueue: this.ingest.deadLetterQueue,
+      subscriptionDeadLetterQueue: this.ingest.subscriptionDeadLetterQueue,
+      hygieneScheduleDeadLetterQueue: this.hygiene.scheduleDeadLetterQueue,
+      syncScheduleDeadLetterQueue: this.sync?.scheduleDeadLetterQueue,
       identities,
       thresholds,
       oldestMessageAge: Duration.minutes(

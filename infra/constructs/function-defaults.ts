@@ -1,8 +1,9 @@
-import type { Duration } from 'aws-cdk-lib';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import { LOCK_FILE, REPO_ROOT } from '../paths';
 
@@ -28,13 +29,17 @@ export interface FunctionSettings {
   readonly policy?: PolicyConfig | undefined;
   /** @default 256 */
   readonly memorySize?: number;
-  /** @default lambda.Tracing.DISABLED (left unset) */
-  readonly tracing?: lambda.Tracing;
+  /**
+   * Reserved concurrency (the NIST 800-53 r5 profile sets one on every function).
+   * @default none: the function draws on the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number | undefined;
 }
 
 /**
  * The settings every function of the stack shares: ARM64, the Node runtime, its own role and log
- * group, and one esbuild bundling (ESM, minified, source maps, the tested SDK bundled in).
+ * group, X-Ray active tracing (call {@link acknowledgeXRayWildcard} on the role's policy), and one
+ * esbuild bundling (ESM, minified, source maps, the tested SDK bundled in).
  */
 export function functionProps(settings: FunctionSettings): nodejs.NodejsFunctionProps {
   const policy = settings.policy ?? {};
@@ -49,7 +54,11 @@ export function functionProps(settings: FunctionSettings): nodejs.NodejsFunction
     architecture: lambda.Architecture.ARM_64,
     memorySize: settings.memorySize ?? 256,
     timeout: settings.timeout,
-    ...(settings.tracing ? { tracing: settings.tracing } : {}),
+    ...(settings.reservedConcurrentExecutions === undefined
+      ? {}
+      : { reservedConcurrentExecutions: settings.reservedConcurrentExecutions }),
+    // Every function traced: a slow or failing invocation shows where its time went (cdk-nag Serverless).
+    tracing: lambda.Tracing.ACTIVE,
     logGroup: settings.logGroup,
     environment: {
       ...settings.environment,
@@ -73,4 +82,29 @@ export function functionProps(settings: FunctionSettings): nodejs.NodejsFunction
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
   };
+}
+
+/**
+ * `tracing: ACTIVE` adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's
+ * policy. Acknowledged on that policy only; test/infra/nag.test.ts checks that X-Ray is the only "*"
+ * in it, so a later wildcard is not hidden by this acknowledgement.
+ */
+export function acknowledgeXRayWildcard(policy: IConstruct): void {
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'X-Ray write actions (xray:PutTraceSegments, xray:PutTelemetryRecords) support no resource-level ' +
+      'permissions, so the IAM service only accepts Resource "*" for them; every other statement in this ' +
+      "policy is scoped to the function's own log group, the suppression table, a queue or a topic.",
+  });
+}
+
+/**
+ * The CloudFormation resource of an L2 construct: acknowledgements go there, so they reach that one
+ * template resource and not its children (a queue's policy, a function's event source mapping).
+ */
+export function cfnOf(construct: IConstruct): IConstruct {
+  const cfn = construct.node.defaultChild;
+  if (cfn === undefined) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return cfn;
 }

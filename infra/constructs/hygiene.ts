@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TABLE_SCHEMA } from '../../shared/adapters/dynamodb/schema';
 import type { BrakeConfig } from '../../shared/core/brake';
@@ -14,7 +15,10 @@ import type { PolicyConfig } from '../../shared/core/policy-config';
 import type { Thresholds } from '../../shared/core/rates';
 import { grantTableItems } from '../grants';
 import { HYGIENE_ENTRY } from '../paths';
-import { functionProps } from './function-defaults';
+import { deadLetterQueue } from './dead-letter-queue';
+import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
+import { FunctionRole } from './function-role';
+import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
 
 export interface HygieneProps {
   /**
@@ -51,22 +55,30 @@ export interface HygieneProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The NIST 800-53 r5 profile's settings (KMS-encrypted logs, customer managed policies, one run at a time).
+   * @default profile off
+   */
+  readonly nist?: NistSettings | undefined;
 }
 
 /** The scheduled hygiene job: rates and levels per identity from the hourly counters, as metrics. */
 export class Hygiene extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly rule: events.Rule;
+  /** Schedule events EventBridge could not deliver to the function (after its retries). */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: HygieneProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      ...(props.nist ? { encryptionKey: props.nist.logKey } : {}),
     });
     // Own role: its own log group and read access to the table, nothing else.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const role = new FunctionRole(this, 'Role', {
       description: 'Hygiene Lambda: own log group, read rates and settle due items in the suppression table',
+      customerManagedPolicy: props.nist !== undefined,
     });
     logGroup.grantWrite(role);
 
@@ -82,6 +94,8 @@ export class Hygiene extends Construct {
         role,
         logGroup,
         timeout: Duration.minutes(2),
+        // One run at a time: a retried tick never overlaps a slow run.
+        reservedConcurrentExecutions: props.nist ? 1 : undefined,
         environment: {
           TABLE_NAME: props.table.tableName,
           ...(Object.keys(thresholds).length > 0 ? { HYGIENE_THRESHOLDS: JSON.stringify(thresholds) } : {}),
@@ -108,16 +122,13 @@ export class Hygiene extends Construct {
       }
       if (brake.pauseAccount) {
         // Its own policy, so the "*" acknowledgement below covers these two actions and nothing else.
-        const accountBrake = new iam.Policy(this, 'AccountBrakePolicy', {
-          statements: [
-            new iam.PolicyStatement({
-              sid: 'EmergencyBrakeAccount',
-              actions: ['ses:GetAccount', 'ses:PutAccountSendingAttributes'],
-              resources: ['*'],
-            }),
-          ],
-        });
-        accountBrake.attachToRole(role);
+        const accountBrake = role.separatePolicy(this, 'AccountBrakePolicy', [
+          new iam.PolicyStatement({
+            sid: 'EmergencyBrakeAccount',
+            actions: ['ses:GetAccount', 'ses:PutAccountSendingAttributes'],
+            resources: ['*'],
+          }),
+        ]);
         Validations.of(accountBrake).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason:
@@ -143,10 +154,28 @@ export class Hygiene extends Construct {
       );
     }
 
+    acknowledgeXRayWildcard(role.grantsPolicy);
+    const dlqReason =
+      'Invoked asynchronously by its schedule with an event that carries no data (a time and the rule ' +
+      'ARN): each run recomputes rates and settles due items from the table, so a failed run leaves ' +
+      'nothing to keep or replay and the next run does the work. Failures page on-call through the ' +
+      'HygieneErrors and HygieneHeartbeatMissing alarms; undeliverable events go to the schedule DLQ.';
+    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
+    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+
+    this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue', 'the hygiene schedule');
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the bounce-rate hygiene job',
       schedule: events.Schedule.expression(props.schedule ?? 'rate(1 hour)'),
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          // Delivery retries only (throttling, a missing permission); a tick older than an hour is
+          // superseded by the next one.
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.scheduleDeadLetterQueue,
+        }),
+      ],
     });
   }
 }

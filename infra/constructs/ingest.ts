@@ -6,6 +6,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_CONFIG } from '../config';
+import { acknowledgeTerminalQueue, deadLetterQueue } from './dead-letter-queue';
 
 const SES = 'ses.amazonaws.com';
 
@@ -41,6 +42,12 @@ export class Ingest extends Construct {
   readonly topicKey: kms.Key;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  /**
+   * Where SNS puts a notification it could not deliver to {@link queue} (the subscription's redrive
+   * policy): the queue deleted or its policy broken, or SQS refusing for longer than SNS retries.
+   * Such a notification never reached the processor, so its recipient is not suppressed yet.
+   */
+  readonly subscriptionDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
@@ -104,7 +111,23 @@ export class Ingest extends Construct {
       },
     });
 
+    // Its own queue, not the processor's DLQ: these messages were never processed, and redriving them
+    // means moving them into the processing queue, not back into the processor's retry cycle.
+    this.subscriptionDeadLetterQueue = deadLetterQueue(
+      this,
+      'SubscriptionDeadLetterQueue',
+      'the SNS subscription of the processing queue',
+    );
+    acknowledgeTerminalQueue(this.deadLetterQueue, 'the processing queue (after maxReceiveCount receives)');
+
     // Raw delivery off: the handler receives and parses the SNS envelope (Type, MessageId, Message, ...).
-    this.topic.addSubscription(new subscriptions.SqsSubscription(this.queue, { rawMessageDelivery: false }));
+    // The subscription's redrive policy (plus the queue policy letting this topic send to it) comes
+    // from `deadLetterQueue`.
+    this.topic.addSubscription(
+      new subscriptions.SqsSubscription(this.queue, {
+        rawMessageDelivery: false,
+        deadLetterQueue: this.subscriptionDeadLetterQueue,
+      }),
+    );
   }
 }

@@ -27,6 +27,15 @@ export interface MonitoringProps {
   readonly sync?: lambda.IFunction | undefined;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
+  /** The SNS subscription's DLQ: notifications SNS could not deliver to {@link queue}. */
+  readonly subscriptionDeadLetterQueue: sqs.IQueue;
+  /** Hygiene schedule events EventBridge could not deliver. */
+  readonly hygieneScheduleDeadLetterQueue: sqs.IQueue;
+  /**
+   * Sync schedule events EventBridge could not deliver, when the sync is deployed.
+   * @default no sync schedule alarm
+   */
+  readonly syncScheduleDeadLetterQueue?: sqs.IQueue | undefined;
   /** Identities that get their own rate alarms (the account always gets them). */
   readonly identities: readonly string[];
   readonly thresholds: AlarmThresholds;
@@ -150,6 +159,23 @@ export class Monitoring extends Construct {
           'Notifications failed processing repeatedly and wait in the DLQ (nothing is lost yet; the DLQ keeps them 14 days). First: the processor log\'s "record failed" lines for the error, then redrive (README: Dead-letter queue).',
       },
     );
+    // Dead letters of SNS and EventBridge: standard AWS/SQS depth (QueueName dimension), like DeadLetters.
+    const depth = (queue: sqs.IQueue) =>
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
+    this.alarm('UndeliveredNotifications', depth(props.subscriptionDeadLetterQueue), 1, {
+      description:
+        'SNS could not deliver SES notifications to the processing queue (queue policy, encryption or the queue itself broken), so they never reached the processor and their recipients are NOT suppressed yet; the subscription DLQ keeps them 14 days. First: fix the queue (CloudFormation drift, queue policy), then move them into the processing queue: `aws sqs start-message-move-task --source-arn <subscription DLQ ARN> --destination-arn <processing queue ARN>` (README: Dead-letter queue).',
+    });
+    this.alarm('HygieneScheduleUndelivered', depth(props.hygieneScheduleDeadLetterQueue), 1, {
+      description:
+        'EventBridge could not invoke the hygiene function (a missing invoke permission, the function gone or throttled), so runs were skipped and rates go stale. First: the ERROR_CODE and ERROR_MESSAGE attributes of a message in the hygiene schedule DLQ, then the function and its resource policy. Nothing to redrive: the next run does the work; purge the queue once fixed.',
+    });
+    if (props.syncScheduleDeadLetterQueue) {
+      this.alarm('SyncScheduleUndelivered', depth(props.syncScheduleDeadLetterQueue), 1, {
+        description:
+          'EventBridge could not invoke the SES suppression list sync function, so syncs were skipped and SES and the table drift apart. First: the ERROR_CODE and ERROR_MESSAGE attributes of a message in the sync schedule DLQ, then the function and its resource policy. Nothing to redrive: the next run catches up; purge the queue once fixed.',
+      });
+    }
     this.alarm(
       'ProcessorErrors',
       props.processor.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -308,6 +334,9 @@ export class Monitoring extends Construct {
         left: [
           props.queue.metricApproximateNumberOfMessagesVisible({ label: 'queued' }),
           props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'dead letters' }),
+          props.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            label: 'undelivered by SNS',
+          }),
         ],
         right: [props.queue.metricApproximateAgeOfOldestMessage({ label: 'oldest (s)' })],
         width: 12,

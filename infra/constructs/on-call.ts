@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -39,6 +39,16 @@ export class OnCall extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'An alarm notification SNS cannot deliver to this email address would sit in a DLQ whose own ' +
+          'alarm can only notify this same topic, so nobody would learn of it from there. The alarm state ' +
+          'stays in CloudWatch (and on the dashboard) either way, and the OnCallTopicArn output is the place ' +
+          'to subscribe a pager as a second endpoint.',
+      });
+    }
   }
 }

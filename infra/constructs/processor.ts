@@ -1,6 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,7 +10,9 @@ import type { PolicyConfig } from '../../shared/core/policy-config';
 import { DEFAULT_CONFIG } from '../config';
 import { grantTableItems } from '../grants';
 import { PROCESSOR_ENTRY } from '../paths';
-import { functionProps } from './function-defaults';
+import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
+import { FunctionRole } from './function-role';
+import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
 
 /** Shortest processor timeout: room for cold start, a slow DynamoDB moment and the partial response. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
@@ -102,6 +103,12 @@ export interface ProcessorProps {
    */
   readonly policy?: PolicyConfig;
   /**
+   * The NIST 800-53 r5 profile's settings (KMS-encrypted logs, customer managed policy, reserved
+   * concurrency equal to {@link maxConcurrency}).
+   * @default profile off
+   */
+  readonly nist?: NistSettings | undefined;
+  /**
    * Handler source file (must export `handler`).
    * @default functions/processor/handler.ts at the repository root
    */
@@ -125,14 +132,15 @@ export class Processor extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? (DEFAULT_CONFIG.logRetentionDays as logs.RetentionDays),
+      ...(props.nist ? { encryptionKey: props.nist.logKey } : {}),
       // Default removal policy (RETAIN): logs outlive the stack for post-incident review, then expire.
     });
 
     // Own role instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group):
     // the function may write to its own log group only.
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const role = new FunctionRole(this, 'Role', {
       description: 'Processor Lambda: own log group, suppression table, processing queue',
+      customerManagedPolicy: props.nist !== undefined,
     });
     this.logGroup.grantWrite(role);
 
@@ -145,7 +153,10 @@ export class Processor extends Construct {
         role,
         logGroup: this.logGroup,
         timeout: this.timing.timeout,
-        tracing: lambda.Tracing.ACTIVE,
+        // As many as the event source may run at once: throttles then only come from the account.
+        reservedConcurrentExecutions: props.nist
+          ? (props.maxConcurrency ?? DEFAULT_CONFIG.maxConcurrency)
+          : undefined,
         environment: { TABLE_NAME: props.table.tableName },
         policy: props.policy,
       }),
@@ -156,16 +167,7 @@ export class Processor extends Construct {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
     });
 
-    // `tracing: ACTIVE` adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*" to the role's
-    // default policy. Acknowledged on that policy only; test/infra/nag.test.ts checks that X-Ray is the
-    // only "*" in it, so a later wildcard is not hidden by this acknowledgement.
-    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray write actions (xray:PutTraceSegments, xray:PutTelemetryRecords) support no resource-level ' +
-        'permissions, so the IAM service only accepts Resource "*" for them; every other statement in this ' +
-        'policy is scoped to the log group, the suppression table or the queue.',
-    });
+    acknowledgeXRayWildcard(role.grantsPolicy);
 
     this.function.addEventSource(
       new SqsEventSource(props.queue, {
@@ -175,5 +177,26 @@ export class Processor extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+
+    // Failures of this function are handled by the queue, which is why it has neither a function DLQ
+    // nor an event source on-failure destination.
+    const dlqReason =
+      'The processor is only invoked by its SQS event source mapping, synchronously; a function DLQ ' +
+      '(DeadLetterConfig) only receives failed asynchronous invocations, so it would stay empty. A failed ' +
+      'record is reported as a batch item failure, redelivered, and after maxReceiveCount receives moved ' +
+      "to the processing queue's DLQ, which the DeadLetters alarm watches.";
+    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
+    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+    for (const mapping of this.function.node
+      .findAll()
+      .filter((c) => c instanceof lambda.EventSourceMapping)) {
+      Validations.of(cfnOf(mapping)).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          'Lambda supports on-failure destinations for Kinesis, DynamoDB Streams and Kafka event source ' +
+          "mappings, not for SQS: for an SQS source the queue's redrive policy is the failure destination. " +
+          'The processing queue has one (maxReceiveCount, then its DLQ, alarmed by DeadLetters).',
+      });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { DEFAULT_CONFIG, type IdentityNotificationType, type SesEventType } from '../config';
+import { cfnOf } from './function-defaults';
+import { FunctionRole } from './function-role';
+import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
 
 /** ARN of an SES identity (domain or address) in the stack's account and region. */
 export const sesIdentityArn = (scope: IConstruct, identity: string): string =>
@@ -55,6 +58,12 @@ export interface SesWiringProps {
   readonly identityNotificationTypes?: readonly IdentityNotificationType[];
   /** Retention of the identity custom resource's log group (only created when there are identities). */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The NIST 800-53 r5 profile's settings, for the custom resource function (KMS-encrypted logs,
+   * customer managed policy, one call at a time).
+   * @default profile off
+   */
+  readonly nist?: NistSettings | undefined;
 }
 
 /**
@@ -76,9 +85,11 @@ export class SesWiring extends Construct {
   /** Custom resources, keyed by `<identity>/<notification type>`. */
   readonly identityNotificationTopics: ReadonlyMap<string, AwsCustomResource>;
   /** Execution role of the custom resource function (only when there are identities). */
-  readonly role: iam.Role | undefined;
+  readonly role: FunctionRole | undefined;
   /** Log group of the custom resource function (only when there are identities). */
   readonly logGroup: LogGroup | undefined;
+  /** The stack's AwsCustomResource singleton function (only when there are identities). */
+  readonly providerFunction: IConstruct | undefined;
 
   /** Every resource that makes SES publish to the topic (for dependencies on the topic's setup). */
   get sesResources(): IConstruct[] {
@@ -113,6 +124,7 @@ export class SesWiring extends Construct {
     if (identities.length === 0) {
       this.role = undefined;
       this.logGroup = undefined;
+      this.providerFunction = undefined;
       this.identityNotificationTopics = topics;
       return;
     }
@@ -121,11 +133,12 @@ export class SesWiring extends Construct {
     // the defaults (AWSLambdaBasicExecutionRole = logs:* everywhere; a log group that never expires).
     this.logGroup = new LogGroup(this, 'IdentityNotificationsLogGroup', {
       retention: props.logRetention,
+      ...(props.nist ? { encryptionKey: props.nist.logKey } : {}),
       // Default removal policy (RETAIN), as for the processor's logs.
     });
-    this.role = new iam.Role(this, 'IdentityNotificationsRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    this.role = new FunctionRole(this, 'IdentityNotificationsRole', {
       description: 'Sets/clears SES identity notification topics for the configured identities only',
+      customerManagedPolicy: props.nist !== undefined,
     });
     this.logGroup.grantWrite(this.role);
     this.role.addToPrincipalPolicy(
@@ -157,6 +170,7 @@ export class SesWiring extends Construct {
           logGroup: this.logGroup,
           // The SDK in the Lambda runtime has SetIdentityNotificationTopic; no npm install at deploy time.
           installLatestAwsSdk: false,
+          memorySize: 256,
         });
         // The role's policy must exist before the first call. One call at a time: CloudFormation would
         // otherwise run them all at once, and SES throttles its (low-rate) identity management APIs.
@@ -166,5 +180,28 @@ export class SesWiring extends Construct {
       }
     }
     this.identityNotificationTopics = topics;
+
+    // The one function behind every AwsCustomResource of the stack (a CDK singleton at stack level).
+    this.providerFunction = Stack.of(this).node.findChild(
+      `AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`,
+    );
+    const dlqReason =
+      "CDK's AwsCustomResource function, invoked by CloudFormation only during a deployment, once per " +
+      'identity and notification type. It reports every outcome to CloudFormation, which fails and rolls ' +
+      'back the deployment on an error; a queued copy of the request would be useless (its response URL ' +
+      'expires), and the log group records each call.';
+    Validations.of(cfnOf(this.providerFunction)).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: dlqReason,
+    });
+    // The calls already run one after another (dependencies above), so one at a time costs nothing.
+    if (props.nist) acknowledgeNistFunction(this.providerFunction, dlqReason, { reservedConcurrency: 1 });
+    Validations.of(cfnOf(this.providerFunction)).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        "CDK's AwsCustomResource function makes one SES call per invocation, only during deployments; " +
+        'CloudFormation events and its log group show each call and its result. Active tracing would add ' +
+        'X-Ray write on Resource "*" to its role for traces of nothing but that one call.',
+    });
   }
 }

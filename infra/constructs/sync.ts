@@ -5,11 +5,15 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
 import { grantTableItems } from '../grants';
 import { SYNC_ENTRY } from '../paths';
-import { functionProps } from './function-defaults';
+import { deadLetterQueue } from './dead-letter-queue';
+import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
+import { FunctionRole } from './function-role';
+import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
 
 /** Long enough for ~800 paced SES calls at 1/s; what does not fit is left for the next run. */
 export const SYNC_TIMEOUT = Duration.minutes(15);
@@ -49,6 +53,11 @@ export interface SyncProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The NIST 800-53 r5 profile's settings (KMS-encrypted logs, customer managed policies, one run at a time).
+   * @default profile off
+   */
+  readonly nist?: NistSettings | undefined;
 }
 
 /** The scheduled Lambda that syncs the suppression table with SES's account-level suppression list. */
@@ -56,18 +65,21 @@ export class Sync extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly rule: events.Rule;
+  /** Schedule events EventBridge could not deliver to the function. */
+  readonly scheduleDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: SyncProps) {
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      ...(props.nist ? { encryptionKey: props.nist.logKey } : {}),
     });
 
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    const role = new FunctionRole(this, 'Role', {
       description:
         'SES suppression list sync Lambda: own log group, suppression table, SES account suppression list',
+      customerManagedPolicy: props.nist !== undefined,
     });
     this.logGroup.grantWrite(role);
 
@@ -76,10 +88,9 @@ export class Sync extends Construct {
       action === 'ses:ListSuppressedDestinations' ? props.mode !== 'push' : props.mode !== 'pull',
     );
     // Its own policy, so the acknowledgement below covers this statement and nothing else.
-    const sesPolicy = new iam.Policy(this, 'SesSuppressionListPolicy', {
-      roles: [role],
-      statements: [new iam.PolicyStatement({ actions: [...actions], resources: ['*'] })],
-    });
+    const sesPolicy = role.separatePolicy(this, 'SesSuppressionListPolicy', [
+      new iam.PolicyStatement({ actions: [...actions], resources: ['*'] }),
+    ]);
     Validations.of(sesPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -98,6 +109,8 @@ export class Sync extends Construct {
         role,
         logGroup: this.logGroup,
         timeout: SYNC_TIMEOUT,
+        // One run at a time: two runs would share (and exceed) the SES call rate.
+        reservedConcurrentExecutions: props.nist ? 1 : undefined,
         environment: {
           TABLE_NAME: props.table.tableName,
           SES_SYNC_MODE: props.mode,
@@ -108,11 +121,27 @@ export class Sync extends Construct {
     );
     grantTableItems(this.function, props.table);
 
+    acknowledgeXRayWildcard(role.grantsPolicy);
+    const dlqReason =
+      'Invoked asynchronously by its schedule with an event that carries no data (a time and the rule ' +
+      'ARN): the pull cursor and the push markers live in the suppression table, so a failed run leaves ' +
+      'nothing to keep or replay and the next run picks up where the last complete one stopped. ' +
+      'Failures page on-call through the SyncErrors alarm; undeliverable events go to the schedule DLQ.';
+    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
+    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+
+    this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue', 'the sync schedule');
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Runs the SES suppression list sync',
       schedule: events.Schedule.expression(props.schedule ?? 'rate(1 hour)'),
     });
-    // A failed run is simply the next run's work (cursor and markers are in the table): no retries.
-    this.rule.addTarget(new targets.LambdaFunction(this.function, { retryAttempts: 0 }));
+    // A failed run is simply the next run's work (cursor and markers are in the table): no retries,
+    // but an event EventBridge could not deliver at all (a missing permission) is kept and alarmed.
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.function, {
+        retryAttempts: 0,
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+      }),
+    );
   }
 }

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       oldestMessageAgeMinutes: 30,
       senderSideAlarmThreshold: 10,
       emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
+      compliance: 'none',
     });
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
   });
@@ -288,6 +289,19 @@ describe('loadConfig: hygiene and on-call settings', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(message);
     expect(() => loadConfig({ [key]: value })).toThrow(
       new RegExp(`^config "${key}": .*, got ${escapeRegExp(JSON.stringify(value))}$`),
+    );
+  });
+});
+
+describe('loadConfig: compliance profile', () => {
+  it('is off unless asked for, and accepts the NIST 800-53 r5 profile by name', () => {
+    expect(loadConfig({}).compliance).toBe('none');
+    expect(loadConfig({ compliance: 'nist-800-53-r5' }).compliance).toBe('nist-800-53-r5');
+  });
+
+  it('rejects an unknown profile, naming the key, the choices and the bad value', () => {
+    expect(() => loadConfig({ compliance: 'nist-800-53-r4' })).toThrow(
+      'config "compliance": expected one of none, nist-800-53-r5, got "nist-800-53-r4"',
     );
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { AwsSolutionsChecks } from 'cdk-nag';
+import type { NagPack } from 'cdk-nag';
 import { loadConfig } from '../../infra/config';
 import { addNagChecks } from '../../infra/nag';
 import { REPO_ROOT } from '../../infra/paths';
@@ -20,8 +20,8 @@ export interface SynthesizedStack {
   readonly template: Template;
   /** Removes the temporary cloud assembly directory; call from `afterAll`. */
   readonly cleanup: () => void;
-  /** The cdk-nag pack registered on the app, when asked for with `{ nag: true }`. */
-  readonly nag: AwsSolutionsChecks | undefined;
+  /** The cdk-nag packs registered on the app, when asked for with `{ nag: true }`. */
+  readonly nag: NagPack[] | undefined;
 }
 
 /**
@@ -37,7 +37,7 @@ export function synthesize(
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const config = loadConfig(context);
   const stack = new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
-  const nag = options.nag === true ? addNagChecks(app) : undefined;
+  const nag = options.nag === true ? addNagChecks(app, config.compliance) : undefined;
   const template = Template.fromStack(stack);
   return { app, stack, template, nag, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }

@@ -29,17 +29,23 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
       }
     ).Statement;
   const queues = () => {
-    const all = Object.entries(template.findResources('AWS::SQS::Queue'));
-    const main = all.find(([, r]) => r.Properties?.RedrivePolicy !== undefined);
-    const dlq = all.find(([, r]) => r.Properties?.RedrivePolicy === undefined);
-    if (all.length !== 2 || !main || !dlq)
-      throw new Error('expected one queue with a redrive policy and one DLQ');
+    const all = resourcesOfType(template, 'AWS::SQS::Queue', 'Ingest');
+    const main = all.find(
+      ([, r]) => (r.Properties as { RedrivePolicy?: unknown } | undefined)?.RedrivePolicy,
+    );
+    const [dlq, subscriptionDlq] = ['IngestDeadLetterQueue', 'IngestSubscriptionDeadLetterQueue'].map(
+      (prefix) => all.find(([id]) => id.startsWith(prefix) && !id.startsWith(`${prefix}Policy`)),
+    );
+    if (all.length !== 3 || !main || !dlq || !subscriptionDlq)
+      throw new Error(
+        'expected the processing queue (with a redrive policy), its DLQ and the subscription DLQ',
+      );
     type Queue = { logicalId: string; Properties: Record<string, unknown> };
-    const asQueue = ([logicalId, resource]: [string, { Properties?: Record<string, unknown> }]): Queue => ({
+    const asQueue = ([logicalId, resource]: [string, Record<string, unknown>]): Queue => ({
       logicalId,
-      Properties: resource.Properties ?? {},
+      Properties: (resource.Properties ?? {}) as Record<string, unknown>,
     });
-    return { main: asQueue(main), dlq: asQueue(dlq) };
+    return { main: asQueue(main), dlq: asQueue(dlq), subscriptionDlq: asQueue(subscriptionDlq) };
   };
 
   describe('topic policy', () => {
@@ -118,6 +124,30 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
       });
     });
 
+    it('gives the subscription a redrive policy to its own DLQ, which only this topic may send to', () => {
+      const { subscriptionDlq, dlq } = queues();
+      expect(subscriptionDlq.logicalId).not.toBe(dlq.logicalId);
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [subscriptionDlq.logicalId, 'Arn'] } },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: subscriptionDlq.logicalId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': [subscriptionDlq.logicalId, 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic().logicalId } } },
+            }),
+          ]),
+        },
+      });
+      expect(subscriptionDlq.Properties.RedrivePolicy).toBeUndefined();
+    });
+
     it('lets only this topic send to the queue', () => {
       const { main } = queues();
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -145,13 +175,14 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
       });
     });
 
-    it('keeps dead letters for 14 days', () => {
+    it('keeps dead letters for 14 days, in both DLQs', () => {
       expect(queues().dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
+      expect(queues().subscriptionDlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 60 * 60);
     });
 
-    it('encrypts both queues and denies non-TLS access to both', () => {
-      const { main, dlq } = queues();
-      for (const queue of [main, dlq]) {
+    it('encrypts all three queues and denies non-TLS access to each', () => {
+      const { main, dlq, subscriptionDlq } = queues();
+      for (const queue of [main, dlq, subscriptionDlq]) {
         expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
           Queues: [{ Ref: queue.logicalId }],

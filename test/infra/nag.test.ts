@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infra/config';
@@ -17,23 +19,29 @@ function build(context: Record<string, unknown>, extend: (stack: SesBounceHandle
   const config = loadConfig(context);
   const stack = new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
   extend(stack);
-  const nag = addNagChecks(app);
-  // Synthesis runs the plugin and throws "Validation failed" on any unacknowledged finding.
+  const packs = addNagChecks(app, config.compliance);
+  // Synthesis runs the plugins and throws "Validation failed" on any unacknowledged finding.
   let synthError: unknown;
   try {
     app.synth();
   } catch (error) {
     synthError = error;
   }
-  // The same checks again, for a readable failure: rule id (with finding) → construct paths.
-  const findings = Object.fromEntries(
-    nag
-      .validateScope(app)
-      .violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)]),
-  );
+  // The same checks again, for a readable failure: rule id (with finding) → construct paths, errors
+  // and warnings alike (both fail synthesis).
+  const findings: Record<string, string[]> = {};
+  for (const pack of packs) {
+    for (const v of pack.validateScope(app).violations) {
+      findings[v.ruleName] = [
+        ...(findings[v.ruleName] ?? []),
+        ...v.violatingResources.map((r) => r.constructPath ?? '(no path)'),
+      ];
+    }
+  }
   return {
     app,
     stack,
+    packs,
     synthError,
     findings,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
@@ -54,41 +62,126 @@ function acknowledgements(root: IConstruct): Record<string, string> {
   return found;
 }
 
-const PROCESSOR_XRAY_ACK = 'SesBounceHandler/Processor/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]';
+const S = 'SesBounceHandler';
 const XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const PROVIDER = `${S}/AWS679f53fac002430cb0da5b7982bd2287`;
 
-/** Each configuration, the acknowledgements it must carry, and the only actions allowed on "*". */
+/** Reviewed in docs/security.md: what every synth acknowledges (AwsSolutions and Serverless). */
+const BASE_ACKS = [
+  `${S}/Ingest/DeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Ingest/SubscriptionDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Ingest/SubscriptionDeadLetterQueue/Resource AwsSolutions-SQS3`,
+  `${S}/Processor/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Processor/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Processor/Function/SqsEventSource:SesBounceHandlerIngestQueue7B68E7B8/Resource Serverless-LambdaEventSourceMappingDestination`,
+  `${S}/Hygiene/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Hygiene/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Hygiene/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Hygiene/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
+];
+const SES_ACKS = [
+  `${PROVIDER}/Resource Serverless-LambdaDLQ`,
+  `${PROVIDER}/Resource Serverless-LambdaTracing`,
+  `${S}/OnCall/OnCallTopic/oncall@example.com Serverless-SNSRedrivePolicy`,
+];
+const BRAKE_ACKS = [`${S}/Hygiene/AccountBrakePolicy AwsSolutions-IAM5[Resource::*]`];
+const SYNC_ACKS = [
+  `${S}/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Sync/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Sync/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Sync/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
+];
+/**
+ * Under the NIST profile: customer managed policies move the IAM5 acknowledgements from DefaultPolicy
+ * to Policy; each function (path under the stack) acknowledges running outside a VPC and no function
+ * DLQ; the backup selection role acknowledges its AWS managed policy.
+ */
+const nistAcks = (acks: string[], functions: string[]) => [
+  ...acks.map((ack) => ack.replace('/Role/DefaultPolicy ', '/Role/Policy ')),
+  ...functions.flatMap((fn) => [
+    `${S}/${fn}/Resource NIST.800.53.R5-LambdaInsideVPC`,
+    `${S}/${fn}/Resource NIST.800.53.R5-LambdaDLQ`,
+  ]),
+  `${S}/Nist/BackupPlan/SuppressionTable/Role AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]`,
+];
+
+const SES_CONTEXT = {
+  sesIdentities: '["example.com","noreply@example.org"]',
+  sesConfigurationSets: 'main,marketing',
+  alarmEmail: 'oncall@example.com',
+};
+const BRAKE_CONTEXT = {
+  emergencyBrake: { enabled: true, configurationSets: { 'example.com': ['marketing'] }, pauseAccount: true },
+};
+const BRAKE_ACTIONS = ['ses:GetAccount', 'ses:PutAccountSendingAttributes'];
+const SYNC_ACTIONS = [
+  'ses:DeleteSuppressedDestination',
+  'ses:ListSuppressedDestinations',
+  'ses:PutSuppressedDestination',
+];
+
+/**
+ * Each configuration, the packs in force, the acknowledgements it must carry, and the only actions
+ * allowed on "*" (X-Ray once per traced function).
+ */
 const CONFIGURATIONS = {
-  default: { context: {}, acks: [PROCESSOR_XRAY_ACK], wildcardActions: XRAY_ACTIONS },
-  'SES identities and configuration sets': {
-    context: {
-      sesIdentities: '["example.com","noreply@example.org"]',
-      sesConfigurationSets: 'main,marketing',
-    },
-    acks: [PROCESSOR_XRAY_ACK],
-    wildcardActions: XRAY_ACTIONS,
+  default: {
+    context: {},
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: BASE_ACKS,
+    wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
+  'SES identities, configuration sets and alarm email': {
+    context: SES_CONTEXT,
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: [...BASE_ACKS, ...SES_ACKS],
+    wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
   'emergency brake on, account included': {
-    context: {
-      emergencyBrake: {
-        enabled: true,
-        configurationSets: { 'example.com': ['marketing'] },
-        pauseAccount: true,
-      },
-    },
-    acks: [PROCESSOR_XRAY_ACK, 'SesBounceHandler/Hygiene/AccountBrakePolicy AwsSolutions-IAM5[Resource::*]'],
-    wildcardActions: ['ses:GetAccount', 'ses:PutAccountSendingAttributes', ...XRAY_ACTIONS],
+    context: BRAKE_CONTEXT,
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: [...BASE_ACKS, ...BRAKE_ACKS],
+    wildcardActions: [...BRAKE_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
-} satisfies Record<string, { context: Record<string, unknown>; acks: string[]; wildcardActions: string[] }>;
+  'SES suppression list sync on (both)': {
+    context: { sesSyncMode: 'both' },
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: [...BASE_ACKS, ...SYNC_ACKS],
+    wildcardActions: [...SYNC_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
+  'NIST 800-53 r5 profile, defaults otherwise': {
+    context: { compliance: 'nist-800-53-r5' },
+    packs: ['AwsSolutions', 'Serverless', 'NIST.800.53.R5'],
+    acks: nistAcks(BASE_ACKS, ['Processor/Function', 'Hygiene/Function']),
+    wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
+  'NIST 800-53 r5 profile, everything on': {
+    context: { compliance: 'nist-800-53-r5', ...SES_CONTEXT, ...BRAKE_CONTEXT, sesSyncMode: 'both' },
+    packs: ['AwsSolutions', 'Serverless', 'NIST.800.53.R5'],
+    acks: nistAcks(
+      [...BASE_ACKS, ...SES_ACKS, ...BRAKE_ACKS, ...SYNC_ACKS],
+      ['Processor/Function', 'Hygiene/Function', 'Sync/Function', PROVIDER.slice(S.length + 1)],
+    ),
+    wildcardActions: [...BRAKE_ACTIONS, ...SYNC_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
+} satisfies Record<
+  string,
+  { context: Record<string, unknown>; packs: string[]; acks: string[]; wildcardActions: string[] }
+>;
 
-describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions, %s config', (_, configuration) => {
+describe.each(Object.entries(CONFIGURATIONS))('cdk-nag, %s config', (_, configuration) => {
   let built: ReturnType<typeof build>;
   beforeAll(() => {
     built = build(configuration.context);
   });
   afterAll(() => built.cleanup());
 
-  it('has no unacknowledged finding', () => {
+  it('runs exactly the packs in force', () => {
+    expect(built.packs.map((pack) => pack.readPackName)).toEqual(configuration.packs);
+  });
+
+  it('has no unacknowledged finding, error or warning, in any pack', () => {
     expect(built.findings).toEqual({});
     expect(built.synthError).toBeUndefined();
   });
@@ -102,24 +195,30 @@ describe.each(Object.entries(CONFIGURATIONS))('cdk-nag AwsSolutions, %s config',
   it('uses Resource "*" only for the actions the IAM5 acknowledgements cover', () => {
     const statements = built.stack.node
       .findAll()
-      .filter((c): c is iam.CfnPolicy => c instanceof iam.CfnPolicy)
-      .flatMap((p) => (built.stack.resolve(p.policyDocument) as { Statement: PolicyStatement[] }).Statement);
+      .flatMap((c) =>
+        c instanceof iam.CfnPolicy || c instanceof iam.CfnManagedPolicy
+          ? (built.stack.resolve(c.policyDocument) as { Statement: PolicyStatement[] }).Statement
+          : [],
+      );
     const wildcard = statements.filter((s) => resourcesOf(s).includes('*'));
-    expect(wildcard.flatMap(actionsOf).sort()).toEqual(configuration.wildcardActions);
+    expect(wildcard.flatMap(actionsOf).sort()).toEqual([...configuration.wildcardActions].sort());
   });
 
   it('writes the acknowledgements into the template metadata (audit trail)', () => {
     const template = built.app.synth().getStackByName(built.stack.stackName).template as {
       Resources: Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string }[] } } }>;
     };
-    const withNag = Object.entries(template.Resources).filter(([, r]) => r.Metadata?.cdk_nag !== undefined);
-    // One resource per acknowledgement, carrying exactly its rule id.
-    expect(withNag).toHaveLength(configuration.acks.length);
-    expect(withNag.map(([id, r]) => [id, r.Metadata?.cdk_nag?.rules_to_suppress.map((s) => s.id)])).toEqual(
-      expect.arrayContaining([
-        [expect.stringMatching(/^ProcessorRoleDefaultPolicy/), ['AwsSolutions-IAM5[Resource::*]']],
-      ]),
+    const written = Object.entries(template.Resources).flatMap(([logicalId, r]) =>
+      (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => [logicalId, s.id] as const),
     );
+    // Every acknowledged rule id appears on some resource, and nothing else does.
+    expect([...new Set(written.map(([, id]) => id))].sort()).toEqual(
+      [...new Set(configuration.acks.map((ack) => ack.split(' ')[1]))].sort(),
+    );
+    expect(written).toContainEqual([
+      expect.stringMatching(/^ProcessorRole(Default)?Policy/),
+      'AwsSolutions-IAM5[Resource::*]',
+    ]);
   });
 });
 
@@ -137,6 +236,37 @@ describe('the nag check itself', () => {
       expect(String(built.synthError)).toMatch(/wildcard permissions[\s\S]*validation-report\.json/);
     } finally {
       built.cleanup();
+    }
+  });
+
+  it('fails synthesis on a warning-level finding too (a function without tracing)', () => {
+    const built = build({}, (stack) => {
+      (stack.hygiene.function.node.defaultChild as lambda.CfnFunction).tracingConfig = undefined;
+    });
+    try {
+      expect(built.findings).toEqual({
+        'Serverless-LambdaTracing': ['SesBounceHandler/Hygiene/Function/Resource'],
+      });
+      expect(String(built.synthError)).toMatch(/Serverless-LambdaTracing/);
+    } finally {
+      built.cleanup();
+    }
+  });
+
+  it('runs the NIST pack under the profile only: an unencrypted log group fails it, not the default synth', () => {
+    const addLogGroup = (stack: SesBounceHandlerStack) => {
+      new logs.LogGroup(stack, 'Unencrypted', { retention: logs.RetentionDays.ONE_MONTH });
+    };
+    const nist = build({ compliance: 'nist-800-53-r5' }, addLogGroup);
+    const plain = build({}, addLogGroup);
+    try {
+      expect(nist.findings).toEqual({
+        'NIST.800.53.R5-CloudWatchLogGroupEncrypted': ['SesBounceHandler/Unencrypted/Resource'],
+      });
+      expect(plain.findings).toEqual({});
+    } finally {
+      nist.cleanup();
+      plain.cleanup();
     }
   });
 

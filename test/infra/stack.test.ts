@@ -47,7 +47,9 @@ describe('SesBounceHandlerStack', () => {
       SesNotificationTopicArn: { Value: ref('AWS::SNS::Topic', (_, id) => id.startsWith('Ingest')) },
       OnCallTopicArn: { Value: ref('AWS::SNS::Topic', (_, id) => id.startsWith('OnCall')) },
       ProcessingQueueUrl: { Value: ref('AWS::SQS::Queue', (p) => p.RedrivePolicy !== undefined) },
-      DeadLetterQueueUrl: { Value: ref('AWS::SQS::Queue', (p) => p.RedrivePolicy === undefined) },
+      DeadLetterQueueUrl: {
+        Value: ref('AWS::SQS::Queue', (_, id) => /^IngestDeadLetterQueue[0-9A-F]{8}$/.test(id)),
+      },
       SuppressionTableName: { Value: ref('AWS::DynamoDB::Table') },
       ProcessorFunctionName: { Value: ref('AWS::Lambda::Function', (_, id) => id.startsWith('Processor')) },
     });
