@@ -164,7 +164,7 @@ export class Monitoring extends Construct {
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
     this.alarm('UndeliveredNotifications', depth(props.subscriptionDeadLetterQueue), 1, {
       description:
-        'SNS could not deliver SES notifications to the processing queue (queue policy, encryption or the queue itself broken), so they never reached the processor and their recipients are NOT suppressed yet; the subscription DLQ keeps them 14 days. First: fix the queue (CloudFormation drift, queue policy), then move them into the processing queue: `aws sqs start-message-move-task --source-arn <subscription DLQ ARN> --destination-arn <processing queue ARN>` (README: Dead-letter queue).',
+        'SNS could not deliver SES notifications to the processing queue (queue policy, encryption or the queue itself broken), so they never reached the processor and their recipients are NOT suppressed yet; the subscription DLQ keeps them 14 days. First: fix the queue (CloudFormation drift, queue policy), then move them into the processing queue: `aws sqs start-message-move-task --source-arn <subscription DLQ ARN> --destination-arn <processing queue ARN>` (look at one message first: the processor expects the SNS envelope, Type/MessageId/Message; docs/security.md).',
     });
     this.alarm('HygieneScheduleUndelivered', depth(props.hygieneScheduleDeadLetterQueue), 1, {
       description:
