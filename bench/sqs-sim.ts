@@ -42,6 +42,8 @@ export interface DriveResult {
   errors: Record<string, number>;
   /** Slowest invocation, ms (compare with the timeout). */
   slowestInvocationMs: number;
+  /** Indexes (in the input) of the bodies that were redelivered at least once. */
+  redelivered: number[];
 }
 
 interface Message {
@@ -60,6 +62,7 @@ export async function drive(bodies: readonly string[], options: DriveOptions): P
     deadLettered: 0,
     errors: {} as Record<string, number>,
     slowestInvocationMs: 0,
+    redelivered: new Set<number>(),
   };
   let inFlight = 0;
   const started = performance.now();
@@ -105,6 +108,7 @@ export async function drive(bodies: readonly string[], options: DriveOptions): P
           if (message.receives >= maxReceiveCount) result.deadLettered++;
           else {
             result.redeliveries++;
+            result.redelivered.add(Number(message.id.slice(1)));
             queue.push(message);
           }
         }
@@ -124,6 +128,7 @@ export async function drive(bodies: readonly string[], options: DriveOptions): P
     recordsPerSecond: Math.round(recordsPerSecond),
     perInvocation: Math.round(recordsPerSecond / concurrency),
     ...result,
+    redelivered: [...result.redelivered].sort((a, b) => a - b),
     slowestInvocationMs: Math.round(result.slowestInvocationMs),
   };
 }

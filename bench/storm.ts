@@ -157,6 +157,8 @@ export interface HotKeyStormResult {
   /** The export equals the in-order replay's (undefined when the replay was skipped). */
   identicalExport: boolean | undefined;
   replay: 'fold' | 'engine' | 'none';
+  /** Addresses whose export rows differ from the reference, and how many of them a redelivered record named. */
+  differing?: { addresses: number; namedByRedelivered: number; hot: number; sample: string[] };
   replaySeconds: number | undefined;
 }
 
@@ -202,6 +204,31 @@ function inOrderFoldExport(bodies: readonly string[]): string {
 }
 
 const EXPORT_NOW = new Date('2027-01-01T00:00:00.000Z');
+
+/** Which addresses differ between two exports, and whether a redelivered record named them. */
+function compareExports(
+  reference: string,
+  actual: string,
+  bodies: readonly string[],
+  redelivered: readonly number[],
+): NonNullable<HotKeyStormResult['differing']> {
+  const rows = (text: string) =>
+    new Map(
+      text.split('\n').map((line) => [(JSON.parse(line) as { emailAddress: string }).emailAddress, line]),
+    );
+  const expected = rows(reference);
+  const got = rows(actual);
+  const addresses = [...new Set([...expected.keys(), ...got.keys()])].filter(
+    (address) => expected.get(address) !== got.get(address),
+  );
+  const redeliveredText = redelivered.map((i) => bodies[i] ?? '').join('\n');
+  return {
+    addresses: addresses.length,
+    namedByRedelivered: addresses.filter((address) => redeliveredText.includes(address)).length,
+    hot: addresses.filter((address) => address.startsWith('hot')).length,
+    sample: addresses.slice(0, 5).map((address) => `${expected.get(address)} → ${got.get(address)}`),
+  };
+}
 
 async function exportText(endpoint: string, tableName: string) {
   const connection = createLocalDynamoDbConnection(endpoint, 'us-east-1');
@@ -256,6 +283,7 @@ export async function runHotKeyStorm({
     const storm = await exportText(engine.endpoint, stormTable);
     let identicalExport: boolean | undefined;
     let replaySeconds: number | undefined;
+    let differing: HotKeyStormResult['differing'];
     if (replay !== 'none') {
       const t0 = performance.now();
       let reference: string;
@@ -268,6 +296,7 @@ export async function runHotKeyStorm({
       }
       replaySeconds = Math.round((performance.now() - t0) / 100) / 10;
       identicalExport = reference === storm.text;
+      if (!identicalExport) differing = compareExports(reference, storm.text, bodies, result.redelivered);
     }
     return {
       engine: engine.name,
@@ -290,6 +319,7 @@ export async function runHotKeyStorm({
       identicalExport,
       replay,
       replaySeconds,
+      ...(differing ? { differing } : {}),
     };
   } finally {
     await engine.stop();
@@ -299,7 +329,11 @@ export async function runHotKeyStorm({
 export const describeHotKeyStorm = (r: HotKeyStormResult) =>
   `${r.perSecond} notifications/s (${r.perInvocation}/s per invocation, batch ${r.batchSize} × ${r.concurrency}), ${r.seconds} s; ` +
   `${r.firstDeliveryFailures} failed on first delivery, ${r.deadLettered} left failed after redelivery; ` +
-  `export ${r.identicalExport === undefined ? 'not compared' : r.identicalExport ? 'identical to' : 'DIFFERENT from'} an in-order replay (${r.replay}; ${r.addresses} addresses)`;
+  `export ${r.identicalExport === undefined ? 'not compared' : r.identicalExport ? 'identical to' : 'DIFFERENT from'} an in-order replay (${r.replay}; ${r.addresses} addresses)${
+    r.differing
+      ? `: ${r.differing.addresses} differ, ${r.differing.namedByRedelivered} of them named by a redelivered record, ${r.differing.hot} hot`
+      : ''
+  }`;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
