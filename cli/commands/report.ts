@@ -44,7 +44,10 @@ export async function reportData(
     new Date(window.to),
   );
   const all = histories ?? (await readHistories(context.connection.documentClient, context.tableName));
-  return buildReportData(counts, all, window, simulation ? { simulation } : {});
+  return buildReportData(counts, all, window, {
+    statePolicy: context.policy.state,
+    ...(simulation ? { simulation } : {}),
+  });
 }
 
 /** `bounce report --html FILE`: writes the self-contained report of `window`. */

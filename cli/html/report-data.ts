@@ -9,8 +9,17 @@ import {
   type Thresholds,
 } from '../../shared/core/rates';
 import type { SimulationResult } from '../../shared/core/simulate';
-import type { AddressState } from '../../shared/core/state';
-import type { AuditEntry } from '../../shared/ports';
+import {
+  type AddressState,
+  advanceFold,
+  applyEvent,
+  compareEvents,
+  DEFAULT_STATE_POLICY,
+  type FoldState,
+  INITIAL_FOLD,
+  type StatePolicy,
+  storedEvent,
+} from '../../shared/core/state';
 
 /** Where a suppression came from, as the report groups them: the state's source, or an escalation of soft bounces. */
 export const SUPPRESSION_SOURCES = [
@@ -82,6 +91,11 @@ export const TOP_DOMAINS = 10;
 const isSuppression = (state: AddressState) =>
   state.status === 'suppressed' || state.status === 'suppressed-until';
 
+/** A new suppression: from not suppressed, or from a temporary to a lasting one. */
+const becameSuppressed = (before: AddressState, after: AddressState) =>
+  isSuppression(after) &&
+  (!isSuppression(before) || (before.status === 'suppressed-until' && after.status === 'suppressed'));
+
 const inWindow = (at: string, window: ReportWindow) => at >= window.from && at < window.to;
 
 const hourStart = (hour: string) => `${hour}:00:00.000Z`;
@@ -92,18 +106,11 @@ function bump<T extends { count: number }>(map: Map<string, T>, key: string, mak
   map.set(key, entry);
 }
 
-/** The source a new suppression is reported under: soft bounces that escalated are `escalation`. */
-function sourceOf(event: HistoryEvent, after: AddressState): SuppressionSource {
-  if (event.type === 'watch-elapsed') return 'escalation';
-  if (event.type === 'bounce' && event.classification.decision === 'count-soft') return 'escalation';
-  return after.source ?? (event.type === 'complaint' ? 'complaint' : 'bounce');
-}
-
 function ruleOf(event: HistoryEvent): string {
   switch (event.type) {
     case 'bounce':
       return event.classification.decision === 'count-soft'
-        ? `escalation of count-soft (last bounce: ${event.classification.rule})`
+        ? `escalation of repeated soft bounces (last: ${event.classification.rule})`
         : event.classification.rule;
     case 'complaint':
       return `complaint${event.feedbackType ? ` (${event.feedbackType})` : ''}`;
@@ -118,20 +125,52 @@ function ruleOf(event: HistoryEvent): string {
   }
 }
 
-/** A new suppression in the audit trail: the entry that turned a not-suppressed address suppressed. */
-export function suppressionOf(
+/**
+ * When an address became suppressed, and why: its audited events folded in time order with the
+ * processor's state function (the audit items' own before/after follow arrival order, which is not
+ * time order when notifications arrive late). An escalation that fell due between events (a soft-bounce
+ * watch whose span passed) counts at its due time, as `escalation`.
+ */
+export function suppressionsOf(
   address: string,
-  { event, before, after }: AuditEntry,
-): SuppressionRow | undefined {
-  if (!isSuppression(after) || isSuppression(before)) return undefined;
-  return {
-    at: event.at,
-    emailAddress: address,
-    status: after.status,
-    reason: after.reason ?? '',
-    source: sourceOf(event, after),
-    rule: ruleOf(event),
+  events: readonly HistoryEvent[],
+  policy: StatePolicy = DEFAULT_STATE_POLICY,
+  until?: string,
+): SuppressionRow[] {
+  const rows: SuppressionRow[] = [];
+  const add = (after: AddressState, source: SuppressionSource, rule: string) =>
+    rows.push({
+      at: after.since ?? '',
+      emailAddress: address,
+      status: after.status,
+      reason: after.reason ?? '',
+      source,
+      rule,
+    });
+  let fold: FoldState = INITIAL_FOLD;
+  const advance = (at: string) => {
+    const advanced = advanceFold(fold, at, policy);
+    const due = fold.state.due;
+    if (becameSuppressed(fold.state, advanced.state)) {
+      add(
+        advanced.state,
+        'escalation',
+        `escalation.${due?.group ?? 'default'} (soft bounces reached the rule's count and span)`,
+      );
+    }
+    fold = advanced;
   };
+  for (const event of [...events].sort(compareEvents)) {
+    advance(event.at);
+    const next = applyEvent(fold, storedEvent(event), policy);
+    if (becameSuppressed(fold.state, next.state)) {
+      const escalated = event.type === 'bounce' && event.classification.decision === 'count-soft';
+      add(next.state, escalated ? 'escalation' : (next.state.source ?? 'bounce'), ruleOf(event));
+    }
+    fold = next;
+  }
+  if (until !== undefined) advance(until);
+  return rows;
 }
 
 const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
@@ -146,8 +185,9 @@ export function buildReportData(
   window: ReportWindow,
   {
     thresholds = DEFAULT_THRESHOLDS,
+    statePolicy = DEFAULT_STATE_POLICY,
     simulation,
-  }: { thresholds?: Thresholds; simulation?: SimulationResult } = {},
+  }: { thresholds?: Thresholds; statePolicy?: StatePolicy; simulation?: SimulationResult } = {},
 ): ReportData {
   const rates = rateReport(counts, { name: 'report', ...window }, thresholds);
   const fromHour = window.from.slice(0, 13);
@@ -213,12 +253,14 @@ export function buildReportData(
         bump(domains, `${domain}|${reason}`, () => ({ domain, reason }));
         domainTotals.set(domain, (domainTotals.get(domain) ?? 0) + 1);
       }
-      const row = suppressionOf(history.address, entry);
-      if (row) {
-        suppressed.push(row);
-        const day = row.at.slice(0, 10);
-        bump(perDay, `${day}|${row.source}`, () => ({ day, source: row.source }));
-      }
+    }
+  }
+  for (const history of histories) {
+    for (const row of suppressionsOf(history.address, history.events, statePolicy, window.to)) {
+      if (!inWindow(row.at, window)) continue;
+      suppressed.push(row);
+      const day = row.at.slice(0, 10);
+      bump(perDay, `${day}|${row.source}`, () => ({ day, source: row.source }));
     }
   }
   const topDomains = [...domainTotals.entries()]
