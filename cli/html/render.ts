@@ -28,6 +28,9 @@ const escapeHtml = (text: string | number) =>
 
 const percent = (rate: number, digits = 2) => `${(rate * 100).toFixed(digits)} %`;
 
+/** Counts are whole numbers: no 0.5 ticks on small figures. */
+const COUNT_AXIS = { tickMinStep: 1, format: 'd' } as const;
+
 const WIDTH = 620;
 const HEIGHT = 220;
 
@@ -157,7 +160,7 @@ function decisionsChart(data: ReportData): Chart {
           timeUnit: unit,
           ...(data.bucket === 'day' ? { axis: { format: '%b %d', labelAngle: 0 } } : {}),
         },
-        y: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Bounced recipients' },
+        y: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Bounced recipients', axis: COUNT_AXIS },
         color: { field: 'label', type: 'nominal', title: 'Reason → decision' },
       },
     } as TopLevelSpec,
@@ -193,7 +196,7 @@ function suppressionsChart(data: ReportData): Chart {
           timeUnit: 'utcyearmonthdate',
           axis: { format: '%b %d', labelAngle: 0 },
         },
-        y: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Suppressions added' },
+        y: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Suppressions added', axis: COUNT_AXIS },
         color: {
           field: 'source',
           type: 'nominal',
@@ -225,7 +228,7 @@ function senderSideChart(data: ReportData): Chart {
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'reason', type: 'nominal', title: 'Reason', sort: '-x' },
-        x: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Failed recipients' },
+        x: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Failed recipients', axis: COUNT_AXIS },
         color: { field: 'identity', type: 'nominal', title: 'Identity' },
       },
     } as TopLevelSpec,
@@ -252,7 +255,7 @@ function domainsChart(data: ReportData): Chart {
       mark: { type: 'bar', tooltip: true },
       encoding: {
         y: { field: 'domain', type: 'nominal', title: 'Receiving domain', sort: data.topDomains },
-        x: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Bounced recipients' },
+        x: { field: 'count', type: 'quantitative', aggregate: 'sum', title: 'Bounced recipients', axis: COUNT_AXIS },
         color: { field: 'reason', type: 'nominal', title: 'Reason' },
       },
     } as TopLevelSpec,
@@ -291,7 +294,7 @@ function simulationChart(data: ReportData): Chart | undefined {
           axis: { labelAngle: 0 },
         },
         xOffset: { field: 'policy', sort: ['current policy', 'simulated policy'] },
-        y: { field: 'count', type: 'quantitative', title: 'Addresses' },
+        y: { field: 'count', type: 'quantitative', title: 'Addresses', axis: COUNT_AXIS },
         color: {
           field: 'policy',
           type: 'nominal',
