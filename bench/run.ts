@@ -252,6 +252,13 @@ const rows: [measure: string, figure: string, goal: string][] = [
       : 'skipped (BENCH_STORM=0)',
     '',
   ],
+  [
+    `  + bounce simulate on the storm's store${storm ? ` (${storm.simulate.addresses} addresses)` : ''}`,
+    storm
+      ? `${storm.simulate.seconds} s; unchanged policy: ${storm.simulate.unchangedChanged} changes; mailboxfull → suppress: ${storm.simulate.mailboxfullChanged} → suppressed`
+      : 'skipped (BENCH_STORM=0)',
+    'unchanged policy: 0 changes',
+  ],
 ];
 
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0), 7));
