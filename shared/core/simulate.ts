@@ -64,8 +64,8 @@ export interface SimulationResult {
   before: Record<Status, number>;
   after: Record<Status, number>;
   /**
-   * Addresses whose baseline replay differs from the state the table holds (only checked when
-   * `window.to` is now): their audit trail no longer holds every event (expired after
+   * Addresses whose audited events, folded under the baseline, do not give the state the table holds
+   * (only checked when `window.to` is now): their audit trail no longer holds every event (expired after
    * `auditRetentionDays`), or the baseline is not the policy the processor ran with.
    */
   unexplained: number;
@@ -145,7 +145,9 @@ export function simulatePolicy(
     before[was.status]++;
     after[would.status]++;
     if (nowIsTo && history.stored !== undefined) {
-      if (effectiveState(history.stored, at).status !== was.status) unexplained++;
+      // Every audited event (also any dated after `to`), as the store folded them: read the same way at `to`.
+      const all = foldEvents(history.events.map(storedEvent), baseline.state, INITIAL_FOLD).state;
+      if (effectiveState(history.stored, at).status !== effectiveState(all, at).status) unexplained++;
     }
     if (was.status !== would.status) {
       changes.push({
