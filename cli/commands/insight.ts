@@ -9,7 +9,7 @@ export function registerInsightCommands(program: Command): void {
   program
     .command('simulate')
     .description(
-      'replay the stored audit history under the policy given with --policy, write nothing, and tell which addresses would change status',
+      'replay the stored audit history under another policy (--policy FILE, the JSON of BOUNCE_POLICY), write nothing, and tell which addresses would change status',
     )
     .option('--baseline <file>', 'the policy the processor runs with (default: the built-in defaults)')
     .option('--from <iso>', 'the new decisions apply to bounces from this time on (default: every bounce)')
