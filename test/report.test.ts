@@ -65,9 +65,13 @@ describe('bounce report on the demo store', () => {
   const store = ['--data-dir', join(data, 'demo')];
   const now = '2026-11-21T10:11:10.000Z';
   let html = '';
+  let demoReport = '';
   let report: ReportData;
   beforeAll(async () => {
-    await runBounceOk(['demo', '--json', '--data-dir', data]);
+    const demo = JSON.parse((await runBounceOk(['demo', '--json', '--data-dir', data])).stdout);
+    // `npm start` writes its own report too, and says where.
+    demoReport = readFileSync(demo.reportHtml, 'utf8');
+    expect(demo.reportHtml).toBe(join(data, 'demo', 'report.html'));
     const result = await reportAndHygiene(store, now);
     ({ html } = result);
     report = result.data;
@@ -77,6 +81,10 @@ describe('bounce report on the demo store', () => {
   it('has the numbers `bounce hygiene --json` reports for the same store and window', () => {
     expect(report.identities.map((r) => r.identity)).toEqual(['mail.example.com']);
     expect(report.identities[0]).toMatchObject({ bounces: 6, complaints: 1 });
+  });
+
+  it('is what `bounce demo` wrote for its own clock', () => {
+    expect(embeddedData(demoReport)).toEqual(report);
   });
 
   it('draws every chart from data for the demo', () => {
