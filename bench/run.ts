@@ -274,6 +274,13 @@ const rows: [measure: string, figure: string, goal: string][] = [
     hotStorm ? describeHotKeyStorm(hotStorm) : 'skipped (BENCH_HOT_STORM=0)',
     '0 left failed, identical export',
   ],
+  [
+    `  + bounce simulate on the storm's store${storm ? ` (${storm.simulate.addresses} addresses)` : ''}`,
+    storm
+      ? `${storm.simulate.seconds} s; unchanged policy: ${storm.simulate.unchangedChanged} changes; mailboxfull → suppress: ${storm.simulate.mailboxfullChanged} → suppressed`
+      : 'skipped (BENCH_STORM=0)',
+    'unchanged policy: 0 changes',
+  ],
 ];
 
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0), 7));

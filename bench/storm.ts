@@ -21,9 +21,12 @@
  *   STORM_COUNTS=5000 npx tsx bench/storm.ts
  *
  * Memory is bounded when the peak RSS at 100k is about that at 20k (the replay streams the file).
+ * Then `bounce simulate` runs on the storm's store: the unchanged policy must report zero changes
+ * (and reproduce every stored status), mailboxfull → suppress only suppressions for mailboxfull;
+ * the run fails otherwise.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +57,18 @@ export interface StormResult {
   fileMb: number;
   processed: number;
   failed: number;
+  /** `bounce simulate` over the storm's store: the unchanged policy and mailboxfull → suppress. */
+  simulate: StormSimulation;
+}
+
+export interface StormSimulation {
+  addresses: number;
+  /** Changes under the unchanged policy (must be 0) and replays that did not reproduce a stored status (must be 0). */
+  unchangedChanged: number;
+  unexplained: number;
+  /** Changes when mailboxfull suppresses at once: every one watch/clear/suppressed-until → suppressed, mailboxfull. */
+  mailboxfullChanged: number;
+  seconds: number;
 }
 
 /** Writes `count` notifications as JSONL, in chunks (the generator is deterministic per seed). */
@@ -122,6 +137,7 @@ export async function runStorm(count: number): Promise<StormResult> {
     const timeKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
     if (code !== 0 && code !== 1) throw new Error(`bounce replay exited ${code}: ${stderr.slice(-2000)}`);
     const summary = JSON.parse(stdout) as { records: number; processed: number; failed: unknown[] };
+    const simulate = simulateOnStore(dir, join(dir, 'data'));
     return {
       notifications: count,
       seconds: Math.round(seconds * 10) / 10,
@@ -130,6 +146,7 @@ export async function runStorm(count: number): Promise<StormResult> {
       fileMb: Math.round(statSync(file).size / 1e5) / 10,
       processed: summary.processed,
       failed: summary.failed.length,
+      simulate,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -334,6 +351,52 @@ export const describeHotKeyStorm = (r: HotKeyStormResult) =>
       ? `: ${r.differing.addresses} differ, ${r.differing.namedByRedelivered} of them named by a redelivered record, ${r.differing.hot} hot`
       : ''
   }`;
+
+interface SimulationJson {
+  addresses: number;
+  changed: number;
+  changes: { from: string; to: string; reason: string }[];
+  unexplained: number;
+}
+
+/**
+ * `bounce simulate` on the storm's store, twice: the unchanged policy must change nothing (and its
+ * replay reproduce every stored status); mailboxfull → suppress must only ever suppress, for mailboxfull.
+ */
+function simulateOnStore(dir: string, dataDir: string): StormSimulation {
+  const run = (policy: unknown): SimulationJson => {
+    const file = join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(policy));
+    const out = execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin/bounce.js'), 'simulate', '--policy', file, '--json', '--data-dir', dataDir],
+      { cwd: REPO_ROOT, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, CI: 'true' } },
+    );
+    return JSON.parse(out.toString()) as SimulationJson;
+  };
+  const started = performance.now();
+  const unchanged = run({});
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const mailboxfull = run({ decisions: { mailboxfull: 'suppress' } });
+  if (unchanged.changed !== 0 || unchanged.unexplained !== 0) {
+    throw new Error(
+      `bounce simulate with the unchanged policy: ${unchanged.changed} changes, ${unchanged.unexplained} unexplained (expected 0 and 0)`,
+    );
+  }
+  const unexpected = mailboxfull.changes.filter((c) => c.to !== 'suppressed' || c.reason !== 'mailboxfull');
+  if (mailboxfull.changed === 0 || unexpected.length > 0) {
+    throw new Error(
+      `bounce simulate with mailboxfull → suppress: ${mailboxfull.changed} changes, unexpected: ${JSON.stringify(unexpected.slice(0, 3))}`,
+    );
+  }
+  return {
+    addresses: unchanged.addresses,
+    unchangedChanged: unchanged.changed,
+    unexplained: unchanged.unexplained,
+    mailboxfullChanged: mailboxfull.changed,
+    seconds,
+  };
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

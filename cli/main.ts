@@ -8,6 +8,7 @@ import { runClassify } from './commands/classify';
 import { forgetAddress, formatForget } from './commands/forget';
 import { formatHygiene, hygieneCommand } from './commands/hygiene';
 import { formatImport, importFile } from './commands/import';
+import { registerInsightCommands, writeDemoReport } from './commands/insight';
 import {
   DEFAULT_DATA_DIR,
   type GlobalOptions,
@@ -319,6 +320,7 @@ export function buildProgram(): Command {
           const report = {
             ...buildReport(records, summary, now),
             hygiene: await hygieneCommand(context, now),
+            reportHtml: await writeDemoReport(context, join(dataDir, 'report.html'), now),
           };
           print(options, report, () =>
             [
@@ -328,6 +330,7 @@ export function buildProgram(): Command {
               formatHygiene(report.hygiene),
               '',
               `Explore: npx bounce lookup <address> --data-dir ${dataDir}   ·   npx bounce export --data-dir ${dataDir}`,
+              `Charts: ${report.reportHtml} (open it in a browser; it loads nothing from the network)`,
             ].join('\n'),
           );
           return summary.failed.length > 0 ? 1 : 0;
@@ -337,6 +340,7 @@ export function buildProgram(): Command {
       }),
     );
 
+  registerInsightCommands(program);
   return program;
 }
 
