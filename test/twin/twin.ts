@@ -245,8 +245,9 @@ export class Twin {
         // What the Lambda runtime sets, plus the twin's endpoint for every AWS service.
         AWS_REGION: REGION,
         AWS_DEFAULT_REGION: REGION,
-        AWS_ACCESS_KEY_ID: 'twin',
-        AWS_SECRET_ACCESS_KEY: 'twin',
+        // The test engine's credentials: DynamoDB Local keeps one database per access key and region.
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
         AWS_SESSION_TOKEN: 'twin',
         AWS_ENDPOINT_URL: endpoint.endpoint,
         AWS_LAMBDA_FUNCTION_NAME: local.name,
