@@ -131,7 +131,10 @@ export function toInput(c: CorpusCase): RecipientBounce {
  * verdict came from the text saying the user is unknown, `userunknown` (hard) counts as agreeing.
  */
 function textSaysUnknown(got: Classification): boolean {
-  return got.reason === 'userunknown' && got.rule.startsWith('text.userunknown.');
+  return (
+    got.reason === 'userunknown' &&
+    (got.rule.startsWith('text.userunknown.') || got.rule.startsWith('receiver.userunknown.'))
+  );
 }
 
 function expectedAction(reason: string, hard: boolean): Action {

@@ -1,9 +1,10 @@
+import type { Rule } from './define';
 import { type Trigger, triggers } from './literals';
-import type { Rule } from './rules';
 import { type Signals, statusKey } from './signals';
 
 /**
- * Compiles the ordered rule table into a matcher with the same first-match answers, for speed:
+ * Compiles the rule table into a matcher that answers with the matching rule of the most specific
+ * tier (ties: table order) — the same answers as `firstMatchLinear` in ./rules, for speed:
  *  - every text rule's regex only runs if one of its required literals (./literals) occurs in the
  *    text; all literals of all rules are found in one Aho–Corasick pass over the text, so a
  *    recipient costs one scan plus the few regexes whose keywords are present (instead of ~50 scans);
@@ -36,9 +37,13 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
   const literalsOf: Trigger[][] = []; // per text slot
   const alwaysRun: string[] = [];
   let table: Map<number, { order: number; rule: Rule }> | null = null;
-  rules.forEach((rule, order) => {
+  let tableTier = -1;
+  // Evaluation order: by tier, then table position (a stable sort keeps the position).
+  const ordered = rules.map((r, i) => [r, i] as const).sort((a, b) => a[0].tier - b[0].tier || a[1] - b[1]);
+  ordered.forEach(([rule], order) => {
     if (rule.codes !== undefined && rule.when === undefined) {
-      if (table === null) {
+      if (table === null || tableTier !== rule.tier) {
+        tableTier = rule.tier;
         table = new Map();
         steps.push({ kind: STATUS, rule, slot: -1, re: null, when: null, table });
       }
