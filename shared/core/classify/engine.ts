@@ -121,10 +121,16 @@ interface Automaton {
   scan(text: string, seen: Int32Array, sure: Int32Array, generation: number): void;
 }
 
-/** Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions. */
+/**
+ * Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions.
+ * Every non-ASCII character shares one column: the phrase families in many scripts would otherwise
+ * multiply the table's width (and its memory at every cold start). A literal with such characters
+ * then only proves that *some* non-ASCII characters stand there, so it is never "sure": its
+ * regex still decides.
+ */
 function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   const low = new Int32Array(128);
-  const high = new Map<number, number>();
+  let high = 0;
   let columns = 1;
   for (const lits of literalsOf) {
     for (const { text: lit } of lits) {
@@ -132,11 +138,15 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
         const c = lit.charCodeAt(i);
         if (c < 128) {
           if (low[c] === 0) low[c] = columns++;
-        } else if (!high.has(c)) high.set(c, columns++);
+        } else if (high === 0) high = columns++;
       }
     }
   }
-  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : (high.get(c) ?? 0));
+  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : high);
+  const ascii = (lit: string) => {
+    for (let i = 0; i < lit.length; i++) if (lit.charCodeAt(i) >= 128) return false;
+    return true;
+  };
 
   // Trie.
   const next: Map<number, number>[] = [new Map()];
@@ -156,7 +166,7 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
         st = nx;
       }
       // Output code: slot × 2 + 1 when the literal is sure.
-      out[st]?.add(slot * 2 + (sure ? 1 : 0));
+      out[st]?.add(slot * 2 + (sure && ascii(lit) ? 1 : 0));
     }
   });
 
@@ -203,7 +213,7 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
   const colOf = new Uint8Array(0x10000);
   for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
-  for (const [c, k] of high) if (c < 0x10000) colOf[c] = k;
+  if (high !== 0) colOf.fill(high, 128);
   const trans = new Int32Array(delta.length);
   for (let i = 0; i < delta.length; i++) {
     const t = delta[i] ?? 0;

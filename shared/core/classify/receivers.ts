@@ -30,7 +30,11 @@ const fromGmail = (s: Signals) => GMAIL.test(s.text);
 
 export const RECEIVER_RULES: readonly Rule[] = [
   // --- Gmail: the words decide, not the code (4.2.1 / 5.2.1 are rate limits there) -------------
-  receiver('gmail-rate', 'speeding', /receiving mail (?:at a rate|too quickly)|relay limit exceeded/),
+  receiver(
+    'gmail-rate',
+    'speeding',
+    /receiving mail (?:at a rate|too quickly)|relay limit exceeded|unusual rate of unsolicited mail/,
+  ),
   receiver('gmail-daily-quota', 'speeding', /daily (?:user )?sending (?:quota|limit) exceeded/),
   receiver('gmail-low-reputation', 'badreputation', /suspicious due to the very low reputation/),
   receiver('gmail-content', 'spamdetected', /suspicious due to the nature of the content/),
@@ -96,16 +100,17 @@ export const RECEIVER_RULES: readonly Rule[] = [
   // --- Outlook.com (consumer) -----------------------------------------------------------------
   receiver('outlook-rate', 'speeding', /\brp-00[13]\b/),
   receiver('outlook-connections', 'toomanyconn', /\brp-002\b/),
-  receiver('outlook-block', 'blocked', /\b(?:sc|dy|ou)-00\d\b|\(s3\d{3}\)|\(s\d{3,4}\)/),
+  // (S3140), (AS843): Microsoft's anti-spam rule ids; AS(201806281) after an address rejection is not one.
+  receiver('outlook-block', 'blocked', /\b(?:sc|dy|ou)-00\d\b|\((?:s|as)(?:1|2|3|4|5|6|7|8|9)\d{1,8}\)/),
 
   // --- Yahoo / AOL ------------------------------------------------------------------------------
   receiver('yahoo-complaints', 'badreputation', /\[(?:tss04|ts01|ts02|gl01)\]/),
-  receiver('yahoo-deferred', 'blocked', /\[(?:tss0[5-9]|tss1\d|ts03|bl\d\d)\]/),
+  receiver('yahoo-deferred', 'blocked', /\[(?:tss0|tss1|ts03|bl2)\d{0,2}\]/),
   receiver('yahoo-disabled', 'suspend', /this mailbox is disabled|\(554\.30\)/),
 
   // --- Comcast ----------------------------------------------------------------------------------
-  receiver('comcast-blocklist', 'blocked', /\b(?:bl|es)[01]{6}\b|\bbl0\d{1,3}\b/),
-  receiver('comcast-rate', 'speeding', /\brl[01]{6}\b|\brl0\d{1,3}\b/),
+  receiver('comcast-blocklist', 'blocked', /\b(?:bl|es)000[01]{3}\b|\bbl00\d{1,2}\b/),
+  receiver('comcast-rate', 'speeding', /\brl000[01]{3}\b|\brl00\d\b/),
   receiver('comcast-sessions', 'toomanyconn', /too many sessions opened/),
 
   // --- Mimecast ---------------------------------------------------------------------------------
@@ -126,5 +131,11 @@ export const RECEIVER_RULES: readonly Rule[] = [
 
   // --- GoDaddy: IB codes are its inbound filter's; the words after them decide when they can -----
   // (tier status, so "IB212 … judged to be spam" stays spam).
-  textRule('receiver', TIER.status, 'godaddy-ib', 'blocked', /\bib\d{3}\b/),
+  textRule(
+    'receiver',
+    TIER.status,
+    'godaddy-ib',
+    'blocked',
+    /\b(?:ib1|ib2|ib3|ib4|ib5|ib6|ib7|ib8|ib9)\d\d\b/,
+  ),
 ];

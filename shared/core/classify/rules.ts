@@ -127,7 +127,7 @@ export const RULES: readonly Rule[] = [
   status(['x.2.3'], 'exceedlimit'),
   status(['x.3.1', 'x.4.5'], 'systemfull'),
   status(['x.3.4'], 'mesgtoobig'),
-  status(['x.3.2', 'x.3.5', 'x.4.3'], 'systemerror'),
+  status(['x.2.4', 'x.3.2', 'x.3.5', 'x.4.3'], 'systemerror'),
   status(['5.4.4'], 'hostunknown'),
   status(['x.4.0', 'x.4.7'], 'expired'),
   status(['4.4.1', '4.4.2', '4.4.4', 'x.4.6'], 'networkerror'),
@@ -143,7 +143,6 @@ export const RULES: readonly Rule[] = [
 
   // Weak wording: "access denied" is about our access, unless something more specific was said.
   weak('access-denied', 'securityerror', P.ACCESS_DENIED),
-  weak('weak-5xx-policy-code', 'userunknown', P.UU_WEAK, permanent),
 
   // SMTP reply codes (RFC 5321 §4.2.3) where they carry one meaning.
   reply([552], 'mailboxfull'),
