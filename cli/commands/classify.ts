@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { classify, DEFAULT_POLICY, type DecisionPolicy } from '../../shared/core/classify';
+import { classify, DEFAULT_POLICY, type DecisionPolicy, explain } from '../../shared/core/classify';
 import type { RecipientBounce } from '../../shared/core/classify/types';
 import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
 import { createOutput, readLines } from '../jsonl';
@@ -71,10 +71,14 @@ export function classifyLine(text: string): { emailAddress?: string; input: Reci
   ];
 }
 
-/** `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on. */
+/**
+ * `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on.
+ * With `explain`, each line also has `matched`: every rule that matched, best first (the first is `rule`).
+ */
 export async function runClassify(
   file: string | undefined,
   decisions: DecisionPolicy = DEFAULT_POLICY,
+  options: { explain?: boolean } = {},
 ): Promise<{ lines: number; failed: number }> {
   const output = createOutput();
   let lines = 0;
@@ -84,7 +88,8 @@ export async function runClassify(
     lines++;
     try {
       for (const { emailAddress, input } of classifyLine(text)) {
-        const { reason, hard, party, decision, rule } = classify(input, decisions);
+        const got = options.explain === true ? explain(input, decisions) : classify(input, decisions);
+        const { reason, hard, party, decision, rule } = got;
         await output.line(
           JSON.stringify({
             line,
@@ -94,6 +99,7 @@ export async function runClassify(
             party,
             decision,
             rule,
+            ...('matched' in got ? { matched: got.matched } : {}),
           }),
         );
       }

@@ -27,8 +27,16 @@ const range = (subject: number, from: number, to: number): string[] => {
 // Gmail's replies end in "gsmtp"; Google Workspace custom policies in "gcdp".
 const GMAIL = /gsmtp|gcdp|google\.com|googlemail/;
 const fromGmail = (s: Signals) => GMAIL.test(s.text);
+const MICROSOFT_HOST = /protection\.outlook\.com|outlook\.com|\bas\(\d+\)/;
 
 export const RECEIVER_RULES: readonly Rule[] = [
+  // --- SES itself: it did not try the receiver because of its suppression list -----------------
+  receiver(
+    'ses-suppression-list',
+    'suppressed',
+    /amazon ses (?:has suppressed sending|did not send the message)|on the (?:account-level )?suppression list/,
+  ),
+
   // --- Gmail: the words decide, not the code (4.2.1 / 5.2.1 are rate limits there) -------------
   receiver(
     'gmail-rate',
@@ -71,7 +79,14 @@ export const RECEIVER_RULES: readonly Rule[] = [
   receiver('microsoft-submission-quota', 'speeding', /submission quota|message receive limit|thread limit/),
   receiver('microsoft-external-forwarding', 'policyviolation', /doesn't allow external forwarding/),
   receiver('microsoft-tenant-relay', 'norelaying', /tenantattribution|relay access denied/),
-  receiver('microsoft-dbeb', 'userunknown', /recipient address rejected: access denied/),
+  // Directory-based edge blocking: the tenant has no such recipient. Postfix's access tables say
+  // the same words by default, so only with Microsoft's marks (5.4.1, its anti-spam rule id, its host).
+  receiver(
+    'microsoft-dbeb',
+    'userunknown',
+    /recipient address rejected: access denied/,
+    (s) => (s.subject === 4 && s.detail === 1) || MICROSOFT_HOST.test(s.text),
+  ),
   receiverCodes('microsoft-auth', ['x.7.509', 'x.7.26'], 'authfailure'),
   // sisimai files 5.7.515 ("doesn't meet the required authentication level") under securityerror.
   receiverCodes('microsoft-auth-level', ['x.7.515'], 'securityerror'),

@@ -72,6 +72,7 @@ export const RULES: readonly Rule[] = [
   text('starttls', 'failedstarttls', P.FAILED_STARTTLS),
   text('auth-required', 'securityerror', P.SECURITY_AUTH),
   text('rfc5322', 'notcompliantrfc', P.NOT_RFC),
+  text('security-reason', 'securityerror', P.SECURITY_REASON),
   text('virus', 'virusdetected', P.VIRUS),
   text('spam', 'spamdetected', P.SPAM),
   // RFC 3463 x.6.x is a media/content problem; otherwise "content rejected" is a spam verdict.
@@ -143,6 +144,7 @@ export const RULES: readonly Rule[] = [
 
   // Weak wording: "access denied" is about our access, unless something more specific was said.
   weak('access-denied', 'securityerror', P.ACCESS_DENIED),
+  weak('blocked-word', 'blocked', P.BLOCKED_WORD),
 
   // SMTP reply codes (RFC 5321 §4.2.3) where they carry one meaning.
   reply([552], 'mailboxfull'),

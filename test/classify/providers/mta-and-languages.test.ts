@@ -52,6 +52,75 @@ describe('MTA stock replies', () => {
       'notaccept',
       GONE,
     ),
+    // Postfix access(5) tables' default REJECT text: a refusal for this recipient, not proof it is gone.
+    row('554 5.7.1 <x@example.org>: Recipient address rejected: Access denied', 'securityerror', SENDER),
+    row(
+      '450 4.2.0 <x@example.org>: Recipient address rejected: Greylisted, see https://postgrey.schweikert.ch/help/example.org.html',
+      'onhold',
+      LATER,
+    ),
+    row('504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname', 'blocked', SENDER),
+    row(
+      '450 4.7.1 <unknown[192.0.2.1]>: Client host rejected: cannot find your hostname, [192.0.2.1]',
+      'requireptr',
+      SENDER,
+    ),
+    row('553 5.1.8 <y@example.invalid>: Sender address rejected: Domain not found', 'rejected', SENDER),
+    row('452 4.3.1 Insufficient system storage', 'systemfull', LATER),
+    row('452 4.5.3 Error: too many recipients', 'toomanyconn', SENDER),
+    row(
+      '550 5.1.1 <x@example.org>: Recipient address rejected: User unknown in relay recipient table',
+      'userunknown',
+      GONE,
+    ),
+    // Exim's stock texts.
+    row('550 relay not permitted', 'norelaying', SOFT),
+    row('550 rejected because 192.0.2.1 is in a black list at zen.spamhaus.org', 'blocked', SENDER),
+    row('retry timeout exceeded', 'expired', LATER),
+    row('550-Verification failed for <y@example.com> 550 Sender verify failed', 'rejected', SENDER),
+    row('all relevant MX records point to non-existent hosts', 'hostunknown', GONE),
+    row('552 Mailbox quota exceeded', 'mailboxfull', SOFT),
+  ]);
+});
+
+// iCloud Mail, for senders: https://support.apple.com/en-us/102322 (formerly HT204137).
+describe('iCloud documented replies', () => {
+  table([
+    row('550 5.1.1 <x@icloud.com>: user does not exist', 'userunknown', GONE),
+    row('552 5.2.2 <x@icloud.com>: user is over quota', 'mailboxfull', SOFT),
+    row(
+      '554 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137',
+      'policyviolation',
+      SENDER,
+    ),
+    row(
+      '554 5.7.1 [HM08] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137',
+      'policyviolation',
+      SENDER,
+    ),
+    row('550 5.7.0 Blocked - see https://support.apple.com/en-us/HT204137', 'blocked', SENDER),
+    row('550 5.7.1 Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL', 'blocked', SENDER),
+  ]);
+});
+
+// What SES itself writes: https://docs.aws.amazon.com/ses/latest/dg/notification-contents.html
+describe('SES-generated diagnostics', () => {
+  table([
+    row(
+      '554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for example.com>',
+      'expired',
+      LATER,
+    ),
+    row(
+      'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
+      'suppressed',
+      ['recipient', 'suppress'],
+    ),
+    row(
+      'Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address.',
+      'suppressed',
+      ['recipient', 'suppress'],
+    ),
   ]);
 });
 
