@@ -76,6 +76,18 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
   const seen = new Int32Array(literalsOf.length);
   // sure[slot] === generation: a literal that alone proves the rule's regex matches was found.
   const sure = new Int32Array(literalsOf.length);
+  // The slots whose literals occurred, in the order found. Slots are numbered in step order, so
+  // sorted slots are sorted steps: the loop below visits only those text steps (typically a
+  // handful), merged with the non-text steps, instead of every step of the table.
+  const hits = new Int32Array(literalsOf.length);
+  const slotStep = new Int32Array(literalsOf.length);
+  const others: number[] = [];
+  steps.forEach((step, i) => {
+    if (step.kind === TEXT) slotStep[step.slot] = i;
+    else others.push(i);
+  });
+  const otherSteps = Int32Array.from(others);
+  const NONE = 0x7fffffff;
   let generation = 0;
 
   const match = (s: Signals): Rule => {
@@ -84,13 +96,34 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
       sure.fill(0);
       generation = 1;
     }
-    ac.scan(s.text, seen, sure, generation);
+    const found = ac.scan(s.text, seen, sure, generation, hits);
+    // Insertion sort: `found` is small.
+    for (let i = 1; i < found; i++) {
+      const v = hits[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (hits[j] as number) > v) {
+        hits[j + 1] = hits[j] as number;
+        j--;
+      }
+      hits[j + 1] = v;
+    }
     const text = s.text;
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i] as Step;
+    let h = 0;
+    let o = 0;
+    for (;;) {
+      const hi = h < found ? (slotStep[hits[h] as number] as number) : NONE;
+      const oi = o < otherSteps.length ? (otherSteps[o] as number) : NONE;
+      if (hi === NONE && oi === NONE) break;
+      let step: Step;
+      if (hi < oi) {
+        step = steps[hi] as Step;
+        h++;
+      } else {
+        step = steps[oi] as Step;
+        o++;
+      }
       if (step.kind === TEXT) {
         if (
-          seen[step.slot] === generation &&
           (step.when === null || step.when(s)) &&
           (sure[step.slot] === generation || (step.re as RegExp).test(text))
         )
@@ -118,7 +151,7 @@ interface Automaton {
    * Marks `seen[slot] = generation` for every slot with a literal occurring in `text`, and
    * `sure[slot]` too when that literal alone proves the slot's regex matches.
    */
-  scan(text: string, seen: Int32Array, sure: Int32Array, generation: number): void;
+  scan(text: string, seen: Int32Array, sure: Int32Array, generation: number, hits: Int32Array): number;
 }
 
 /**
@@ -222,7 +255,8 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
 
   return {
     states: n,
-    scan(text, seen, sure, generation) {
+    scan(text, seen, sure, generation, hits) {
+      let found = 0;
       // Locals, so the hot loop does not reload them from the closure.
       const tr = trans;
       const co = colOf;
@@ -236,11 +270,16 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
           const b = outStart[st + 1] as number;
           for (let j = outStart[st] as number; j < b; j++) {
             const o = outSlots[j] as number;
-            seen[o >> 1] = generation;
-            if ((o & 1) !== 0) sure[o >> 1] = generation;
+            const slot = o >> 1;
+            if (seen[slot] !== generation) {
+              seen[slot] = generation;
+              hits[found++] = slot;
+            }
+            if ((o & 1) !== 0) sure[slot] = generation;
           }
         }
       }
+      return found;
     },
   };
 }

@@ -27,7 +27,6 @@ const range = (subject: number, from: number, to: number): string[] => {
 // Gmail's replies end in "gsmtp"; Google Workspace custom policies in "gcdp".
 const GMAIL = /gsmtp|gcdp|google\.com|googlemail/;
 const fromGmail = (s: Signals) => GMAIL.test(s.text);
-const MICROSOFT_HOST = /protection\.outlook\.com|outlook\.com|\bas\(\d+\)/;
 
 export const RECEIVER_RULES: readonly Rule[] = [
   // --- SES itself: it did not try the receiver because of its suppression list -----------------
@@ -85,7 +84,7 @@ export const RECEIVER_RULES: readonly Rule[] = [
     'microsoft-dbeb',
     'userunknown',
     /recipient address rejected: access denied/,
-    (s) => (s.subject === 4 && s.detail === 1) || MICROSOFT_HOST.test(s.text),
+    (s) => (s.subject === 4 && s.detail === 1) || s.text.includes('outlook.com') || s.text.includes('as('),
   ),
   receiverCodes('microsoft-auth', ['x.7.509', 'x.7.26'], 'authfailure'),
   // sisimai files 5.7.515 ("doesn't meet the required authentication level") under securityerror.
