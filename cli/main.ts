@@ -286,9 +286,11 @@ export function buildProgram(): Command {
     .command('classify')
     .description('classify bounced recipients: JSONL in, JSONL out, no store needed')
     .argument('[file]', 'JSONL file, - for stdin', '-')
+    .option('--explain', 'add "matched": every rule that matched, best first (the first one decided)')
     .action(
       run(async (options, file: string) => {
-        const { failed } = await runClassify(file, resolvePolicyOption(options).decisions);
+        const explain = (options as { explain?: boolean }).explain === true;
+        const { failed } = await runClassify(file, resolvePolicyOption(options).decisions, { explain });
         return failed > 0 ? 1 : 0;
       }),
     );

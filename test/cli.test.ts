@@ -239,6 +239,26 @@ describe('bounce classify', () => {
   });
 });
 
+describe('bounce classify --explain', () => {
+  it('adds every rule that matched, the deciding one first', async () => {
+    const line = JSON.stringify({
+      status: '5.2.2',
+      diagnosticCode: 'smtp; 550 5.2.2 Submission quota exceeded',
+      bounceType: 'Transient',
+      bounceSubType: 'MailboxFull',
+    });
+    const plain = JSON.parse((await bounce(['classify', '-'], line)).stdout);
+    expect(plain.matched).toBeUndefined();
+    const got = JSON.parse((await bounce(['classify', '--explain', '-'], line)).stdout);
+    expect(got).toMatchObject({ reason: 'speeding', party: 'sender', decision: 'alert-sender' });
+    expect(got.matched[0]).toBe(got.rule);
+    // What lost on specificity: the RFC 3463 reading of 5.2.2 and SES's subtype.
+    expect(got.matched).toEqual(
+      expect.arrayContaining(['status.mailboxfull.x.2.2', 'ses.mailboxfull.subtype.mailboxfull']),
+    );
+  });
+});
+
 describe('--policy', () => {
   it('applies the operator policy file, and refuses a bad one with exit 2 naming the key', async () => {
     const good = join(work, 'policy.json');

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { normalizeAddress } from '../../shared/core/address';
-import { classify, DEFAULT_POLICY, type DecisionPolicy } from '../../shared/core/classify';
+import { classify, DEFAULT_POLICY, type DecisionPolicy, explain } from '../../shared/core/classify';
 import type { RecipientBounce } from '../../shared/core/classify/types';
 import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
 import { createOutput, readLines } from '../jsonl';
@@ -89,10 +89,14 @@ export function classifyLine(text: string): LineRecipient[] {
   ];
 }
 
-/** `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on. */
+/**
+ * `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on.
+ * With `explain`, each line also has `matched`: every rule that matched, best first (the first is `rule`).
+ */
 export async function runClassify(
   file: string | undefined,
   decisions: DecisionPolicy = DEFAULT_POLICY,
+  options: { explain?: boolean } = {},
 ): Promise<{ lines: number; failed: number }> {
   const output = createOutput();
   let lines = 0;
@@ -108,7 +112,8 @@ export async function runClassify(
         address: addressFields(recipient.emailAddress),
       }));
       for (const { address, input } of recipients) {
-        const { reason, hard, party, decision, rule } = classify(input, decisions);
+        const got = options.explain === true ? explain(input, decisions) : classify(input, decisions);
+        const { reason, hard, party, decision, rule } = got;
         await output.line(
           JSON.stringify({
             line,
@@ -118,6 +123,7 @@ export async function runClassify(
             party,
             decision,
             rule,
+            ...('matched' in got ? { matched: got.matched } : {}),
           }),
         );
       }

@@ -1,9 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../shared/core/classify/engine';
 import { requiredLiterals } from '../../shared/core/classify/literals';
-import { FALLBACK_RULE, firstMatch, firstMatchLinear, RULES } from '../../shared/core/classify/rules';
+import {
+  allMatches,
+  FALLBACK_RULE,
+  firstMatch,
+  firstMatchLinear,
+  RULES,
+  TIER,
+} from '../../shared/core/classify/rules';
 import { replyCode, signalsOf } from '../../shared/core/classify/signals';
-import { corpusExists, loadCorpus, toInput } from './corpus-metrics';
+import { corpusExists, corpusPath, DEV_FILES, loadCorpus, toInput } from './corpus-metrics';
 
 describe('requiredLiterals', () => {
   it.each([
@@ -52,12 +60,78 @@ describe('compiled matcher', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('agrees with the linear rule table on the corpus', () => {
-    if (!corpusExists()) return;
-    for (const c of loadCorpus()) {
-      const s = signalsOf(toInput(c));
-      expect(firstMatch(s).id, c.id).toBe(firstMatchLinear(s).id);
+  it('agrees with the linear rule table on the corpora', () => {
+    for (const file of DEV_FILES) {
+      if (!corpusExists(corpusPath(file))) continue;
+      for (const c of loadCorpus(corpusPath(file))) {
+        const s = signalsOf(toInput(c));
+        expect(firstMatch(s).id, c.id).toBe(firstMatchLinear(s).id);
+      }
     }
+  });
+
+  it('specific evidence wins whatever the order of the table (tiers, then table order within a tier)', () => {
+    // Reversing the table must only change answers between rules of the same tier.
+    const reversed = compile([...RULES].reverse(), FALLBACK_RULE);
+    const texts = [
+      'smtp; 550 5.2.2 Submission quota exceeded',
+      'smtp; 450 4.2.1 The user you are trying to contact is receiving mail too quickly - gsmtp',
+      'smtp; 550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using Spamhaus',
+      'smtp; 550 5.1.1 mailbox full',
+      'smtp; 554 5.7.1 nothing readable here',
+      'smtp; 552 hmm',
+    ];
+    for (const t of texts) {
+      const s = signalsOf({ diagnosticCode: t, action: 'failed' });
+      const a = firstMatch(s);
+      const b = reversed(s);
+      expect(b.tier, t).toBe(a.tier);
+    }
+  });
+
+  it('a receiver code beats a phrase family, which beats a code, a reply code, SES and the class', () => {
+    const gmail = signalsOf({
+      status: '5.2.1',
+      diagnosticCode:
+        'smtp; 550 5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered. - gsmtp',
+      bounceType: 'Permanent',
+      bounceSubType: 'MailboxFull',
+    });
+    const matched = allMatches(gmail);
+    expect(matched[0]?.id).toBe('receiver.speeding.gmail-rate');
+    // The rest is what the winner outranked: the RFC 3463 reading of 5.2.1 and SES's subtype.
+    expect(matched.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['status.suspend.x.2.1+x.7.13', 'ses.mailboxfull.subtype.mailboxfull']),
+    );
+    for (let i = 1; i < matched.length; i++)
+      expect((matched[i] as { tier: number }).tier).toBeGreaterThanOrEqual(
+        (matched[i - 1] as { tier: number }).tier,
+      );
+  });
+
+  it('the fallback reads the code class and subject before it says onhold', () => {
+    const cases: [string, string][] = [
+      ['5.1.0', 'filtered'],
+      ['5.2.0', 'filtered'],
+      ['4.3.0', 'systemerror'],
+      ['5.4.9', 'networkerror'],
+      ['5.5.0', 'syntaxerror'],
+      ['5.6.9', 'contenterror'],
+      ['5.7.0', 'securityerror'],
+    ];
+    for (const [status, reason] of cases) {
+      const r = firstMatch(signalsOf({ status, diagnosticCode: 'smtp; nothing we know', action: 'failed' }));
+      expect(r.reason, status).toBe(reason);
+      expect(r.tier, status).toBe(TIER.klass);
+    }
+    expect(firstMatch(signalsOf({ status: '5.0.0', action: 'failed' })).id).toBe('fallback.onhold.undecided');
+  });
+
+  it('non-ASCII literals only pre-filter: the regex still decides', () => {
+    // Same count of non-ASCII characters as "用户不存在", but another meaning.
+    const s = signalsOf({ diagnosticCode: 'smtp; 550 天气很好啊', action: 'failed' });
+    expect(firstMatch(s).reason).not.toBe('userunknown');
+    expect(firstMatch(signalsOf({ diagnosticCode: 'smtp; 550 用户不存在' })).reason).toBe('userunknown');
   });
 
   it('agrees with the linear rule table on random bounce-like texts', () => {

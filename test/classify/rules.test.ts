@@ -28,7 +28,7 @@ describe('recipient unknown', () => {
       '5.1.1',
       "smtp; 550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. Learn more at 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser d2si1 - gsmtp",
       'userunknown',
-      'text.userunknown.gmail',
+      'receiver.userunknown.gmail-no-such-user',
     ],
     [
       'Exchange Online 5.1.10 RecipientNotFound',
@@ -355,7 +355,8 @@ describe('sender side: content, spam, policy, size', () => {
       'Gmail size 5.2.3',
       '5.2.3',
       "smtp; 552-5.2.3 Your message exceeded Google's message size limits.",
-      'exceedlimit',
+      // Google's system-wide limit (not the recipient's own): too big for the system, whatever the code.
+      'mesgtoobig',
     ],
     ['sender address rejected', '5.1.8', 'smtp; 501 5.1.8 Sender address rejected', 'rejected'],
     [

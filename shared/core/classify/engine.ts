@@ -1,9 +1,10 @@
+import type { Rule } from './define';
 import { type Trigger, triggers } from './literals';
-import type { Rule } from './rules';
 import { type Signals, statusKey } from './signals';
 
 /**
- * Compiles the ordered rule table into a matcher with the same first-match answers, for speed:
+ * Compiles the rule table into a matcher that answers with the matching rule of the most specific
+ * tier (ties: table order) — the same answers as `firstMatchLinear` in ./rules, for speed:
  *  - every text rule's regex only runs if one of its required literals (./literals) occurs in the
  *    text; all literals of all rules are found in one Aho–Corasick pass over the text, so a
  *    recipient costs one scan plus the few regexes whose keywords are present (instead of ~50 scans);
@@ -36,9 +37,13 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
   const literalsOf: Trigger[][] = []; // per text slot
   const alwaysRun: string[] = [];
   let table: Map<number, { order: number; rule: Rule }> | null = null;
-  rules.forEach((rule, order) => {
+  let tableTier = -1;
+  // Evaluation order: by tier, then table position (a stable sort keeps the position).
+  const ordered = rules.map((r, i) => [r, i] as const).sort((a, b) => a[0].tier - b[0].tier || a[1] - b[1]);
+  ordered.forEach(([rule], order) => {
     if (rule.codes !== undefined && rule.when === undefined) {
-      if (table === null) {
+      if (table === null || tableTier !== rule.tier) {
+        tableTier = rule.tier;
         table = new Map();
         steps.push({ kind: STATUS, rule, slot: -1, re: null, when: null, table });
       }
@@ -71,6 +76,18 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
   const seen = new Int32Array(literalsOf.length);
   // sure[slot] === generation: a literal that alone proves the rule's regex matches was found.
   const sure = new Int32Array(literalsOf.length);
+  // The slots whose literals occurred, in the order found. Slots are numbered in step order, so
+  // sorted slots are sorted steps: the loop below visits only those text steps (typically a
+  // handful), merged with the non-text steps, instead of every step of the table.
+  const hits = new Int32Array(literalsOf.length);
+  const slotStep = new Int32Array(literalsOf.length);
+  const others: number[] = [];
+  steps.forEach((step, i) => {
+    if (step.kind === TEXT) slotStep[step.slot] = i;
+    else others.push(i);
+  });
+  const otherSteps = Int32Array.from(others);
+  const NONE = 0x7fffffff;
   let generation = 0;
 
   const match = (s: Signals): Rule => {
@@ -79,13 +96,34 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
       sure.fill(0);
       generation = 1;
     }
-    ac.scan(s.text, seen, sure, generation);
+    const found = ac.scan(s.text, seen, sure, generation, hits);
+    // Insertion sort: `found` is small.
+    for (let i = 1; i < found; i++) {
+      const v = hits[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (hits[j] as number) > v) {
+        hits[j + 1] = hits[j] as number;
+        j--;
+      }
+      hits[j + 1] = v;
+    }
     const text = s.text;
-    for (let i = 0; i < steps.length; i++) {
-      const step = steps[i] as Step;
+    let h = 0;
+    let o = 0;
+    for (;;) {
+      const hi = h < found ? (slotStep[hits[h] as number] as number) : NONE;
+      const oi = o < otherSteps.length ? (otherSteps[o] as number) : NONE;
+      if (hi === NONE && oi === NONE) break;
+      let step: Step;
+      if (hi < oi) {
+        step = steps[hi] as Step;
+        h++;
+      } else {
+        step = steps[oi] as Step;
+        o++;
+      }
       if (step.kind === TEXT) {
         if (
-          seen[step.slot] === generation &&
           (step.when === null || step.when(s)) &&
           (sure[step.slot] === generation || (step.re as RegExp).test(text))
         )
@@ -113,13 +151,19 @@ interface Automaton {
    * Marks `seen[slot] = generation` for every slot with a literal occurring in `text`, and
    * `sure[slot]` too when that literal alone proves the slot's regex matches.
    */
-  scan(text: string, seen: Int32Array, sure: Int32Array, generation: number): void;
+  scan(text: string, seen: Int32Array, sure: Int32Array, generation: number, hits: Int32Array): number;
 }
 
-/** Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions. */
+/**
+ * Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions.
+ * Every non-ASCII character shares one column: the phrase families in many scripts would otherwise
+ * multiply the table's width (and its memory at every cold start). A literal with such characters
+ * then only proves that *some* non-ASCII characters stand there, so it is never "sure": its
+ * regex still decides.
+ */
 function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   const low = new Int32Array(128);
-  const high = new Map<number, number>();
+  let high = 0;
   let columns = 1;
   for (const lits of literalsOf) {
     for (const { text: lit } of lits) {
@@ -127,11 +171,15 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
         const c = lit.charCodeAt(i);
         if (c < 128) {
           if (low[c] === 0) low[c] = columns++;
-        } else if (!high.has(c)) high.set(c, columns++);
+        } else if (high === 0) high = columns++;
       }
     }
   }
-  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : (high.get(c) ?? 0));
+  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : high);
+  const ascii = (lit: string) => {
+    for (let i = 0; i < lit.length; i++) if (lit.charCodeAt(i) >= 128) return false;
+    return true;
+  };
 
   // Trie.
   const next: Map<number, number>[] = [new Map()];
@@ -151,7 +199,7 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
         st = nx;
       }
       // Output code: slot × 2 + 1 when the literal is sure.
-      out[st]?.add(slot * 2 + (sure ? 1 : 0));
+      out[st]?.add(slot * 2 + (sure && ascii(lit) ? 1 : 0));
     }
   });
 
@@ -198,7 +246,7 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
   const colOf = new Uint8Array(0x10000);
   for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
-  for (const [c, k] of high) if (c < 0x10000) colOf[c] = k;
+  if (high !== 0) colOf.fill(high, 128);
   const trans = new Int32Array(delta.length);
   for (let i = 0; i < delta.length; i++) {
     const t = delta[i] ?? 0;
@@ -207,7 +255,8 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
 
   return {
     states: n,
-    scan(text, seen, sure, generation) {
+    scan(text, seen, sure, generation, hits) {
+      let found = 0;
       // Locals, so the hot loop does not reload them from the closure.
       const tr = trans;
       const co = colOf;
@@ -221,11 +270,16 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
           const b = outStart[st + 1] as number;
           for (let j = outStart[st] as number; j < b; j++) {
             const o = outSlots[j] as number;
-            seen[o >> 1] = generation;
-            if ((o & 1) !== 0) sure[o >> 1] = generation;
+            const slot = o >> 1;
+            if (seen[slot] !== generation) {
+              seen[slot] = generation;
+              hits[found++] = slot;
+            }
+            if ((o & 1) !== 0) sure[slot] = generation;
           }
         }
       }
+      return found;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { hardFrom } from './hard';
 import { DEFAULT_POLICY, type DecisionPolicy, decide, PARTY_OF } from './policy';
-import { firstMatch } from './rules';
+import { allMatches, firstMatch } from './rules';
 import { fillSignals, newSignals } from './signals';
 import type { Classification, RecipientBounce } from './types';
 
@@ -18,7 +18,7 @@ export {
   resolvePolicy,
   SENDER_DECISIONS,
 } from './policy';
-export { FALLBACK_RULE, firstMatch, RULES, type Rule } from './rules';
+export { allMatches, FALLBACK_RULE, firstMatch, RULES, type Rule, TIER, type Tier } from './rules';
 export { type Signals, signalsOf, statusKey } from './signals';
 export * from './types';
 
@@ -37,4 +37,16 @@ export function classify(input: RecipientBounce, policy: DecisionPolicy = DEFAUL
   const reason = rule.reason;
   const hard = hardFrom(reason, s);
   return { reason, hard, party: PARTY_OF[reason], decision: decide(reason, hard, policy), rule: rule.id };
+}
+
+/** A classification with the evidence behind it, for `bounce classify --explain`. */
+export interface Explanation extends Classification {
+  /** Every rule that matched, best first: `matched[0]` is `rule`; the rest lost to it on specificity. */
+  matched: string[];
+}
+
+/** `classify`, plus every other rule that matched (slow path: every rule is tried). */
+export function explain(input: RecipientBounce, policy: DecisionPolicy = DEFAULT_POLICY): Explanation {
+  const got = classify(input, policy);
+  return { ...got, matched: allMatches(fillSignals(input, newSignals())).map((r) => r.id) };
 }

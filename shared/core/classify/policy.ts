@@ -8,9 +8,13 @@ import { DECISIONS, type Decision, type Party, REASONS, type Reason } from './ty
  *   transient – nobody yet; the network, a queue or the receiving system failed. Retry.
  *   none      – not a failure at all (auto-reply, delivery report, complaint feedback).
  *
- * Judgement calls:
- *   filtered    – the receiver's filter refused the mail *for this recipient* (recipient preferences,
- *                 post-DATA "user unknown"): recipient side, but ambiguous, so only soft-counted.
+ * Judgement calls (docs/classification.md has the why of each):
+ *   norelaying  – SES delivers straight to the recipient's MX, so a "relay access denied" there means
+ *                 that MX does not (or no longer) accept mail for the recipient's domain: the
+ *                 recipient's side, soft (a domain mid-migration comes back), never an alert about us.
+ *   filtered    – the receiver refused the mail *for this recipient* by the recipient's own settings
+ *                 (recipient preferences, "accepts mail from internal senders only", post-DATA
+ *                 "user unknown"): recipient side, but ambiguous, so only soft-counted.
  *   rejected    – sisimai's "rejected" is our envelope sender refused at MAIL FROM: sender side.
  *   exceedlimit,
  *   mesgtoobig  – our message is too big for the receiver; resend smaller: sender side.
@@ -25,6 +29,7 @@ export const PARTY_OF: Readonly<Record<Reason, Party>> = Object.freeze({
   suspend: 'recipient',
   suppressed: 'recipient',
   filtered: 'recipient',
+  norelaying: 'recipient',
   authfailure: 'sender',
   badreputation: 'sender',
   blocked: 'sender',
@@ -32,7 +37,6 @@ export const PARTY_OF: Readonly<Record<Reason, Party>> = Object.freeze({
   exceedlimit: 'sender',
   failedstarttls: 'sender',
   mesgtoobig: 'sender',
-  norelaying: 'sender',
   notcompliantrfc: 'sender',
   policyviolation: 'sender',
   rejected: 'sender',
@@ -67,7 +71,7 @@ export type DecisionPolicy = Readonly<Record<Reason, DecisionRule>>;
  * | userunknown, hostunknown, hasmoved, suppressed        | suppress (hard: the address cannot receive) |
  * | notaccept                                             | suppress when hard, count-soft when 4xx / temporary |
  * | suspend                                               | suppress-temporarily (disabled mailboxes often come back) |
- * | mailboxfull, filtered                                 | count-soft (suppress only if it keeps happening) |
+ * | mailboxfull, filtered, norelaying                     | count-soft (suppress only if it keeps happening) |
  * | expired, mailererror, networkerror, onhold,           | count-soft (transient; repeated failures add up) |
  * | systemerror, systemfull, undefined                    |                                            |
  * | every sender-party reason (authfailure, blocked, …)   | alert-sender (never suppress the recipient) |
@@ -82,6 +86,7 @@ export const DEFAULT_POLICY: DecisionPolicy = Object.freeze({
   suspend: 'suppress-temporarily',
   mailboxfull: 'count-soft',
   filtered: 'count-soft',
+  norelaying: 'count-soft',
   expired: 'count-soft',
   mailererror: 'count-soft',
   networkerror: 'count-soft',
@@ -96,7 +101,6 @@ export const DEFAULT_POLICY: DecisionPolicy = Object.freeze({
   exceedlimit: 'alert-sender',
   failedstarttls: 'alert-sender',
   mesgtoobig: 'alert-sender',
-  norelaying: 'alert-sender',
   notcompliantrfc: 'alert-sender',
   policyviolation: 'alert-sender',
   rejected: 'alert-sender',

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../shared/core/classify/index';
+
+/**
+ * The costliest error is suppressing an address whose bounce does not condemn it. Each text below
+ * uses a word of the "address is gone" families (unknown, does not exist, disabled, no longer,
+ * does not accept mail) about something else — our sender domain, our account, our IP, a feature.
+ */
+const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
+  ['5.1.8', 'smtp; 553 5.1.8 Sender domain not found'],
+  ['5.7.1', 'smtp; 550 5.7.1 Sender domain example.com does not exist'],
+  [null, 'smtp; 550 Mail from domain unknown'],
+  ['5.7.1', 'smtp; 550 5.7.1 This server does not accept mail from dynamic or residential IP addresses'],
+  [null, 'smtp; 554 Our system does not accept mail from your host'],
+  ['5.7.1', 'smtp; 550 5.7.1 Relaying is disabled for unauthenticated clients'],
+  ['5.7.1', 'smtp; 550 5.7.1 Your account has been suspended for sending spam'],
+  [
+    '5.7.0',
+    'smtp; 550 5.7.0 Mail Sending denied. This error occurs if the sender account is disabled - gsmtp',
+  ],
+  [null, 'smtp; 550 This server no longer accepts mail from your network'],
+  ['5.7.1', 'smtp; 550 5.7.1 <x@example.org>: Recipient address rejected: Access denied'],
+  ['5.7.1', 'smtp; 554 5.7.1 Recipient rejected: message blocked by content filter'],
+  ['4.2.1', 'smtp; 450 4.2.1 The user you are trying to contact is receiving mail too quickly - gsmtp'],
+  [
+    '5.2.1',
+    'smtp; 550 5.2.1 The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered - gsmtp',
+  ],
+  ['5.7.1', 'smtp; 550 5.7.1 RESOLVER.RST.AuthRequired; authentication required'],
+  ['5.4.1', 'smtp; 550 5.4.1 Relay Access Denied'],
+  [
+    '4.4.7',
+    'smtp; 550 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for example.com>',
+  ],
+  ['5.0.0', 'smtp; 550 Requested action not taken: your IP 192.0.2.1 is blocked'],
+];
+
+describe('words of the "address is gone" families about something else do not suppress', () => {
+  it.each(NOT_THE_ADDRESS)('%s %s', (status, diagnosticCode) => {
+    const got = classify({ action: 'failed', diagnosticCode, ...(status === null ? {} : { status }) });
+    expect(got.decision, got.rule).not.toMatch(/^suppress/);
+  });
+});
