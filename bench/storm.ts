@@ -69,7 +69,7 @@ export async function runStorm(count: number): Promise<StormResult> {
     const command = useTime ? '/usr/bin/time' : process.execPath;
     const args = [
       ...(useTime ? ['-v', process.execPath] : []),
-      join(REPO_ROOT, 'bin/bounce.js'),
+      join(REPO_ROOT, 'dist/cli/bounce.js'),
       'replay',
       file,
       '--json',
