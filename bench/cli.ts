@@ -5,7 +5,7 @@
  * both end to end, compiled CLI (dist/cli/bounce.js; `npm run bench` builds it first).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,43 +29,60 @@ for await (const text of lines) {
 await flush();
 `;
 
-/** Wall milliseconds of one run of `node ...args`, stdout to /dev/null. */
-function wallMs(args: readonly string[]): number {
+const TIME = '/usr/bin/time';
+
+interface Run {
+  wall: number;
+  /** User + system CPU of the child (GNU time; NaN without it): on a shared machine wall time
+   * mostly measures the neighbours, CPU time what the command itself costs. */
+  cpu: number;
+}
+
+/** One run of `node ...args`, stdout to /dev/null. */
+function timed(args: readonly string[], dir: string): Run {
   const devNull = openSync('/dev/null', 'w');
+  const cpuFile = join(dir, 'cpu.txt');
+  const useTime = existsSync(TIME);
   try {
     const t0 = performance.now();
-    const result = spawnSync(process.execPath, args, {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', devNull, 'pipe'],
-      env: { ...process.env, CI: 'true' },
-    });
-    const ms = performance.now() - t0;
+    const result = spawnSync(
+      useTime ? TIME : process.execPath,
+      useTime ? ['-f', '%U %S', '-o', cpuFile, process.execPath, ...args] : args,
+      { cwd: REPO_ROOT, stdio: ['ignore', devNull, 'pipe'], env: { ...process.env, CI: 'true' } },
+    );
+    const wall = performance.now() - t0;
     if (result.status !== 0)
       throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-    return ms;
+    const [user = Number.NaN, system = Number.NaN] = useTime
+      ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number)
+      : [];
+    return { wall, cpu: (user + system) * 1000 };
   } finally {
     closeSync(devNull);
   }
 }
 
-/** Median of `runs` runs of each command, interleaved so a noisy neighbour slows them alike. */
-function medians(commands: readonly (readonly string[])[], runs: number): number[] {
-  const times = commands.map(() => [] as number[]);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+};
+
+/** Median wall and CPU of `runs` runs of each command, interleaved so a noisy neighbour slows them alike. */
+function medians(commands: readonly (readonly string[])[], runs: number, dir: string): Run[] {
+  const runsOf = commands.map(() => [] as Run[]);
   for (let i = 0; i < runs; i++) {
-    for (const [c, args] of commands.entries()) times[c]?.push(wallMs(args));
+    for (const [c, args] of commands.entries()) runsOf[c]?.push(timed(args, dir));
   }
-  return times.map((t) => {
-    t.sort((a, b) => a - b);
-    return Math.round(t[Math.floor(t.length / 2)] ?? Number.NaN);
-  });
+  return runsOf.map((r) => ({ wall: median(r.map((x) => x.wall)), cpu: median(r.map((x) => x.cpu)) }));
 }
 
 export interface CliFigures {
-  helpMs: number;
-  nodeMs: number;
-  classifyMs: number;
-  bareMs: number;
-  ratio: number;
+  help: Run;
+  node: Run;
+  classify: Run;
+  bare: Run;
+  /** classify / bare, wall and CPU. */
+  ratio: Run;
   recipients: number;
 }
 
@@ -78,26 +95,30 @@ export function measureCli(input: string, recipients: number, runs = 5): CliFigu
     const bare = join(dir, 'bare.mjs');
     writeFileSync(file, `${input}\n`);
     writeFileSync(bare, BARE_PASS);
-    const [helpMs = 0, nodeMs = 0] = medians(
+    const none = { wall: Number.NaN, cpu: Number.NaN };
+    const [help = none, node = none] = medians(
       [
         [CLI, '--help'],
         ['-e', '0'],
       ],
       Math.max(runs, 9),
+      dir,
     );
-    const [classifyMs = 0, bareMs = 0] = medians(
+    const [classify = none, plain = none] = medians(
       [
         [CLI, 'classify', file],
         [bare, file],
       ],
       runs,
+      dir,
     );
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
     return {
-      helpMs,
-      nodeMs,
-      classifyMs,
-      bareMs,
-      ratio: Math.round((classifyMs / bareMs) * 100) / 100,
+      help,
+      node,
+      classify,
+      bare: plain,
+      ratio: { wall: ratio(classify.wall, plain.wall), cpu: ratio(classify.cpu, plain.cpu) },
       recipients,
     };
   } finally {
