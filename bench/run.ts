@@ -248,9 +248,9 @@ const rows: [measure: string, figure: string, goal: string][] = [
     '≤ 300 KB',
   ]),
   [
-    `Cold import of the bundle vs bare @aws-sdk/client-dynamodb (median of ${IMPORT_RUNS})`,
-    `${cold.bundleMs} ms vs ${cold.sdkMs} ms = ${cold.ratio}×`,
-    '',
+    `Processor init (import of the bundle to handler-ready) vs bare @aws-sdk/client-dynamodb import (median of ${IMPORT_RUNS})`,
+    `wall ${cold.bundleMs} vs ${cold.sdkMs} ms = ${cold.ratio}×; CPU ${cold.bundleCpuMs} vs ${cold.sdkCpuMs} ms = ${cold.cpuRatio}×`,
+    '≤ 1.2×',
   ],
   [
     hygiene
