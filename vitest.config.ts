@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // Builds dist/cli first: CLI tests run the compiled `bounce`, as users do.
+    globalSetup: ['test/support/build-cli.ts'],
     // dynalite and CDK synthesis are slow on a 2-core machine; speed goals live in `npm run bench`.
     testTimeout: 60_000,
     // CI also writes a JSON report, from which .ci/run prints one "N passed, N failed" line.

@@ -55,15 +55,17 @@ export async function measureBundle(): Promise<BundleFigures> {
   return { dir, bundledFile: join(dir, 'processor.mjs'), functions };
 }
 
-/** Milliseconds to import `specifier` in a fresh node process (median of `runs`). */
-function coldImportMs(specifier: string, runs: number, cwd: string): number {
+/** Milliseconds to import `specifier` in a fresh node process, wall and CPU (user + system, so
+ * neighbours on a shared machine count less), medians of `runs`. */
+function coldImportMs(specifier: string, runs: number, cwd: string): { wall: number; cpu: number } {
   const script = join(REPO_ROOT, 'bench', `.cold-import-${Math.random().toString(36).slice(2)}.mjs`);
   writeFileSync(
     script,
-    `const t0 = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t0);`,
+    `const t0 = performance.now(); const c0 = process.cpuUsage(); await import(${JSON.stringify(specifier)}); const c = process.cpuUsage(c0); console.log(performance.now() - t0, (c.user + c.system) / 1000);`,
   );
   try {
-    const times: number[] = [];
+    const walls: number[] = [];
+    const cpus: number[] = [];
     for (let i = 0; i < runs; i++) {
       const out = execFileSync(process.execPath, [script], {
         cwd,
@@ -76,10 +78,13 @@ function coldImportMs(specifier: string, runs: number, cwd: string): number {
         },
         encoding: 'utf8',
       });
-      times.push(Number(out.trim()));
+      const [wall, cpu] = out.trim().split(' ').map(Number);
+      walls.push(wall ?? Number.NaN);
+      cpus.push(cpu ?? Number.NaN);
     }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)] ?? Number.NaN;
+    const median = (values: number[]) =>
+      values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+    return { wall: median(walls), cpu: median(cpus) };
   } finally {
     rmSync(script, { force: true });
   }
@@ -89,15 +94,21 @@ export interface ColdImportFigures {
   bundleMs: number;
   sdkMs: number;
   ratio: number;
+  bundleCpuMs: number;
+  sdkCpuMs: number;
+  cpuRatio: number;
 }
 
 export function measureColdImport(bundledFile: string, runs = 5): ColdImportFigures {
-  const bundleMs = coldImportMs(bundledFile, runs, REPO_ROOT);
+  const bundle = coldImportMs(bundledFile, runs, REPO_ROOT);
   // The bare SDK import resolves from the repository's node_modules, so the script lives there.
-  const sdkMs = coldImportMs('@aws-sdk/client-dynamodb', runs, REPO_ROOT);
+  const sdk = coldImportMs('@aws-sdk/client-dynamodb', runs, REPO_ROOT);
   return {
-    bundleMs: Math.round(bundleMs),
-    sdkMs: Math.round(sdkMs),
-    ratio: Math.round((bundleMs / sdkMs) * 100) / 100,
+    bundleMs: Math.round(bundle.wall),
+    sdkMs: Math.round(sdk.wall),
+    ratio: Math.round((bundle.wall / sdk.wall) * 100) / 100,
+    bundleCpuMs: Math.round(bundle.cpu),
+    sdkCpuMs: Math.round(sdk.cpu),
+    cpuRatio: Math.round((bundle.cpu / sdk.cpu) * 100) / 100,
   };
 }

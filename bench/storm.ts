@@ -112,7 +112,7 @@ export async function runStorm(count: number): Promise<StormResult> {
     const command = useTime ? '/usr/bin/time' : process.execPath;
     const args = [
       ...(useTime ? ['-v', process.execPath] : []),
-      join(REPO_ROOT, 'bin/bounce.js'),
+      join(REPO_ROOT, 'dist/cli/bounce.js'),
       'replay',
       file,
       '--json',
@@ -369,7 +369,7 @@ function simulateOnStore(dir: string, dataDir: string): StormSimulation {
     writeFileSync(file, JSON.stringify(policy));
     const out = execFileSync(
       process.execPath,
-      [join(REPO_ROOT, 'bin/bounce.js'), 'simulate', '--policy', file, '--json', '--data-dir', dataDir],
+      [join(REPO_ROOT, 'dist/cli/bounce.js'), 'simulate', '--policy', file, '--json', '--data-dir', dataDir],
       { cwd: REPO_ROOT, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, CI: 'true' } },
     );
     return JSON.parse(out.toString()) as SimulationJson;

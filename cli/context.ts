@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   createDynamoDbConnection,
   createLocalDynamoDbConnection,
@@ -7,52 +6,17 @@ import {
 import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { ensureTable, missingDueIndexMessage, tableExists } from '../shared/adapters/dynamodb/table';
-import { DEFAULT_RUNTIME_POLICY, type Policy, parsePolicyJson } from '../shared/core/policy-config';
+import type { Policy } from '../shared/core/policy-config';
 import type { CounterCleanup, RateCounterStore, SuppressionStore } from '../shared/ports';
-import { startEmbeddedEngine } from './embedded';
+import type { EmbeddedEngine } from './embedded';
+import { type GlobalOptions, UsageError } from './options';
+import { resolvePolicyOption } from './policy-option';
 
-export const DEFAULT_DATA_DIR = '.bounce-data';
 export const EMBEDDED_TABLE = 'bounce-suppressions';
 
-/** The global options every command shares (see `bounce --help`). */
-export interface GlobalOptions {
-  dataDir: string;
-  endpoint?: string;
-  table?: string;
-  region?: string;
-  now?: string;
-  json?: boolean;
-  policy?: string;
-}
-
-/** A mistake in how the command was called: exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export function resolveNow(options: GlobalOptions): Date {
-  if (options.now === undefined) return new Date();
-  const now = new Date(options.now);
-  if (Number.isNaN(now.getTime()))
-    throw new UsageError(`--now: not an ISO-8601 time: ${JSON.stringify(options.now)}`);
-  return now;
-}
-
-/** The policy from `--policy FILE`, or the defaults. */
-export function resolvePolicyOption(options: GlobalOptions): Policy {
-  if (options.policy === undefined) return DEFAULT_RUNTIME_POLICY;
-  let text: string;
-  try {
-    text = readFileSync(options.policy, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--policy ${JSON.stringify(options.policy)}: ${(error as Error).message}`);
-  }
-  try {
-    return parsePolicyJson(text, `--policy ${options.policy}`);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+// Kept importable from here for the commands; they live in light modules so `cli/main.ts` can load them eagerly.
+export { DEFAULT_DATA_DIR, type GlobalOptions, resolveNow, UsageError } from './options';
+export { resolvePolicyOption } from './policy-option';
 
 export interface StoreContext {
   store: SuppressionStore;
@@ -124,7 +88,17 @@ export async function openStore(options: GlobalOptions, { create = false } = {})
       close: async () => connection.client.destroy(),
     };
   }
-  let engine: Awaited<ReturnType<typeof startEmbeddedEngine>>;
+  // Loaded here, not at the top: dynalite is an optional peer dependency of the published package,
+  // needed only for the embedded store (`--endpoint/--table` work without it).
+  let startEmbeddedEngine: (dataDir: string) => Promise<EmbeddedEngine>;
+  try {
+    ({ startEmbeddedEngine } = await import('./embedded'));
+  } catch (error) {
+    throw new UsageError(
+      `the embedded store needs dynalite (npm install dynalite), or point bounce at a table with --endpoint URL --table NAME: ${(error as Error).message}`,
+    );
+  }
+  let engine: EmbeddedEngine;
   try {
     engine = await startEmbeddedEngine(options.dataDir);
   } catch (error) {

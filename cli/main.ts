@@ -1,29 +1,26 @@
-import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+/**
+ * The `bounce` program: every command's name, arguments, options and help text, defined eagerly;
+ * every command's code loaded when it runs (`await import(...)` inside its action). `bounce --help`
+ * and a usage error therefore load commander and `./options` only — no AWS SDK, no dynalite, no zod.
+ *
+ * A new command follows the same pattern: `program.command(...).description(...).option(...)`
+ * here, with `.action(run(async (options, ...args) => { const { x } = await import('./commands/x'); … }))`.
+ * Import nothing at the top of this file but `commander`, `node:path`, `./options` and types
+ * (`import type` is erased).
+ */
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { normalizeAddress } from '../shared/core/address';
 import type { ManualEvent } from '../shared/core/events';
-import { runClassify } from './commands/classify';
-import { forgetAddress, formatForget } from './commands/forget';
-import { formatHygiene, hygieneCommand } from './commands/hygiene';
-import { formatImport, importFile } from './commands/import';
+// Registers its commands eagerly and loads their code when they run, like the commands below.
 import { registerInsightCommands, writeDemoReport } from './commands/insight';
-import {
-  DEFAULT_DATA_DIR,
-  type GlobalOptions,
-  openStore,
-  resolveNow,
-  resolvePolicyOption,
-  UsageError,
-  withStore,
-} from './context';
-import { createOutput } from './jsonl';
-import { createCliProcessor, replayFile, replayLines } from './processor';
-import { buildReport, formatReport } from './report';
-import { CSV_COLUMNS, csvLine, describeAuditEntry, exportRow, exportRows } from './views';
+import { DEFAULT_DATA_DIR, type GlobalOptions, resolveNow, UsageError } from './options';
 
-const SAMPLES_DIR = join(import.meta.dirname, '..', 'samples');
+/** The bundled samples: `samples/` at the package root, from cli/ (tsx) as from dist/cli/ (built). */
+const SAMPLES_DIR = join(
+  import.meta.dirname,
+  import.meta.dirname.endsWith(join('dist', 'cli')) ? '../..' : '..',
+  'samples',
+);
 /** Audit entries `bounce lookup` shows per address, newest first. */
 const LOOKUP_EVENTS = 10;
 
@@ -70,6 +67,7 @@ export function buildProgram(): Command {
     .description('create the table on the store the options point at (the CDK stack owns it in AWS)')
     .action(
       run(async (options) => {
+        const { openStore } = await import('./context');
         const context = await openStore(options, { create: true });
         await context.close();
         print(options, { table: context.tableName, where: context.where }, () => `ready: ${context.where}`);
@@ -83,6 +81,10 @@ export function buildProgram(): Command {
     .argument('[file]', 'JSONL file, - for stdin', '-')
     .action(
       run(async (options, file: string) => {
+        const [{ withStore }, { createCliProcessor, replayFile }] = await Promise.all([
+          import('./context'),
+          import('./processor'),
+        ]);
         return withStore(options, async (context) => {
           const summary = await replayFile(createCliProcessor(context), file, {
             onProgress: progress('replay'),
@@ -114,6 +116,13 @@ export function buildProgram(): Command {
       run(async (options, fn: string, local: { event: string }) => {
         if (fn !== 'processor' && fn !== 'hygiene')
           throw new UsageError(`unknown function ${JSON.stringify(fn)}: expected "processor" or "hygiene"`);
+        const [{ readFileSync }, { withStore }, { createCliProcessor }, { hygieneCommand }] =
+          await Promise.all([
+            import('node:fs'),
+            import('./context'),
+            import('./processor'),
+            import('./commands/hygiene'),
+          ]);
         let event: unknown;
         try {
           event = JSON.parse(readFileSync(local.event, 'utf8'));
@@ -142,6 +151,10 @@ export function buildProgram(): Command {
     .action(
       run(async (options) => {
         const now = resolveNow(options);
+        const [{ withStore }, { formatHygiene, hygieneCommand }] = await Promise.all([
+          import('./context'),
+          import('./commands/hygiene'),
+        ]);
         return withStore(options, async (context) => {
           const report = await hygieneCommand(context, now);
           print(options, report, () => formatHygiene(report));
@@ -157,6 +170,11 @@ export function buildProgram(): Command {
     .action(
       run(async (options, local: { format: 'jsonl' | 'csv' }) => {
         const now = resolveNow(options);
+        const [{ withStore }, { createOutput }, { CSV_COLUMNS, csvLine, exportRows }] = await Promise.all([
+          import('./context'),
+          import('./jsonl'),
+          import('./views'),
+        ]);
         return withStore(options, async (context) => {
           const output = createOutput();
           if (local.format === 'csv') await output.line(CSV_COLUMNS.join(','));
@@ -176,6 +194,11 @@ export function buildProgram(): Command {
     .action(
       run(async (options, addresses: string[]) => {
         const now = resolveNow(options);
+        const [{ openStore }, { normalizeAddress }, { describeAuditEntry, exportRow }] = await Promise.all([
+          import('./context'),
+          import('../shared/core/address'),
+          import('./views'),
+        ]);
         const context = await openStore(options);
         let failed = 0;
         try {
@@ -225,13 +248,18 @@ export function buildProgram(): Command {
     command.action(
       run(async (options, input: string, local: { reason: string; until?: string }) => {
         const now = resolveNow(options);
+        const [{ randomUUID }, { withStore }, { normalizeAddress }] = await Promise.all([
+          import('node:crypto'),
+          import('./context'),
+          import('../shared/core/address'),
+        ]);
         let address: string;
         try {
           address = normalizeAddress(input);
         } catch (error) {
           throw new UsageError((error as Error).message);
         }
-        const event = manualEvent(action, local.reason, now, local.until);
+        const event = manualEvent(randomUUID(), action, local.reason, now, local.until);
         return withStore(options, async (context) => {
           const result = await context.store.applyEvents(address, [event]);
           print(
@@ -254,6 +282,10 @@ export function buildProgram(): Command {
     .action(
       run(async (options, file: string) => {
         const now = resolveNow(options);
+        const [{ withStore }, { formatImport, importFile }] = await Promise.all([
+          import('./context'),
+          import('./commands/import'),
+        ]);
         return withStore(options, async (context) => {
           const onProgress = progress('import');
           const summary = await importFile(context.store, file, now, {
@@ -274,6 +306,10 @@ export function buildProgram(): Command {
     .action(
       run(async (options, input: string, local: { reason: string }) => {
         const now = resolveNow(options);
+        const [{ withStore }, { forgetAddress, formatForget }] = await Promise.all([
+          import('./context'),
+          import('./commands/forget'),
+        ]);
         return withStore(options, async (context) => {
           const summary = await forgetAddress(context.store, input, local.reason, now);
           print(options, summary, () => formatForget(summary));
@@ -290,6 +326,10 @@ export function buildProgram(): Command {
     .action(
       run(async (options, file: string) => {
         const explain = (options as { explain?: boolean }).explain === true;
+        const [{ runClassify }, { resolvePolicyOption }] = await Promise.all([
+          import('./commands/classify'),
+          import('./policy-option'),
+        ]);
         const { failed } = await runClassify(file, resolvePolicyOption(options).decisions, { explain });
         return failed > 0 ? 1 : 0;
       }),
@@ -300,6 +340,19 @@ export function buildProgram(): Command {
     .description('a fresh embedded store, the bundled samples replayed, and a report (what `npm start` runs)')
     .action(
       run(async (options) => {
+        const [
+          { readdirSync, rmSync },
+          { openStore },
+          { createCliProcessor, replayLines },
+          { buildReport, formatReport },
+          { formatHygiene, hygieneCommand },
+        ] = await Promise.all([
+          import('node:fs'),
+          import('./context'),
+          import('./processor'),
+          import('./report'),
+          import('./commands/hygiene'),
+        ]);
         const dataDir = join(options.dataDir, 'demo');
         rmSync(dataDir, { recursive: true, force: true });
         const context = await openStore({ ...options, dataDir });
@@ -348,6 +401,7 @@ export function buildProgram(): Command {
 
 /** Each bundled sample as SNS would deliver it: SES notifications get an envelope, envelopes stay. */
 async function* samplesAsSnsMessages(names: string[]) {
+  const { readFileSync } = await import('node:fs');
   for (const [index, name] of names.entries()) {
     const document = JSON.parse(readFileSync(join(SAMPLES_DIR, name), 'utf8')) as Record<string, unknown>;
     const envelope =
@@ -365,6 +419,7 @@ async function* samplesAsSnsMessages(names: string[]) {
 }
 
 function manualEvent(
+  uuid: string,
   action: 'suppress' | 'unsuppress',
   reason: string,
   now: Date,
@@ -373,7 +428,7 @@ function manualEvent(
   if (reason.trim() === '') throw new UsageError('--reason must say why');
   const base: ManualEvent = {
     type: 'manual',
-    id: `manual:${randomUUID()}`,
+    id: `manual:${uuid}`,
     at: now.toISOString(),
     action,
     source: 'manual',

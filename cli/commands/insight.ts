@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { type GlobalOptions, resolveNow, type StoreContext, UsageError, withStore } from '../context';
+import type { StoreContext } from '../context';
+import { type GlobalOptions, resolveNow, UsageError } from '../options';
 
 /**
  * `bounce simulate` and `bounce report`: read-only views of the table's history. Registered from
@@ -58,6 +59,7 @@ async function simulateAction(options: GlobalOptions & SimulateOptions): Promise
   const { policy: _candidate, ...rest } = options;
   const storeOptions: GlobalOptions =
     options.baseline !== undefined ? { ...rest, policy: options.baseline } : rest;
+  const { withStore } = await import('../context');
   return withStore(storeOptions, async (context) => {
     const { readHistories } = await import('../../shared/adapters/dynamodb/history');
     const histories = await readHistories(context.connection.documentClient, context.tableName);
@@ -94,6 +96,7 @@ async function reportAction(options: GlobalOptions & ReportOptions): Promise<num
     parseTimeOption(options.to, '--to'),
     now,
   );
+  const { withStore } = await import('../context');
   return withStore(options, async (context) => {
     const summary = await writeHtmlReport(context, options.html, window, { now });
     console.log(

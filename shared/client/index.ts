@@ -261,3 +261,16 @@ export class SuppressionClient {
     }
   }
 }
+
+export {
+  AllRecipientsSuppressedError,
+  DESTINATION_FIELDS,
+  type DestinationField,
+  type DroppedRecipient,
+  type DroppedReport,
+  type RecipientChecker,
+  SUPPRESSED_ENTRY_ERROR,
+  SUPPRESSION_GUARD_NAME,
+  type SuppressionGuardOptions,
+  suppressionGuard,
+} from './ses-guard';

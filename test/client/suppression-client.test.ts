@@ -229,11 +229,3 @@ describe('SuppressionClient.check', () => {
     );
   });
 });
-
-describe('package export', () => {
-  it("is what `import { SuppressionClient } from 'ses-bounce-handler'` gives", async () => {
-    const exported = await import('ses-bounce-handler');
-    expect(exported.SuppressionClient).toBe(SuppressionClient);
-    expect(exported.UnprocessedKeysError).toBe(UnprocessedKeysError);
-  });
-});

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execute = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'bounce.js');
+/** The compiled CLI, rebuilt by the global setup (test/support/build-cli.ts) before the tests run. */
+const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bounce.js');
 
 export interface CliResult {
   code: number;
@@ -18,7 +19,7 @@ export interface CliOptions {
 }
 
 /**
- * Runs the real `bounce` CLI (`bin/bounce.js`) in a child process, as a user would (CI=true: no
+ * Runs the real, compiled `bounce` CLI (`dist/cli/bounce.js`, the package's `bin`) in a child process, as a user would (CI=true: no
  * progress output). Resolves with the exit code and output; never throws on a non-zero exit.
  */
 export async function runBounce(

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx's loader, so `npx bounce` needs no build step.
-import { register } from 'tsx/esm/api';
-
+// The `bounce` executable (package.json `bin` → dist/cli/bounce.js, compiled by tsup; `npm run dev` runs this file through tsx).
 // The CLI runs on the operator's Node (20 here); the SDK's notice about future Node 22 releases is noise there.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-register();
-const { main } = await import('../cli/main.ts');
+const { main } = await import('./main');
 await main(process.argv);
+
+export {};

@@ -1,0 +1,188 @@
+/**
+ * Every command in the docs runs as written. The rule, for README.md and the docs listed in DOCS:
+ *
+ * - ```ts blocks are type-checked (strict, the repository's tsconfig), `ses-bounce-handler` resolving
+ *   to the package's own source entry (shared/client/index.ts, which dist/index.d.ts is built from).
+ * - ```sh blocks are read line by line (`\` continuations joined, comments kept for bash):
+ *   - a line that runs `npx bounce` is executed with bash, in order, in one scratch directory per
+ *     document (with `samples/` linked in and `bounce` installed in its node_modules/.bin, as
+ *     `npm install ses-bounce-handler` would), and must exit 0; so are the `echo … > file` lines
+ *     that make its input files;
+ *   - `npm start` is executed as the script runs it after its build step (`npx bounce demo`);
+ *   - any other `npm` line must name scripts that exist in package.json (`npm install`/`npm ci`,
+ *     `npm test` and the scripts are what .ci/run itself runs);
+ *   - every other line needs an AWS account (`aws …`, `npx cdk deploy/bootstrap`, shell loops over
+ *     them) and is only shown: the test lists them, so a new kind of line has to be classified here.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+/**
+ * The documents under this rule. Add a document here once its blocks follow it (docs written by
+ * other work — classification, security, testing, ingest, report — join when they land).
+ */
+const DOCS = [
+  'README.md',
+  'docs/deploy.md',
+  'docs/development.md',
+  'docs/operate.md',
+  'docs/performance.md',
+  'docs/pipelines.md',
+  'docs/policy.md',
+];
+const scripts = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
+
+interface Block {
+  lang: string;
+  code: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+}
+
+function codeBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = markdown.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s*```(\w*)\s*$/.exec(lines[i] ?? '');
+    if (!open) continue;
+    const indent = (lines[i] ?? '').indexOf('```');
+    const body: string[] = [];
+    let j = i + 1;
+    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j] ?? ''); j++)
+      body.push((lines[j] ?? '').slice(indent));
+    blocks.push({ lang: open[1] ?? '', code: body.join('\n'), line: i + 1 });
+    i = j;
+  }
+  return blocks;
+}
+
+/** Shell lines with `\` continuations joined. */
+function shellLines(code: string): string[] {
+  return code
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+type Kind = 'run' | 'npm' | 'aws';
+function kindOf(line: string): Kind {
+  if (/^npm start\b/.test(line) || /(^|[|&;]\s*)npx bounce /.test(line)) {
+    // `aws … && npx bounce import` still needs AWS for its first half.
+    return /^aws /.test(line) ? 'aws' : 'run';
+  }
+  if (/^echo .*>\s*\S+$/.test(line)) return 'run';
+  if (/^npm /.test(line)) return 'npm';
+  return 'aws';
+}
+
+const docs = DOCS.map((path) => ({ path, blocks: codeBlocks(readFileSync(join(ROOT, path), 'utf8')) }));
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the docs', () => {
+  it('have code blocks to check (README, deploy, operate, pipelines, policy, performance)', () => {
+    for (const name of ['README.md', 'docs/deploy.md', 'docs/operate.md', 'docs/pipelines.md']) {
+      expect(docs.find((d) => d.path === name)?.blocks.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('name only npm scripts that exist', () => {
+    for (const { path, blocks } of docs) {
+      for (const block of blocks.filter((b) => b.lang === 'sh')) {
+        for (const line of shellLines(block.code).filter((l) => kindOf(l) === 'npm')) {
+          for (const command of line.split('&&').map((c) => c.replace(/#.*$/, '').trim())) {
+            const run = /^npm run ([\w:-]+)/.exec(command);
+            if (run) expect(scripts, `${path}:${block.line}: ${command}`).toHaveProperty([run[1] as string]);
+            else if (/^npm (test|start)\b/.test(command))
+              expect(scripts).toHaveProperty([command.split(' ')[1] as string]);
+            else expect(command, `${path}:${block.line}`).toMatch(/^npm (install|ci)\b/);
+          }
+        }
+      }
+    }
+    expect(scripts.start, 'npm start = build, then `bounce demo`').toMatch(
+      /node dist\/cli\/bounce\.js demo$/,
+    );
+  });
+
+  it('show only AWS-only commands that are not run (the list is reviewed here)', () => {
+    const shown = docs.flatMap(({ blocks }) =>
+      blocks
+        .filter((b) => b.lang === 'sh')
+        .flatMap((b) => shellLines(b.code).filter((l) => kindOf(l) === 'aws')),
+    );
+    for (const line of shown) expect(line).toMatch(/^(aws |npx cdk (bootstrap|deploy|synth)\b|for |done$)/);
+  });
+
+  for (const { path, blocks } of docs) {
+    const commands = blocks
+      .filter((b) => b.lang === 'sh')
+      .flatMap((b) =>
+        shellLines(b.code)
+          .filter((l) => kindOf(l) === 'run')
+          .map((l) => ({ line: b.line, l })),
+      );
+    if (commands.length === 0) continue;
+    it(`${path}: every bounce command runs as written and exits 0`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bounce-docs-'));
+      scratch.push(dir);
+      symlinkSync(join(ROOT, 'samples'), join(dir, 'samples'));
+      mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+      symlinkSync(join(ROOT, 'dist', 'cli', 'bounce.js'), join(dir, 'node_modules', '.bin', 'bounce'));
+      for (const { line, l } of commands) {
+        const command = l.startsWith('npm start') ? 'npx bounce demo' : l;
+        const result = spawnSync('bash', ['-o', 'pipefail', '-c', command], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, CI: 'true', npm_config_update_notifier: 'false' },
+        });
+        expect(result.status, `${path}:${line}: ${command}\n${result.stderr}`).toBe(0);
+      }
+    });
+  }
+
+  it('type-check: every ts block compiles against the package', () => {
+    const dir = join(ROOT, 'test', '.docs-ts');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    scratch.push(dir);
+    const files: string[] = [];
+    for (const { path, blocks } of docs) {
+      for (const block of blocks.filter((b) => b.lang === 'ts')) {
+        const file = `${path.replace(/[/.]/g, '_')}_${block.line}.ts`;
+        // `export {}` makes each block a module of its own (top-level await, no name clashes).
+        writeFileSync(join(dir, file), `${block.code}\nexport {};\n`);
+        files.push(file);
+      }
+    }
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../tsconfig.json',
+        compilerOptions: {
+          noUnusedLocals: false,
+          paths: { 'ses-bounce-handler': ['../../shared/client/index.ts'] },
+        },
+        include: ['*.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    let output = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+    } catch (error) {
+      output = (error as { stdout?: string }).stdout ?? String(error);
+    }
+    expect(output).toBe('');
+  });
+});
