@@ -181,45 +181,48 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
     return true;
   };
 
-  // Trie.
-  const next: Map<number, number>[] = [new Map()];
-  const out: Set<number>[] = [new Set()];
+  // Trie, written straight into the dense transition table (a literal adds at most one state per
+  // character, so the table's size is known up front): no per-state Map or Set, which at ~15k states
+  // made garbage collection most of the classifier's cold start.
+  let capacity = 1;
+  for (const lits of literalsOf) for (const { text: lit } of lits) capacity += lit.length;
+  const delta = new Int32Array(capacity * columns);
+  // Each state's own outputs as a linked list: head per state, then (value, next) pairs.
+  const ownHead = new Int32Array(capacity).fill(-1);
+  const ownValue: number[] = [];
+  const ownNext: number[] = [];
+  let n = 1;
   literalsOf.forEach((lits, slot) => {
     for (const { text: lit, sure } of lits) {
       let st = 0;
       for (let i = 0; i < lit.length; i++) {
-        const k = col(lit.charCodeAt(i));
-        let nx = next[st]?.get(k);
-        if (nx === undefined) {
-          nx = next.length;
-          next.push(new Map());
-          out.push(new Set());
-          next[st]?.set(k, nx);
+        const cell = st * columns + col(lit.charCodeAt(i));
+        let nx = delta[cell] as number;
+        if (nx === 0) {
+          nx = n++;
+          delta[cell] = nx;
         }
         st = nx;
       }
       // Output code: slot × 2 + 1 when the literal is sure.
-      out[st]?.add(slot * 2 + (sure && ascii(lit) ? 1 : 0));
+      ownValue.push(slot * 2 + (sure && ascii(lit) ? 1 : 0));
+      ownNext.push(ownHead[st] as number);
+      ownHead[st] = ownValue.length - 1;
     }
   });
 
-  // Failure links (BFS) folded into a dense transition table. Children go in first; a zero cell
+  // Failure links (BFS) folded into the dense transition table. Children go in first; a zero cell
   // (state 0 is the root, never a child) is then filled from the failure state's row, which BFS
   // order has completed already. Plain typed-array work: this runs at every cold start.
-  const n = next.length;
   if (n * columns > 0x3fffffff) throw new Error(`classifier automaton too large: ${n} states`);
-  const delta = new Int32Array(n * columns);
-  for (let u = 0; u < n; u++) for (const [k, v] of next[u] ?? []) delta[u * columns + k] = v;
   const fail = new Int32Array(n);
   const queue = new Int32Array(n);
   let tail = 0;
   for (let k = 0; k < columns; k++) if (delta[k] !== 0) queue[tail++] = delta[k] as number;
   for (let qi = 0; qi < tail; qi++) {
     const u = queue[qi] as number;
-    const f = fail[u] as number;
-    for (const slot of out[f] ?? []) out[u]?.add(slot);
     const row = u * columns;
-    const frow = f * columns;
+    const frow = (fail[u] as number) * columns;
     for (let k = 0; k < columns; k++) {
       const v = delta[row + k] as number;
       if (v === 0) {
@@ -231,15 +234,27 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
     }
   }
 
-  // Outputs flattened: slots of state s are outSlots[outStart[s] .. outStart[s + 1]).
-  const outStart = new Int32Array(n + 1);
-  const flat: number[] = [];
-  for (let s = 0; s < n; s++) {
-    outStart[s] = flat.length;
-    for (const slot of out[s] ?? []) flat.push(slot);
+  // Outputs flattened: slots of state s are outSlots[outStart[s] .. outStart[s + 1]), its own
+  // followed by its failure state's (complete before it, in BFS order). A slot may repeat; the scan's
+  // `seen` marks make that harmless.
+  const count = new Int32Array(n);
+  for (let qi = 0; qi < tail; qi++) {
+    const u = queue[qi] as number;
+    let c = count[fail[u] as number] as number;
+    for (let e = ownHead[u] as number; e !== -1; e = ownNext[e] as number) c++;
+    count[u] = c;
   }
-  outStart[n] = flat.length;
-  const outSlots = Int32Array.from(flat);
+  const outStart = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) outStart[s + 1] = (outStart[s] as number) + (count[s] as number);
+  const outSlots = new Int32Array(outStart[n] as number);
+  for (let qi = 0; qi < tail; qi++) {
+    const u = queue[qi] as number;
+    let w = outStart[u] as number;
+    for (let e = ownHead[u] as number; e !== -1; e = ownNext[e] as number)
+      outSlots[w++] = ownValue[e] as number;
+    const f = fail[u] as number;
+    outSlots.copyWithin(w, outStart[f] as number, outStart[f + 1] as number);
+  }
   // Hot-loop tables: a column per UTF-16 code unit, and transitions that hold the target's row
   // offset (state × columns) shifted left, with bit 0 set when the target state has outputs, so a
   // character costs two array loads and the output tables are only touched on a hit.
@@ -247,8 +262,8 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   const colOf = new Uint8Array(0x10000);
   for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
   if (high !== 0) colOf.fill(high, 128);
-  const trans = new Int32Array(delta.length);
-  for (let i = 0; i < delta.length; i++) {
+  const trans = new Int32Array(n * columns);
+  for (let i = 0; i < trans.length; i++) {
     const t = delta[i] ?? 0;
     trans[i] = ((t * columns) << 1) | ((outStart[t + 1] ?? 0) > (outStart[t] ?? 0) ? 1 : 0);
   }
