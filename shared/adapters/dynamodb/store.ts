@@ -116,7 +116,9 @@ export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${ha
 /**
  * SuppressionStore on DynamoDB. Per address: one strongly consistent read, one audit put per new
  * event, and one conditional put of the state item (optimistic version check, retried on conflict).
- * No transactions, so it runs on dynalite too. Duplicates cost the read only.
+ * No transactions, so it runs on dynalite too. Duplicates cost the read only. An event older than
+ * the item's checkpoint (rare: a delivery late by more than `maxEventsPerAddress` newer events of
+ * its address) adds one Query of the address's audit trail (see `refoldLate`).
  */
 export class DynamoDbSuppressionStore implements SuppressionStore {
   constructor(
