@@ -11,7 +11,8 @@
  *   STORM_HOT=50000 STORM_COUNTS= npx tsx bench/storm.ts   # the hot-key storm only
  *   STORM_BATCH=100 STORM_CONCURRENCY=5 (defaults: the stack's), STORM_ENGINE=dynalite,
  *   STORM_REPLAY=fold|engine|none (the in-order reference: the pure core in memory, default; one
- *   record at a time through the processor into a second table; none)
+ *   record at a time through the processor into a second table; none),
+ *   STORM_SHUFFLE=2000 (arrival shuffled within windows of 2,000: late events forced; default 0)
  *
  * Bounce storm: `bounce replay FILE --json --data-dir TMP` (the real CLI: embedded dynalite on
  * LevelDB, the real processor, batches of 10) over N generated notifications; reports
@@ -39,10 +40,11 @@ import { DEFAULT_CONFIG } from '../infra/config';
 import { createLocalDynamoDbConnection } from '../shared/adapters/dynamodb/client';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { classify } from '../shared/core/classify';
+import type { HistoryEvent } from '../shared/core/events';
 import { eventsFromMessage } from '../shared/core/events';
 import { parseMessageBody } from '../shared/core/notification';
-import { type EventHistory, mergeEvents, stateOf } from '../shared/core/state';
-import { notificationStream } from '../test/support/stream';
+import { historyFromEvents, stateOf } from '../shared/core/state';
+import { notificationStream, prng, shuffle } from '../test/support/stream';
 import { startBenchEngine } from './engine';
 import { newBenchTable } from './ingest';
 import { drive, timeoutMsFor } from './sqs-sim';
@@ -158,6 +160,7 @@ export interface HotKeyStormResult {
   notifications: number;
   hotShare: number;
   hotAddresses: number;
+  shuffleWindow: number;
   batchSize: number;
   concurrency: number;
   seconds: number;
@@ -198,26 +201,42 @@ async function replayInOrder(endpoint: string, tableName: string, bodies: readon
 }
 
 /**
- * The same in-order replay without an engine: each notification, in stream order, through the pure
- * core the store uses (parse → classify → mergeEvents → stateOf per address). Seconds for 50,000,
+ * The same in-order replay without an engine: every notification through the pure core the store
+ * uses (parse → classify → events per address), each address's events folded in time order
+ * (`historyFromEvents`: what applying them one at a time in time order builds). Seconds for 50,000,
  * where a one-record-at-a-time replay through a local engine on a shared 2-core box takes ~30 min.
  */
 function inOrderFoldExport(bodies: readonly string[]): string {
-  const histories = new Map<string, EventHistory>();
+  const byAddress = new Map<string, HistoryEvent[]>();
   for (const body of bodies) {
     const message = parseMessageBody(body);
     if (message.kind === 'ignored' || message.kind === 'send') continue;
     for (const [address, events] of eventsFromMessage(message, (input) => classify(input))) {
-      const merged = mergeEvents(histories.get(address) ?? { events: [] }, events);
-      if (merged.added.length > 0) histories.set(address, merged.history);
+      byAddress.set(address, [...(byAddress.get(address) ?? []), ...events]);
     }
   }
-  return [...histories.entries()]
+  return [...byAddress.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([address, history]) =>
-      JSON.stringify(exportRow({ address, state: stateOf(history), events: history.events }, EXPORT_NOW)),
-    )
+    .map(([address, events]) => {
+      const history = historyFromEvents(events);
+      return JSON.stringify(
+        exportRow({ address, state: stateOf(history), events: history.events }, EXPORT_NOW),
+      );
+    })
     .join('\n');
+}
+
+/**
+ * The arrival order with late deliveries forced: the stream shuffled within consecutive windows of
+ * `window` notifications (deterministic), so a hot address's event can arrive after dozens of newer
+ * ones of the same address, as when a slow invocation holds its batch while others work through many.
+ */
+export function shuffledWithin(bodies: readonly string[], window: number, seed = 14): string[] {
+  if (window <= 1) return [...bodies];
+  const random = prng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < bodies.length; i += window) out.push(...shuffle(bodies.slice(i, i + window), random));
+  return out;
 }
 
 const EXPORT_NOW = new Date('2027-01-01T00:00:00.000Z');
@@ -268,8 +287,11 @@ export async function runHotKeyStorm({
   concurrency = DEFAULT_CONFIG.maxConcurrency,
   replay = 'fold',
   engine: prefer = 'dynamodb-local',
+  shuffleWindow = 0,
 }: {
   count: number;
+  /** Arrival shuffled within windows of this many notifications (0: stream order). @default 0 */
+  shuffleWindow?: number;
   hotShare?: number;
   hotAddresses?: number;
   batchSize?: number;
@@ -284,10 +306,12 @@ export async function runHotKeyStorm({
 }): Promise<HotKeyStormResult> {
   const engine = await startBenchEngine(prefer);
   try {
-    const bodies = notificationStream(count, Math.max(10, Math.round(count / 5)), 3, {
+    const stream = notificationStream(count, Math.max(10, Math.round(count / 5)), 3, {
       hot: { addresses: hotAddresses, share: hotShare },
       times: 'ascending',
     });
+    // The storm's arrival order; the in-order reference below always uses the stream's.
+    const bodies = shuffledWithin(stream, shuffleWindow);
     const stormTable = await newBenchTable(engine, 'bench-storm');
     const timeoutMs = timeoutMsFor(batchSize);
     const result = await drive(bodies, {
@@ -306,10 +330,10 @@ export async function runHotKeyStorm({
       let reference: string;
       if (replay === 'engine') {
         const replayTable = await newBenchTable(engine, 'bench-storm-in-order');
-        await replayInOrder(engine.endpoint, replayTable, bodies);
+        await replayInOrder(engine.endpoint, replayTable, stream);
         reference = (await exportText(engine.endpoint, replayTable)).text;
       } else {
-        reference = inOrderFoldExport(bodies);
+        reference = inOrderFoldExport(stream);
       }
       replaySeconds = Math.round((performance.now() - t0) / 100) / 10;
       identicalExport = reference === storm.text;
@@ -320,6 +344,7 @@ export async function runHotKeyStorm({
       notifications: count,
       hotShare,
       hotAddresses,
+      shuffleWindow,
       batchSize,
       concurrency,
       seconds: result.seconds,
@@ -344,7 +369,9 @@ export async function runHotKeyStorm({
 }
 
 export const describeHotKeyStorm = (r: HotKeyStormResult) =>
-  `${r.perSecond} notifications/s (${r.perInvocation}/s per invocation, batch ${r.batchSize} × ${r.concurrency}), ${r.seconds} s; ` +
+  `${r.perSecond} notifications/s (${r.perInvocation}/s per invocation, batch ${r.batchSize} × ${r.concurrency}${
+    r.shuffleWindow > 1 ? `, shuffled within ${r.shuffleWindow}` : ''
+  }), ${r.seconds} s; ` +
   `${r.firstDeliveryFailures} failed on first delivery, ${r.deadLettered} left failed after redelivery; ` +
   `export ${r.identicalExport === undefined ? 'not compared' : r.identicalExport ? 'identical to' : 'DIFFERENT from'} an in-order replay (${r.replay}; ${r.addresses} addresses)${
     r.differing
@@ -413,6 +440,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
             ? 'none'
             : 'fold',
       engine: process.env.STORM_ENGINE === 'dynalite' ? 'dynalite' : 'dynamodb-local',
+      shuffleWindow: Number(process.env.STORM_SHUFFLE ?? 0),
     });
     console.log(`HOT-KEY STORM ${describeHotKeyStorm(result)}`);
     console.log(`HOT-KEY STORM ${JSON.stringify(result)}`);

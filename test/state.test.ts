@@ -7,6 +7,7 @@ import {
   deriveState,
   type EventHistory,
   effectiveState,
+  historyFromEvents,
   mergeEvents,
   type StatePolicy,
   stateOf,
@@ -308,10 +309,36 @@ describe('mergeEvents', () => {
     for (const event of events) history = mergeEvents(history, [event], policy).history;
     expect(history.events.map((e) => e.id)).toEqual(['d2', 'd3']);
     expect(history.horizon).toContain('m1');
-    // Replaying the folded-away bounce must not re-suppress the lifted address.
+    // Replaying the folded-away bounce must not re-suppress the lifted address: the history alone
+    // sets it aside as late (the store asks the audit trail whether it is new).
     const replay = mergeEvents(history, [events[0] as AddressEvent], policy);
     expect(replay.added).toEqual([]);
+    expect(replay.late.map((e) => e.id)).toEqual(['b0']);
+    expect(replay.history).toBe(history);
     expect(stateOf(replay.history, policy)).toEqual({ status: 'clear' });
+  });
+
+  it('re-derives from the full set of events the history that in-order application builds, late ones included', () => {
+    const policy: StatePolicy = { ...DEFAULT_STATE_POLICY, maxEventsPerAddress: 2 };
+    const events = [
+      bounceEvent('b0', h(0), 'mailboxfull'),
+      manualEvent('m1', h(1), 'unsuppress'),
+      deliveryEvent('d2', h(2)),
+      deliveryEvent('d3', h(3)),
+    ];
+    let history: EventHistory = { events: [] };
+    for (const event of events) history = mergeEvents(history, [event], policy).history;
+    // A hard bounce before the lift arrives after it was folded away: in order, the lift wins.
+    const lateBounce = bounceEvent('b05', h(0.5), 'userunknown');
+    expect(mergeEvents(history, [lateBounce], policy).late).toEqual([lateBounce]);
+    const refolded = historyFromEvents([...events, lateBounce, events[0] as AddressEvent], policy);
+    let inOrder: EventHistory = { events: [] };
+    for (const event of [events[0], lateBounce, ...events.slice(1)] as AddressEvent[]) {
+      inOrder = mergeEvents(inOrder, [event], policy).history;
+    }
+    expect(refolded).toEqual(inOrder);
+    expect(refolded.horizon).toContain('m1');
+    expect(stateOf(refolded, policy)).toEqual({ status: 'clear' });
   });
 });
 
@@ -436,6 +463,53 @@ describe('order independence (property-based)', () => {
     );
     // Not vacuous: many runs did record an escalation.
     expect(recorded).toBeGreaterThan(40);
+  });
+
+  /** Applies events one at a time in time order: what the store builds when nothing is late. */
+  const inOrderHistory = (events: readonly AddressEvent[], policy: StatePolicy) => {
+    let history: EventHistory = { events: [] };
+    for (const event of [...events].sort((a, b) => (`${a.at}|${a.id}` < `${b.at}|${b.id}` ? -1 : 1))) {
+      const merged = mergeEvents(history, [event], policy);
+      expect(merged.late).toEqual([]);
+      history = merged.history;
+    }
+    return history;
+  };
+
+  it('builds, from any arrival order with duplicates, the history of in-order application (beyond the bound too)', () => {
+    let beyond = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        eventSet.chain((events) => fc.tuple(fc.constant(events), streamOf(events))),
+        (max, [events, stream]) => {
+          const policy: StatePolicy = { ...DEFAULT_STATE_POLICY, maxEventsPerAddress: max };
+          const expected = inOrderHistory(events, policy);
+          if (events.length > max) beyond++;
+          expect(historyFromEvents(stream, policy)).toEqual(expected);
+          expect(stateOf(historyFromEvents(stream, policy), policy)).toEqual(deriveState(events, policy));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(beyond).toBeGreaterThan(200);
+  });
+
+  it('builds the in-order history of sets much larger than the default bound, in any order', () => {
+    const large = fc
+      .array(eventArbitrary, { minLength: 21, maxLength: 80 })
+      .map((events) => events.map((event, i) => ({ ...event, id: `e${i}` }) as AddressEvent));
+    fc.assert(
+      fc.property(
+        large.chain((events) => fc.tuple(fc.constant(events), streamOf(events))),
+        ([events, stream]) => {
+          const expected = inOrderHistory(events, DEFAULT_STATE_POLICY);
+          expect(expected.checkpoint).toBeDefined();
+          expect(historyFromEvents(stream)).toEqual(expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('stays idempotent with a small bound when events arrive in time order and are replayed', () => {

@@ -1,10 +1,20 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressKey, DUE_SHARDS, dueShardOf } from '../shared/adapters/dynamodb/schema';
+import { exportRows } from '../cli/views';
+import { addressKey, auditKey, DUE_SHARDS, dueShardOf } from '../shared/adapters/dynamodb/schema';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
-import { DEFAULT_STATE_POLICY } from '../shared/core/state';
+import type { AddressEvent } from '../shared/core/events';
+import { DEFAULT_STATE_POLICY, type EventHistory, mergeEvents, stateOf } from '../shared/core/state';
 import { startTestEngine, type TestEngine } from './support/engine';
-import { bounceEvent, deliveryEvent, hoursAfterStart as h } from './support/events';
+import {
+  bounceEvent,
+  complaintEvent,
+  deliveryEvent,
+  hoursAfterStart as h,
+  manualEvent,
+  type TestBounceKind,
+} from './support/events';
+import { prng, shuffle } from './support/stream';
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -163,5 +173,128 @@ describe('the sparse due index', () => {
     expect(await lenient.settleDue(address, new Date(h(100)))).toEqual({ outcome: 'reindexed' });
     expect(await lenient.dueAddresses(new Date(h(100)), 10)).toMatchObject({ entries: [] });
     expect((await lenient.get(address))?.state).toMatchObject({ status: 'watch', softBounces: 3 });
+  });
+});
+
+describe('events older than the checkpoint (late arrivals on a busy address)', () => {
+  const address = 'hot@example.com';
+  const NOW = new Date('2027-01-01T00:00:00Z');
+  const softKinds: TestBounceKind[] = ['mailboxfull', 'systemerror', 'blocked', 'vacation', 'suspend'];
+  /**
+   * 60 events, 5 h apart: a lift at #20, the hard bounce right after it (#21) is the suppression an
+   * in-order replay ends with (no lift after it), soft bounces, complaints and deliveries around them.
+   */
+  const events: AddressEvent[] = Array.from({ length: 60 }, (_, i) => {
+    const at = h(i * 5);
+    if (i === 20) return manualEvent(`e${i}`, at, 'unsuppress');
+    if (i === 21 || i === 35 || i === 50 || i === 3) return bounceEvent(`e${i}`, at, 'userunknown');
+    if (i === 44 || i === 9) return complaintEvent(`e${i}`, at, i === 9 ? 'abuse' : 'not-spam');
+    if (i % 7 === 0) return deliveryEvent(`e${i}`, at);
+    return bounceEvent(`e${i}`, at, softKinds[i % softKinds.length] as TestBounceKind);
+  });
+  const at21 = (events[21] as AddressEvent).at;
+  /** Shuffled, a third of them delivered twice, #21 and #2 only after everything else. */
+  const random = prng(14);
+  const stream = [
+    ...shuffle(
+      [...events.filter((_, i) => i !== 21 && i !== 2), ...events.filter((_, i) => i % 3 === 0 && i !== 21)],
+      random,
+    ),
+    events[21] as AddressEvent,
+    events[2] as AddressEvent,
+    events[0] as AddressEvent,
+  ];
+
+  const applyAll = async (store: DynamoDbSuppressionStore, list: readonly AddressEvent[]) => {
+    for (const event of list) await store.applyEvents(address, [event]);
+  };
+  const exported = async (store: DynamoDbSuppressionStore) =>
+    (await exportRows(store, NOW)).map((row) => JSON.stringify(row)).join('\n');
+  const storedHistory = async (table: string) => {
+    const { Item } = await engine.connection.documentClient.send(
+      new GetCommand({ TableName: table, Key: addressKey(address), ConsistentRead: true }),
+    );
+    return { events: Item?.events, checkpoint: Item?.checkpoint, horizon: Item?.horizon, state: Item?.state };
+  };
+
+  it('exports, after 60 events in a shuffled order with old ones redelivered, what in-order application exports', async () => {
+    // Not vacuous: with the item's history alone, this stream has late events and ends elsewhere.
+    let alone: EventHistory = { events: [] };
+    let late = 0;
+    for (const event of stream) {
+      const merged = mergeEvents(alone, [event]);
+      late += merged.late.length;
+      alone = merged.history;
+    }
+    expect(late).toBeGreaterThan(5);
+    expect(stateOf(alone).since).not.toBe(at21);
+
+    const inOrderTable = await engine.newTable();
+    const inOrder = new DynamoDbSuppressionStore(engine.connection.documentClient, inOrderTable);
+    await applyAll(inOrder, events);
+    const shuffledTable = await engine.newTable();
+    const shuffled = new DynamoDbSuppressionStore(engine.connection.documentClient, shuffledTable);
+    await applyAll(shuffled, stream);
+
+    expect((await inOrder.get(address))?.state).toMatchObject({
+      status: 'suppressed',
+      reason: 'userunknown',
+      since: at21,
+    });
+    expect(await exported(shuffled)).toBe(await exported(inOrder));
+    expect(await storedHistory(shuffledTable)).toEqual(await storedHistory(inOrderTable));
+    // Every event has its audit item, once.
+    expect(await shuffled.auditTrail(address, 1000)).toHaveLength(60);
+  });
+
+  it('lands late events from concurrent writers too (optimistic version check, no event lost)', async () => {
+    const inOrder = new DynamoDbSuppressionStore(engine.connection.documentClient, await engine.newTable());
+    await applyAll(inOrder, events);
+    const table = await engine.newTable();
+    const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
+    // Four writers, each taking every fourth delivery of the stream.
+    await Promise.all(
+      [0, 1, 2, 3].map((w) =>
+        applyAll(
+          store,
+          stream.filter((_, i) => i % 4 === w),
+        ),
+      ),
+    );
+    expect(await exported(store)).toBe(await exported(inOrder));
+  });
+
+  it('writes nothing for a redelivered event the checkpoint already holds', async () => {
+    const table = await engine.newTable();
+    const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
+    await applyAll(store, events);
+    const before = await engine.connection.documentClient.send(
+      new GetCommand({ TableName: table, Key: addressKey(address), ConsistentRead: true }),
+    );
+    for (const old of [events[0], events[21], events[30]] as AddressEvent[]) {
+      expect(await store.applyEvents(address, [old])).toMatchObject({ added: 0 });
+    }
+    const after = await engine.connection.documentClient.send(
+      new GetCommand({ TableName: table, Key: addressKey(address), ConsistentRead: true }),
+    );
+    expect(after.Item?.version).toBe(before.Item?.version);
+    expect(after.Item).toEqual(before.Item);
+  });
+
+  it('drops a late event, as before, when the audit trail no longer reproduces the checkpoint', async () => {
+    const table = await engine.newTable();
+    const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
+    await applyAll(
+      store,
+      events.filter((_, i) => i !== 21),
+    );
+    // An audit item gone (TTL, or written before audit items held the event): the trail is partial.
+    // #35 is the hard bounce the checkpoint's suppression comes from (with #21 not yet applied).
+    await engine.connection.documentClient.send(
+      new DeleteCommand({ TableName: table, Key: auditKey(address, events[35] as AddressEvent) }),
+    );
+    const before = await storedHistory(table);
+    expect(await store.applyEvents(address, [events[21] as AddressEvent])).toMatchObject({ added: 0 });
+    expect(await storedHistory(table)).toEqual(before);
   });
 });

@@ -313,27 +313,31 @@ export interface EventHistory {
 }
 
 /**
- * Adds incoming events to an address's history: duplicates (same id) and events at or before the
- * checkpoint's horizon are dropped, the rest sorted in; beyond `maxEventsPerAddress` the oldest are
- * folded into the checkpoint. The derived state is the same for any arrival order of the same set,
- * as long as no event arrives later than `maxEventsPerAddress` newer events of the same address.
+ * Adds incoming events to an address's history: duplicates (same id) are dropped, events at or
+ * before the checkpoint's horizon are set aside as `late` (this history alone cannot tell a late
+ * event from a duplicate folded into the checkpoint), the rest sorted in; beyond
+ * `maxEventsPerAddress` the oldest are folded into the checkpoint. The derived state is the same for
+ * any arrival order of the same set as long as nothing is `late`; the store re-derives a late
+ * event's history from the address's audit trail with `historyFromEvents`.
  */
 export function mergeEvents<E extends HistoryEvent>(
   history: EventHistory,
   incoming: readonly E[],
   policy: StatePolicy = DEFAULT_STATE_POLICY,
-): { history: EventHistory; added: E[] } {
+): { history: EventHistory; added: E[]; late: E[] } {
   const ids = new Set(history.events.map((event) => event.id));
   const added: E[] = [];
+  const late: E[] = [];
   for (const event of incoming) {
-    if (ids.has(event.id) || (history.horizon !== undefined && eventKey(event) <= history.horizon)) continue;
+    if (ids.has(event.id)) continue;
     ids.add(event.id);
-    added.push(event);
+    if (history.horizon !== undefined && eventKey(event) <= history.horizon) late.push(event);
+    else added.push(event);
   }
-  if (added.length === 0) return { history, added };
+  if (added.length === 0) return { history, added, late };
   const events = [...history.events, ...added.map(storedEvent)].sort(compareEvents);
   const overflow = events.length - policy.maxEventsPerAddress;
-  if (overflow <= 0) return { history: { ...history, events }, added };
+  if (overflow <= 0) return { history: { ...history, events }, added, late };
   const letGo = events.slice(0, overflow);
   const last = letGo[letGo.length - 1] as StoredEvent;
   return {
@@ -343,6 +347,30 @@ export function mergeEvents<E extends HistoryEvent>(
       horizon: eventKey(last),
     },
     added,
+    late,
+  };
+}
+
+/**
+ * The history a set of events makes, whatever order (and however many times) they are given in:
+ * the same `{events, checkpoint, horizon}` that applying them one at a time in time order with
+ * `mergeEvents` builds (the newest `maxEventsPerAddress` kept, the older ones folded, in time order,
+ * into the checkpoint). Duplicates by id count once.
+ */
+export function historyFromEvents(
+  events: readonly (HistoryEvent | StoredEvent)[],
+  policy: StatePolicy = DEFAULT_STATE_POLICY,
+): EventHistory {
+  const byId = new Map<string, StoredEvent>();
+  for (const event of events) if (!byId.has(event.id)) byId.set(event.id, storedEvent(event));
+  const sorted = [...byId.values()].sort(compareEvents);
+  const overflow = sorted.length - policy.maxEventsPerAddress;
+  if (overflow <= 0) return { events: sorted };
+  const letGo = sorted.slice(0, overflow);
+  return {
+    events: sorted.slice(overflow),
+    checkpoint: foldEvents(letGo, policy),
+    horizon: eventKey(letGo[letGo.length - 1] as StoredEvent),
   };
 }
 
@@ -351,7 +379,7 @@ export const stateOf = (history: EventHistory, policy: StatePolicy = DEFAULT_STA
   deriveState(history.events, policy, history.checkpoint ?? INITIAL_FOLD);
 
 /** The compact form kept on the state item: what derivation and reports need, no diagnostic text. */
-export function storedEvent(event: HistoryEvent): StoredEvent {
+export function storedEvent(event: HistoryEvent | StoredEvent): StoredEvent {
   switch (event.type) {
     case 'bounce':
       return {

@@ -13,10 +13,14 @@ import {
   CLEAR,
   DEFAULT_STATE_POLICY,
   type EventHistory,
+  eventKey,
   type FoldState,
+  foldEvents,
+  historyFromEvents,
   mergeEvents,
   type StatePolicy,
   stateOf,
+  storedEvent,
   watchElapsedEvent,
 } from '../../core/state';
 import type {
@@ -112,7 +116,9 @@ export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${ha
 /**
  * SuppressionStore on DynamoDB. Per address: one strongly consistent read, one audit put per new
  * event, and one conditional put of the state item (optimistic version check, retried on conflict).
- * No transactions, so it runs on dynalite too. Duplicates cost the read only.
+ * No transactions, so it runs on dynalite too. Duplicates cost the read only. An event older than
+ * the item's checkpoint (rare: a delivery late by more than `maxEventsPerAddress` newer events of
+ * its address) adds one Query of the address's audit trail (see `refoldLate`).
  */
 export class DynamoDbSuppressionStore implements SuppressionStore {
   constructor(
@@ -151,16 +157,93 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       const before = current?.state ?? CLEAR;
       const history: EventHistory = current ? historyOf(current) : { events: [] };
       const merged = mergeEvents(history, incoming, this.policy);
-      if (merged.added.length === 0) return { before, after: before, added: 0, addedEvents: [] };
-      const after = stateOf(merged.history, this.policy);
+      let next = merged.history;
+      let added = merged.added;
+      if (merged.late.length > 0) {
+        // Rare: an event older than the checkpoint's horizon. Only the audit trail can tell whether
+        // it is a duplicate and where it goes; this is the only path with the extra Query.
+        const refolded = await this.refoldLate(address, history, merged.added, merged.late);
+        if (refolded) {
+          next = refolded.history;
+          added = [...merged.added, ...refolded.added];
+        }
+      }
+      if (added.length === 0) return { before, after: before, added: 0, addedEvents: [] };
+      const after = stateOf(next, this.policy);
       // Audit first: its puts are idempotent by key, so if the state write below fails or conflicts,
       // the retry rewrites them and no applied event is ever missing from the trail.
-      for (const event of merged.added) await this.writeAudit(address, event, before, after);
-      if (await this.writeState(address, current, merged.history, after)) {
-        return { before, after, added: merged.added.length, addedEvents: merged.added };
+      for (const event of added) await this.writeAudit(address, event, before, after);
+      if (await this.writeState(address, current, next, after)) {
+        return { before, after, added: added.length, addedEvents: added };
       }
       await this.backOff(address, attempt, deadline);
     }
+  }
+
+  /**
+   * The history of an address with events that arrived behind its checkpoint's horizon, re-derived
+   * from its audit trail (every applied event has an audit item holding the full event): the
+   * events folded into the checkpoint are the trail's items at or before the horizon, which the
+   * fold must reproduce. A late event the checkpoint already holds is a duplicate (undefined: no
+   * write); the others are folded in with the rest, in time order (`historyFromEvents`), exactly
+   * as an in-order application would have. An item left by a writer that has not written the
+   * state yet (audit first) is not in the checkpoint, and the late event itself may have such an
+   * item from an earlier attempt: both are tried. When the trail does not reproduce the checkpoint
+   * (audit items expired by TTL or written before they held the event, a policy changed since),
+   * the late events are dropped as before: the state never rests on a partial trail.
+   */
+  private async refoldLate<E extends HistoryEvent>(
+    address: string,
+    history: EventHistory,
+    added: readonly E[],
+    late: readonly E[],
+  ): Promise<{ history: EventHistory; added: E[] } | undefined> {
+    const horizon = history.horizon as string;
+    const lateIds = new Set(late.map((event) => event.id));
+    const trail = (await this.readTrail(address)).filter((event) => eventKey(event) <= horizon);
+    const others = trail.filter((event) => !lateIds.has(event.id));
+    const checkpoint = canonical(history.checkpoint);
+    const reproduces = (events: readonly HistoryEvent[]) =>
+      canonical(foldEvents(events.map(storedEvent), this.policy)) === checkpoint;
+    let folded: readonly HistoryEvent[];
+    let fresh: E[];
+    if (trail.length > others.length && reproduces(trail)) {
+      const seen = new Set(trail.map((event) => event.id));
+      folded = trail;
+      fresh = late.filter((event) => !seen.has(event.id));
+    } else if (reproduces(others)) {
+      folded = others;
+      fresh = [...late];
+    } else {
+      return undefined;
+    }
+    if (fresh.length === 0) return undefined;
+    return {
+      history: historyFromEvents([...folded, ...history.events, ...added, ...fresh], this.policy),
+      added: fresh,
+    };
+  }
+
+  /** Every event of the address's audit trail (all pages, strongly consistent). */
+  private async readTrail(address: string): Promise<HistoryEvent[]> {
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeNames: { '#event': 'event' },
+        ExpressionAttributeValues: { ':pk': addressPk(address), ':prefix': AUDIT_SK_PREFIX },
+        ProjectionExpression: '#event',
+        ConsistentRead: true,
+      },
+    );
+    const events: HistoryEvent[] = [];
+    for await (const page of pages) {
+      for (const item of (page.Items ?? []) as Partial<Pick<AuditItem, 'event'>>[]) {
+        if (item.event !== undefined) events.push(item.event);
+      }
+    }
+    return events;
   }
 
   /**
@@ -416,6 +499,17 @@ function dueAttributes(address: string, state: AddressState): Pick<StateItem, 'd
   return state.status === 'watch' && state.due !== undefined
     ? { duePk: dueShardOf(address), dueAt: state.due.at }
     : {};
+}
+
+/** A value as text with its object keys sorted: equal folds compare equal whatever the key order read back. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : inner,
+  );
 }
 
 function historyOf(item: StateItem): EventHistory {
