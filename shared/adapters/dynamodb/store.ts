@@ -120,6 +120,15 @@ export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${ha
  * the item's checkpoint (rare: a delivery late by more than `maxEventsPerAddress` newer events of
  * its address) adds one Query of the address's audit trail (see `refoldLate`).
  */
+/** `refoldLate`'s answer when the audit trail does not reproduce the address's checkpoint. */
+const UNREPRODUCED = Symbol('unreproduced');
+/**
+ * Reads of the trail before a late event is dropped because the trail does not reproduce the
+ * checkpoint: a concurrent writer's audit item is in the trail before its state write lands, so the
+ * first reads may not reproduce it; expired or deleted audit items never will.
+ */
+const UNREPRODUCED_ATTEMPTS = 5;
+
 export class DynamoDbSuppressionStore implements SuppressionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -163,7 +172,13 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
         // Rare: an event older than the checkpoint's horizon. Only the audit trail can tell whether
         // it is a duplicate and where it goes; this is the only path with the extra Query.
         const refolded = await this.refoldLate(address, history, merged.added, merged.late);
-        if (refolded) {
+        if (refolded === UNREPRODUCED && attempt < UNREPRODUCED_ATTEMPTS) {
+          // Most often another writer's audit item whose state write has not landed yet (audit
+          // first): once it lands, the checkpoint holds that event and the trail reproduces it.
+          await this.backOff(address, attempt, deadline);
+          continue;
+        }
+        if (refolded !== undefined && refolded !== UNREPRODUCED) {
           next = refolded.history;
           added = [...merged.added, ...refolded.added];
         }
@@ -189,15 +204,17 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
    * as an in-order application would have. An item left by a writer that has not written the
    * state yet (audit first) is not in the checkpoint, and the late event itself may have such an
    * item from an earlier attempt: both are tried. When the trail does not reproduce the checkpoint
-   * (audit items expired by TTL or written before they held the event, a policy changed since),
-   * the late events are dropped as before: the state never rests on a partial trail.
+   * (audit items expired by TTL or written before they held the event, a policy changed since, or
+   * a concurrent writer's audit item whose state write has not landed yet) it answers UNREPRODUCED:
+   * the caller reads again after a backoff, and drops the late events as before only when the
+   * trail still does not reproduce it: the state never rests on a partial trail.
    */
   private async refoldLate<E extends HistoryEvent>(
     address: string,
     history: EventHistory,
     added: readonly E[],
     late: readonly E[],
-  ): Promise<{ history: EventHistory; added: E[] } | undefined> {
+  ): Promise<{ history: EventHistory; added: E[] } | typeof UNREPRODUCED | undefined> {
     const horizon = history.horizon as string;
     const lateIds = new Set(late.map((event) => event.id));
     const trail = (await this.readTrail(address)).filter((event) => eventKey(event) <= horizon);
@@ -215,7 +232,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       folded = others;
       fresh = [...late];
     } else {
-      return undefined;
+      return UNREPRODUCED;
     }
     if (fresh.length === 0) return undefined;
     return {
