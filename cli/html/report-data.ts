@@ -3,7 +3,6 @@ import type { HistoryEvent } from '../../shared/core/events';
 import {
   DEFAULT_THRESHOLDS,
   type HourlyCounts,
-  type Level,
   type RateRow,
   rateReport,
   type Thresholds,
@@ -41,18 +40,8 @@ export interface ReportWindow {
 export const RATE_WINDOW_HOURS = 24;
 const HOUR_MS = 3_600_000;
 
-/** An identity's rates at the end of one hour, over the trailing `RATE_WINDOW_HOURS`. */
-export interface HourlyRate {
-  identity: string;
-  /** End of the hour (ISO): the rates are over the 24 h before it. */
-  hour: string;
-  sent: number;
-  bounces: number;
-  complaints: number;
-  bounceRate: number;
-  complaintRate: number;
-  level: Level;
-}
+/** An identity's rates at the end of one hour (`hour`, ISO), over the trailing `RATE_WINDOW_HOURS`. */
+export type HourlyRate = Omit<RateRow, 'senderSide'> & { hour: string };
 
 export interface SuppressionRow {
   at: string;
@@ -216,16 +205,8 @@ export function buildReportData(
     );
     for (const row of trailing.identities) {
       if (row.sent === 0) continue;
-      hourlyRows.push({
-        identity: row.identity,
-        hour: new Date(end).toISOString(),
-        sent: row.sent,
-        bounces: row.bounces,
-        complaints: row.complaints,
-        bounceRate: row.bounceRate,
-        complaintRate: row.complaintRate,
-        level: row.level,
-      });
+      const { senderSide: _bySenderReason, ...rates } = row;
+      hourlyRows.push({ ...rates, hour: new Date(end).toISOString() });
     }
   }
   hourlyRows.sort((a, b) => a.hour.localeCompare(b.hour) || a.identity.localeCompare(b.identity));
