@@ -1,6 +1,7 @@
 /**
  * A small model of the SQS event source in front of the processor, for benches: `concurrency`
- * workers (each its own processor and DynamoDB client, as separate Lambda containers are) take up
+ * workers (each its own processor, composed as the Lambda entry composes it, and DynamoDB client, as
+ * separate Lambda containers are) take up
  * to `batchSize` messages at a time; a failed record goes back to the queue (redelivery after its
  * visibility timeout, here at once) until `maxReceiveCount`, then to the dead-letter queue. Each
  * invocation gets a Lambda-like context whose remaining time counts down from `timeoutMs`.
@@ -8,11 +9,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
-import { createProcessor } from '../functions/processor/processor';
+import { composeProcessor } from '../functions/processor/compose';
+import { NO_METRICS } from '../functions/processor/processor';
 import { processorTimingFor } from '../infra/constructs/processor';
 import { createLocalDynamoDbConnection } from '../shared/adapters/dynamodb/client';
-import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
-import { classify } from '../shared/core/classify';
+import { DEFAULT_RUNTIME_POLICY } from '../shared/core/policy-config';
 
 export interface DriveOptions {
   endpoint: string;
@@ -69,11 +70,16 @@ export async function drive(bodies: readonly string[], options: DriveOptions): P
 
   const worker = async () => {
     const connection = createLocalDynamoDbConnection(options.endpoint, 'us-east-1');
-    const processor = createProcessor({
-      store: new DynamoDbSuppressionStore(connection.documentClient, options.tableName),
-      classify: (input) => classify(input),
-      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
-    });
+    // The processor as the Lambda entry composes it (store, rate counters, classifier, policy), so
+    // the figures include the counter writes the deployed function makes.
+    const processor = composeProcessor(
+      { tableName: options.tableName, policy: DEFAULT_RUNTIME_POLICY },
+      {
+        documentClient: connection.documentClient,
+        logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+        metrics: NO_METRICS,
+      },
+    );
     try {
       for (;;) {
         const batch = queue.splice(0, batchSize);
