@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../shared/core/classify/engine';
+import { buildAutomaton, compile } from '../../shared/core/classify/engine';
 import { requiredLiterals } from '../../shared/core/classify/literals';
 import {
   allMatches,
@@ -215,6 +215,71 @@ describe('compiled matcher', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('Aho–Corasick automaton', () => {
+  // Every non-ASCII character is one column of the automaton: to it, "é" and "用" are the same.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  const fold = (s: string) => s.replace(/[^\u0000-\u007f]/g, '\u0080');
+
+  /** Slots with a literal in `text`, and those with a sure ASCII literal in it: by `includes`. */
+  function naive(literalsOf: { text: string; sure: boolean }[][], text: string) {
+    const found = new Set<number>();
+    const sure = new Set<number>();
+    literalsOf.forEach((lits, slot) => {
+      for (const l of lits) {
+        if (!fold(text).includes(fold(l.text))) continue;
+        found.add(slot);
+        // A non-ASCII literal only pre-filters (its characters share one column): never sure.
+        if (l.sure && [...l.text].every((c) => c.charCodeAt(0) < 128)) sure.add(slot);
+      }
+    });
+    return { found, sure };
+  }
+
+  it('finds exactly the slots whose literals occur, on every scan as its transitions fill in', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', ' ', '.', '5', 'é', '用');
+    const literal = fc.record({
+      text: fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((cs) => cs.join('')),
+      sure: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(literal, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (literalsOf, texts) => {
+          const ac = buildAutomaton(literalsOf);
+          const seen = new Int32Array(literalsOf.length);
+          const sure = new Int32Array(literalsOf.length);
+          const hits = new Int32Array(literalsOf.length);
+          let generation = 0;
+          // Every text twice: the second scan runs on the transitions the first one resolved.
+          for (const text of [...texts, ...texts]) {
+            generation++;
+            const count = ac.scan(text, seen, sure, generation, hits);
+            const want = naive(literalsOf, text);
+            const got = new Set([...hits.subarray(0, count)]);
+            expect(got, text).toEqual(want.found);
+            expect(count, text).toBe(want.found.size);
+            const gotSure = new Set(
+              literalsOf.map((_, slot) => slot).filter((slot) => sure[slot] === generation),
+            );
+            expect(gotSure, text).toEqual(want.sure);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a literal deeper than the trie allows, naming it', () => {
+    expect(() => buildAutomaton([[{ text: 'x'.repeat(300), sure: false }]])).toThrow(
+      /classifier literal longer than 255: "x{300}"/,
     );
   });
 });

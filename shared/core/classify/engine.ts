@@ -1,5 +1,5 @@
 import type { Rule } from './define';
-import { type Trigger, triggers } from './literals';
+import { decodeTriggers, sourceKey, type Trigger, type TriggerTable, triggers } from './literals';
 import { type Signals, statusKey } from './signals';
 
 /**
@@ -28,12 +28,17 @@ interface Step {
 
 export interface Matcher {
   (s: Signals): Rule;
-  /** Number of Aho–Corasick states and trigger literals, for diagnostics. */
-  readonly stats: { states: number; literals: number; alwaysRun: string[] };
+  /**
+   * Number of Aho–Corasick states and trigger literals, the rules that always run, and the rules
+   * whose triggers were not in the precomputed table (derived at load), for diagnostics and tests.
+   */
+  readonly stats: { states: number; literals: number; alwaysRun: string[]; derived: string[] };
 }
 
-export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
+/** `precomputed`: triggers by regex source (./literals `TriggerTable`); a rule missing from it is analysed here. */
+export function compile(rules: readonly Rule[], fallback: Rule, precomputed: TriggerTable = {}): Matcher {
   const steps: Step[] = [];
+  const derived: string[] = [];
   const literalsOf: Trigger[][] = []; // per text slot
   const alwaysRun: string[] = [];
   let table: Map<number, { order: number; rule: Rule }> | null = null;
@@ -52,7 +57,9 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
     }
     table = null;
     if (rule.re !== undefined) {
-      const lits = triggers(rule.re.source);
+      const known = precomputed[sourceKey(rule.re.source)];
+      if (known === undefined) derived.push(rule.id);
+      const lits = known === undefined ? triggers(rule.re.source) : decodeTriggers(known);
       if (lits === null || lits.length === 0) {
         alwaysRun.push(rule.id);
         steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
@@ -142,31 +149,46 @@ export function compile(rules: readonly Rule[], fallback: Rule): Matcher {
   };
   const states = ac.states;
   const literals = literalsOf.reduce((n, l) => n + l.length, 0);
-  return Object.assign(match, { stats: { states, literals, alwaysRun } });
+  return Object.assign(match, { stats: { states, literals, alwaysRun, derived } });
 }
 
-interface Automaton {
+export interface Automaton {
   readonly states: number;
   /**
    * Marks `seen[slot] = generation` for every slot with a literal occurring in `text`, and
-   * `sure[slot]` too when that literal alone proves the slot's regex matches.
+   * `sure[slot]` too when that literal alone proves the slot's regex matches; writes the slots it
+   * marked to `hits` and returns how many.
    */
   scan(text: string, seen: Int32Array, sure: Int32Array, generation: number, hits: Int32Array): number;
 }
 
+/** Longest literal (the trie's depth fits a byte). */
+const MAX_DEPTH = 255;
+
 /**
- * Aho–Corasick over the literals' own characters (column 0 = any other character), dense transitions.
+ * Aho–Corasick over the literals' own characters (column 0 = any other character), as a DFA whose
+ * transitions are filled in on first use.
+ *
  * Every non-ASCII character shares one column: the phrase families in many scripts would otherwise
- * multiply the table's width (and its memory at every cold start). A literal with such characters
- * then only proves that *some* non-ASCII characters stand there, so it is never "sure": its
- * regex still decides.
+ * multiply the table's width. A literal with such characters then only proves that *some* non-ASCII
+ * characters stand there, so it is never "sure": its regex still decides.
+ *
+ * Why lazy: the trie has ~15k states × ~50 columns, and filling that whole table (plus its failure
+ * rows) was most of the Lambda's cold start, for cells a container never reads — bounce texts
+ * visit a few hundred states. Here the build writes only the trie's own edges and the failure
+ * links (work proportional to the literals' length); a missing cell is resolved once through the
+ * failure links when a scan first needs it, then cached, so a warm scan is the dense DFA's two
+ * array loads per character plus one well-predicted branch.
  */
-function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
+export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   const low = new Int32Array(128);
   let high = 0;
   let columns = 1;
+  let capacity = 1;
   for (const lits of literalsOf) {
     for (const { text: lit } of lits) {
+      if (lit.length > MAX_DEPTH) throw new Error(`classifier literal longer than ${MAX_DEPTH}: "${lit}"`);
+      capacity += lit.length;
       for (let i = 0; i < lit.length; i++) {
         const c = lit.charCodeAt(i);
         if (c < 128) {
@@ -175,19 +197,25 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
       }
     }
   }
-  const col = (c: number) => (c < 128 ? (low[c] ?? 0) : high);
+  if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
+  // A cell holds the target's row offset (state × columns) shifted left by two, bit 1 set ("known",
+  // so 0 means "not resolved yet") and bit 0 set when the target state has outputs.
+  if (capacity * columns >= 1 << 29) throw new Error(`classifier automaton too large: ${capacity} states`);
+  const colOf = new Uint8Array(0x10000);
+  for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
+  if (high !== 0) colOf.fill(high, 128);
   const ascii = (lit: string) => {
     for (let i = 0; i < lit.length; i++) if (lit.charCodeAt(i) >= 128) return false;
     return true;
   };
+  const KNOWN = 2;
+  const cells = new Int32Array(capacity * columns);
 
-  // Trie, written straight into the dense transition table (a literal adds at most one state per
-  // character, so the table's size is known up front): no per-state Map or Set, which at ~15k states
-  // made garbage collection most of the classifier's cold start.
-  let capacity = 1;
-  for (const lits of literalsOf) for (const { text: lit } of lits) capacity += lit.length;
-  const delta = new Int32Array(capacity * columns);
-  // Each state's own outputs as a linked list: head per state, then (value, next) pairs.
+  // Trie, written straight into the transition table. A literal adds at most one state per
+  // character, so `capacity` bounds the states; each state's own outputs are a linked list (head
+  // per state, then value/next pairs).
+  const parentCell = new Int32Array(capacity);
+  const depth = new Uint8Array(capacity);
   const ownHead = new Int32Array(capacity).fill(-1);
   const ownValue: number[] = [];
   const ownNext: number[] = [];
@@ -196,13 +224,15 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
     for (const { text: lit, sure } of lits) {
       let st = 0;
       for (let i = 0; i < lit.length; i++) {
-        const cell = st * columns + col(lit.charCodeAt(i));
-        let nx = delta[cell] as number;
+        const cell = st * columns + (colOf[lit.charCodeAt(i)] as number);
+        let nx = cells[cell] as number;
         if (nx === 0) {
-          nx = n++;
-          delta[cell] = nx;
+          nx = ((n * columns) << 2) | KNOWN; // the output bit is set once outputs are known
+          cells[cell] = nx;
+          depth[n] = i + 1;
+          parentCell[n++] = cell;
         }
-        st = nx;
+        st = (nx >> 2) / columns;
       }
       // Output code: slot × 2 + 1 when the literal is sure.
       ownValue.push(slot * 2 + (sure && ascii(lit) ? 1 : 0));
@@ -211,77 +241,80 @@ function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
     }
   });
 
-  // Failure links (BFS) folded into the dense transition table. Children go in first; a zero cell
-  // (state 0 is the root, never a child) is then filled from the failure state's row, which BFS
-  // order has completed already. Plain typed-array work: this runs at every cold start.
-  if (n * columns > 0x3fffffff) throw new Error(`classifier automaton too large: ${n} states`);
+  // Failure links from the trie's edges only: fail(v) for v = child(u, k) is the first state on u's
+  // failure chain with a k-edge (else the root). States sorted by depth (a counting sort) are a
+  // breadth-first order, found without visiting every column of every state.
   const fail = new Int32Array(n);
-  const queue = new Int32Array(n);
-  let tail = 0;
-  for (let k = 0; k < columns; k++) if (delta[k] !== 0) queue[tail++] = delta[k] as number;
-  for (let qi = 0; qi < tail; qi++) {
-    const u = queue[qi] as number;
-    const row = u * columns;
-    const frow = (fail[u] as number) * columns;
-    for (let k = 0; k < columns; k++) {
-      const v = delta[row + k] as number;
-      if (v === 0) {
-        delta[row + k] = delta[frow + k] as number;
-      } else {
-        fail[v] = delta[frow + k] as number;
-        queue[tail++] = v;
-      }
+  const order = new Int32Array(n - 1);
+  const start = new Int32Array(MAX_DEPTH + 2);
+  for (let v = 1; v < n; v++) (start[depth[v] as number] as number)++;
+  for (let d = 1, at = 0; d <= MAX_DEPTH + 1; d++) {
+    const c = start[d] as number;
+    start[d] = at;
+    at += c;
+  }
+  for (let v = 1; v < n; v++) order[(start[depth[v] as number] as number)++] = v;
+  const step = (from: number, k: number): number => {
+    for (let s = from; ; s = fail[s] as number) {
+      const t = cells[s * columns + k] as number;
+      if (t !== 0) return (t >> 2) / columns;
+      if (s === 0) return 0;
     }
+  };
+  for (const v of order) {
+    const cell = parentCell[v] as number;
+    const k = cell % columns;
+    const u = (cell - k) / columns;
+    fail[v] = u === 0 ? 0 : step(fail[u] as number, k);
   }
 
   // Outputs flattened: slots of state s are outSlots[outStart[s] .. outStart[s + 1]), its own
-  // followed by its failure state's (complete before it, in BFS order). A slot may repeat; the scan's
-  // `seen` marks make that harmless.
+  // followed by its failure state's (shallower, so complete before it in breadth-first order). A
+  // slot may repeat; the scan's `seen` marks make that harmless.
   const count = new Int32Array(n);
-  for (let qi = 0; qi < tail; qi++) {
-    const u = queue[qi] as number;
-    let c = count[fail[u] as number] as number;
-    for (let e = ownHead[u] as number; e !== -1; e = ownNext[e] as number) c++;
-    count[u] = c;
+  for (const v of order) {
+    let c = count[fail[v] as number] as number;
+    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number) c++;
+    count[v] = c;
   }
   const outStart = new Int32Array(n + 1);
   for (let s = 0; s < n; s++) outStart[s + 1] = (outStart[s] as number) + (count[s] as number);
   const outSlots = new Int32Array(outStart[n] as number);
-  for (let qi = 0; qi < tail; qi++) {
-    const u = queue[qi] as number;
-    let w = outStart[u] as number;
-    for (let e = ownHead[u] as number; e !== -1; e = ownNext[e] as number)
-      outSlots[w++] = ownValue[e] as number;
-    const f = fail[u] as number;
-    outSlots.copyWithin(w, outStart[f] as number, outStart[f + 1] as number);
+  for (const v of order) {
+    let at = outStart[v] as number;
+    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number)
+      outSlots[at++] = ownValue[e] as number;
+    const f = fail[v] as number;
+    outSlots.copyWithin(at, outStart[f] as number, outStart[f + 1] as number);
   }
-  // Hot-loop tables: a column per UTF-16 code unit, and transitions that hold the target's row
-  // offset (state × columns) shifted left, with bit 0 set when the target state has outputs, so a
-  // character costs two array loads and the output tables are only touched on a hit.
-  if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
-  const colOf = new Uint8Array(0x10000);
-  for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
-  if (high !== 0) colOf.fill(high, 128);
-  const trans = new Int32Array(n * columns);
-  for (let i = 0; i < trans.length; i++) {
-    const t = delta[i] ?? 0;
-    trans[i] = ((t * columns) << 1) | ((outStart[t + 1] ?? 0) > (outStart[t] ?? 0) ? 1 : 0);
-  }
+  const encode = (s: number) => ((s * columns) << 2) | KNOWN | ((count[s] as number) > 0 ? 1 : 0);
+  for (let v = 1; v < n; v++) cells[parentCell[v] as number] = encode(v);
+
+  /** The cell at `row + k`, resolved through the failure links and cached. */
+  const resolve = (row: number, k: number): number => {
+    const t = encode(step(fail[row / columns] as number, k));
+    cells[row + k] = t;
+    return t;
+  };
+  // The root's missing cells lead back to the root: filled now, so `resolve` never sees the root.
+  for (let k = 0; k < columns; k++) if (cells[k] === 0) cells[k] = encode(0);
 
   return {
     states: n,
     scan(text, seen, sure, generation, hits) {
       let found = 0;
       // Locals, so the hot loop does not reload them from the closure.
-      const tr = trans;
+      const tr = cells;
       const co = colOf;
       let row = 0;
       const len = text.length;
       for (let i = 0; i < len; i++) {
-        const t = tr[row + (co[text.charCodeAt(i)] as number)] as number;
-        row = t >> 1;
+        const k = co[text.charCodeAt(i)] as number;
+        let t = tr[row + k] as number;
+        if (t === 0) t = resolve(row, k);
+        row = t >> 2;
         if ((t & 1) !== 0) {
-          const st = (row / columns) | 0;
+          const st = row / columns;
           const b = outStart[st + 1] as number;
           for (let j = outStart[st] as number; j < b; j++) {
             const o = outSlots[j] as number;
