@@ -177,9 +177,10 @@ export function buildProgram(): Command {
         ]);
         return withStore(options, async (context) => {
           const output = createOutput();
-          if (local.format === 'csv') await output.line(CSV_COLUMNS.join(','));
+          if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
           for (const row of await exportRows(context.store, now)) {
-            await output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row));
+            if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
+              await output.flush();
           }
           await output.flush();
           return 0;

@@ -1,3 +1,5 @@
+import { domainToASCII } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashAddress, InvalidAddressError, normalizeAddress } from '../shared/core/address';
 import { redactAddresses } from '../shared/core/redact';
@@ -36,6 +38,36 @@ describe('normalizeAddress', () => {
     expect(() => normalizeAddress(input)).toThrow(InvalidAddressError);
     expect(() => normalizeAddress(input)).toThrow(message);
     expect(() => normalizeAddress(input)).toThrow(JSON.stringify(input).slice(0, 20));
+  });
+  it('reads plain ASCII domains as the WHATWG domainToASCII does (its fast path skips the call)', () => {
+    // The reference: every domain through domainToASCII, then the same checks.
+    const reference = (domain: string) => {
+      const d = domainToASCII(domain);
+      const valid =
+        d !== '' && d.includes('.') && !d.includes('..') && !d.startsWith('.') && !d.endsWith('.');
+      return valid ? `u@${d}` : 'invalid';
+    };
+    const actual = (domain: string) => {
+      try {
+        return normalizeAddress(`u@${domain}`);
+      } catch (error) {
+        if (error instanceof InvalidAddressError) return 'invalid';
+        throw error;
+      }
+    };
+    const label = fc.oneof(
+      fc.stringMatching(/^[a-zA-Z0-9-]{1,12}$/),
+      fc.stringMatching(/^xn--[a-z0-9-]{0,8}$/),
+      fc.stringMatching(/^(?:0x[0-9a-f]{1,4}|[0-9]{1,4})$/),
+      fc.constantFrom('', 'B\u00fccher', 'EXAMPLE', 'xn--bcher-kva', 'a-', '-a', '0', '255'),
+    );
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 1, maxLength: 5 }), (labels) => {
+        const domain = labels.join('.');
+        expect(actual(domain), domain).toBe(reference(domain));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ses from './fixtures/ses-examples';
-import { runBounce } from './support/cli';
+import { BOUNCE_BIN, runBounce } from './support/cli';
 import { startTestEngine } from './support/engine';
 
 const work = mkdtempSync(join(tmpdir(), 'bounce-cli-'));
@@ -236,6 +237,37 @@ describe('bounce classify', () => {
     expect(lines[2]).toMatchObject({ line: 3, emailAddress: 'plain@example.com' });
     expect(lines[2]).not.toHaveProperty('input');
     expect(lines[3]).toEqual({ line: 4, error: expect.stringMatching(/invalid address "not an address"/) });
+  });
+});
+
+describe('bounce classify into a pipe that closes early', () => {
+  it('stops quietly with exit 0 when the reader goes away (`bounce classify big.jsonl | head -1`)', async () => {
+    const file = join(work, 'many.jsonl');
+    const line = JSON.stringify({
+      emailAddress: 'a@example.com',
+      status: '5.1.1',
+      diagnosticCode: 'smtp; 550 5.1.1 User unknown',
+    });
+    writeFileSync(file, `${Array.from({ length: 50_000 }, () => line).join('\n')}\n`);
+    const child = spawn(process.execPath, [BOUNCE_BIN, 'classify', file], {
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    // Read the first line, then close our end of the pipe, as `head -1` does.
+    const first = await new Promise<string>((resolve) => {
+      child.stdout.once('data', (chunk: Buffer) => {
+        child.stdout.destroy();
+        resolve(chunk.toString('utf8').split('\n')[0] ?? '');
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(JSON.parse(first)).toMatchObject({ line: 1, reason: 'userunknown' });
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });
 

@@ -11,6 +11,10 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // unquoted text without <>" and quoted strings (which may hold <, > and escaped quotes), then <addr>.
 const DISPLAY_NAME_FORM = /^(?:"(?:[^"\\]|\\.)*"|[^<>"])*<([^<>]*)>\s*$/;
 const LOCAL_PART = /^[^\s@"(),:;<>[\\\]]+$/;
+// A domain domainToASCII would return unchanged once lower-cased: ASCII letters, digits and hyphens
+// in non-empty labels, no punycode label (xn--, which it validates), and a last label that starts
+// with a letter (one that looks numeric makes it parse the host as an IPv4 address).
+const PLAIN_DOMAIN = /^(?:(?!xn--)[a-z0-9-]+\.)+(?!xn--)[a-z][a-z0-9-]*$/;
 
 export class InvalidAddressError extends Error {
   override readonly name = 'InvalidAddressError';
@@ -32,7 +36,8 @@ export function normalizeAddress(input: string): string {
     throw new InvalidAddressError(`invalid address ${quote(input)}: contains control characters`);
   }
   let candidate = input.trim();
-  const displayName = DISPLAY_NAME_FORM.exec(candidate);
+  // Only a string with '<' can be the display-name form (the regex walks every character).
+  const displayName = candidate.includes('<') ? DISPLAY_NAME_FORM.exec(candidate) : null;
   if (displayName) candidate = (displayName[1] ?? '').trim();
   const at = candidate.lastIndexOf('@');
   if (at <= 0 || at === candidate.length - 1) {
@@ -43,8 +48,10 @@ export function normalizeAddress(input: string): string {
   if (local.length > MAX_LOCAL_PART_LENGTH || !LOCAL_PART.test(local) || local.includes('..')) {
     throw new InvalidAddressError(`invalid address ${quote(input)}: bad local part`);
   }
-  // domainToASCII lower-cases, applies IDNA mapping and returns '' for what is not a valid host name.
-  const domain = domainToASCII(domainInput);
+  // domainToASCII lower-cases, applies IDNA mapping and returns '' for what is not a valid host name;
+  // the plain domains nearly every address has skip it (a test checks both agree on them).
+  const lowered = domainInput.toLowerCase();
+  const domain = PLAIN_DOMAIN.test(lowered) ? lowered : domainToASCII(domainInput);
   if (
     domain === '' ||
     !domain.includes('.') ||

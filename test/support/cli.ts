@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const execute = promisify(execFile);
 /** The compiled CLI, rebuilt by the global setup (test/support/build-cli.ts) before the tests run. */
-const BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bounce.js');
+export const BOUNCE_BIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'bounce.js');
 
 export interface CliResult {
   code: number;
@@ -26,7 +26,7 @@ export async function runBounce(
   args: readonly string[],
   { cwd, input }: CliOptions = {},
 ): Promise<CliResult> {
-  const child = execute(process.execPath, [BIN, ...args], {
+  const child = execute(process.execPath, [BOUNCE_BIN, ...args], {
     ...(cwd !== undefined ? { cwd } : {}),
     env: { ...process.env, CI: 'true' },
     maxBuffer: 64 * 1024 * 1024,
