@@ -1,6 +1,13 @@
 /**
- * The Lambda bundles, built with esbuild as infra/constructs/function-defaults.ts builds them (ESM,
- * node24, minified, bundled, AWS SDK bundled too), and the processor's cold import time in a fresh `node`.
+ * The Lambda functions as `cdk synth` ships them. For each function of the stack (the sync in
+ * `both` mode, so it exists):
+ *  - the size of its asset, the esbuild bundle CDK built (AWS SDK inside), and what it would be with
+ *    `@aws-sdk/*` left to the Lambda runtime (the same entry rebuilt with the SDK external);
+ *  - its init time: a fresh `node` importing the asset until the handler is ready (clients built,
+ *    Powertools and the policy initialised), under the environment the template gives it
+ *    (`NODE_OPTIONS=--enable-source-maps` included), against a fresh `node` importing, from
+ *    `node_modules`, the SDK clients the function uses — what a function that leaves the SDK to
+ *    the runtime would load instead. Wall and CPU time, medians, the two interleaved.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,26 +15,53 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { REGION, Resolver } from '../test/twin/resolve';
+import { synthesizeWithBundles } from '../test/twin/synth';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Every function of the stack, by name; the processor first (its file is the one cold-imported). */
-export const FUNCTION_ENTRIES = {
-  processor: join(REPO_ROOT, 'functions/processor/handler.ts'),
-  hygiene: join(REPO_ROOT, 'functions/hygiene/handler.ts'),
-  sync: join(REPO_ROOT, 'functions/sync/handler.ts'),
+/** Every function of the stack: its source entry and the logical id prefix of its Lambda resource. */
+export const FUNCTIONS = {
+  processor: { entry: 'functions/processor/handler.ts', logicalId: 'ProcessorFunction' },
+  hygiene: { entry: 'functions/hygiene/handler.ts', logicalId: 'HygieneFunction' },
+  sync: { entry: 'functions/sync/handler.ts', logicalId: 'SyncFunction' },
 } as const;
+type FunctionName = keyof typeof FUNCTIONS;
 
-export interface BundleFigures {
-  dir: string;
-  /** The processor, everything bundled (`bundleAwsSDK: true`, what is deployed). */
-  bundledFile: string;
-  /** Per function: everything bundled, and with `@aws-sdk/*` left to the Lambda runtime. */
-  functions: { name: keyof typeof FUNCTION_ENTRIES; bundledKb: number; sdkExternalKb: number }[];
+export interface FunctionFigures {
+  name: FunctionName;
+  /** The asset `cdk deploy` uploads (index.mjs), KB. */
+  assetKb: number;
+  /** The same entry bundled with `@aws-sdk/*` external, KB. */
+  sdkExternalKb: number;
+  /** The SDK clients the function bundles (the baseline imports these). */
+  clients: string[];
+  init: { wall: number; cpu: number };
+  sdk: { wall: number; cpu: number };
+  ratio: { wall: number; cpu: number };
 }
 
-async function bundle(entry: string, outfile: string, external: string[]) {
+const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
+
+/** The entry rebuilt with the SDK external (as CDK builds it otherwise), and the SDK clients in it. */
+async function withSdkExternal(entry: string, dir: string) {
+  const outfile = join(dir, `${Math.random().toString(36).slice(2)}.mjs`);
+  const all = await build({
+    entryPoints: [join(REPO_ROOT, entry)],
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const clients = new Set<string>();
+  for (const input of Object.keys(all.metafile.inputs)) {
+    const client = /node_modules\/(@aws-sdk\/client-[^/]+)\//.exec(input)?.[1];
+    if (client !== undefined) clients.add(client);
+  }
   await build({
-    entryPoints: [entry],
+    entryPoints: [join(REPO_ROOT, entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -35,80 +69,97 @@ async function bundle(entry: string, outfile: string, external: string[]) {
     target: 'node24',
     mainFields: ['module', 'main'],
     minify: true,
-    external,
+    external: ['@aws-sdk/*'],
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
     logLevel: 'silent',
   });
-  return Math.round(statSync(outfile).size / 102.4) / 10;
+  return { sdkExternalKb: kb(statSync(outfile).size), clients: [...clients].sort() };
 }
 
-export async function measureBundle(): Promise<BundleFigures> {
-  const dir = mkdtempSync(join(tmpdir(), 'bounce-bundle-'));
-  const functions: BundleFigures['functions'] = [];
-  for (const [name, entry] of Object.entries(FUNCTION_ENTRIES) as [keyof typeof FUNCTION_ENTRIES, string][]) {
-    const bundledKb = await bundle(entry, join(dir, `${name}.mjs`), []);
-    const sdkExternalKb = await bundle(entry, join(dir, `${name}-sdk-external.mjs`), ['@aws-sdk/*']);
-    functions.push({ name, bundledKb, sdkExternalKb });
+/** A script that imports `specifiers` in order and prints its wall and CPU milliseconds. */
+function importScript(specifiers: readonly string[]): string {
+  const imports = specifiers.map((s) => `await import(${JSON.stringify(s)});`).join(' ');
+  return `const t0 = performance.now(); const c0 = process.cpuUsage(); ${imports} const c = process.cpuUsage(c0); console.log(performance.now() - t0, (c.user + c.system) / 1000);`;
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Medians of `runs` fresh `node` runs of each script, interleaved so a noisy neighbour slows both alike. */
+function timeScripts(scripts: readonly string[], runs: number, env: Record<string, string>) {
+  const samples = scripts.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    scripts.forEach((script, s) => {
+      const out = execFileSync(process.execPath, [script], { cwd: REPO_ROOT, env, encoding: 'utf8' });
+      const [wall, cpu] = out.trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+      samples[s]?.wall.push(wall ?? Number.NaN);
+      samples[s]?.cpu.push(cpu ?? Number.NaN);
+    });
   }
-  return { dir, bundledFile: join(dir, 'processor.mjs'), functions };
+  return samples.map((x) => ({ wall: Math.round(median(x.wall)), cpu: Math.round(median(x.cpu)) }));
 }
 
-/** Milliseconds to import `specifier` in a fresh node process, wall and CPU (user + system, so
- * neighbours on a shared machine count less), medians of `runs`. */
-function coldImportMs(specifier: string, runs: number, cwd: string): { wall: number; cpu: number } {
-  const script = join(REPO_ROOT, 'bench', `.cold-import-${Math.random().toString(36).slice(2)}.mjs`);
-  writeFileSync(
-    script,
-    `const t0 = performance.now(); const c0 = process.cpuUsage(); await import(${JSON.stringify(specifier)}); const c = process.cpuUsage(c0); console.log(performance.now() - t0, (c.user + c.system) / 1000);`,
-  );
+export async function measureFunctions(runs = 9): Promise<FunctionFigures[]> {
+  const assembly = synthesizeWithBundles({ sesSyncMode: 'both' });
+  const scratch = mkdtempSync(join(tmpdir(), 'bounce-bundle-'));
+  // The scripts live in bench/ so that the bare SDK imports resolve from the repository's node_modules.
+  const scriptsToRemove: string[] = [];
   try {
-    const walls: number[] = [];
-    const cpus: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const out = execFileSync(process.execPath, [script], {
-        cwd,
-        env: {
-          PATH: process.env.PATH ?? '',
-          TABLE_NAME: 'bench-table',
-          AWS_REGION: 'eu-west-1',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          POWERTOOLS_METRICS_NAMESPACE: 'SesBounceHandler',
-        },
-        encoding: 'utf8',
+    const resolver = new Resolver(assembly.template, assembly.stackName, 'bench');
+    const figures: FunctionFigures[] = [];
+    for (const [name, fn] of Object.entries(FUNCTIONS) as [
+      FunctionName,
+      (typeof FUNCTIONS)[FunctionName],
+    ][]) {
+      const logicalId = Object.keys(assembly.assetDirs).find((id) => id.startsWith(fn.logicalId));
+      const assetDir = logicalId === undefined ? undefined : assembly.assetDirs[logicalId];
+      if (logicalId === undefined || assetDir === undefined)
+        throw new Error(`no bundled asset for ${fn.logicalId} in the synthesized template`);
+      const props = assembly.template.Resources[logicalId]?.Properties ?? {};
+      const handler = String(props.Handler ?? 'index.handler');
+      const asset = join(assetDir, `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`);
+      const variables = resolver.value(
+        (props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
+      ) as Record<string, unknown>;
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        // What the Lambda runtime sets.
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_LAMBDA_FUNCTION_NAME: resolver.resource(logicalId).name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.MemorySize ?? 128),
+        AWS_EXECUTION_ENV: `AWS_Lambda_${String(props.Runtime ?? 'nodejs')}`,
+        TZ: ':UTC',
+        // This machine runs Node 20, the functions Node 24: the SDK's notice about Node 20 is noise here.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+      const { sdkExternalKb, clients } = await withSdkExternal(fn.entry, scratch);
+      const id = Math.random().toString(36).slice(2);
+      const initScript = join(REPO_ROOT, 'bench', `.init-${name}-${id}.mjs`);
+      const sdkScript = join(REPO_ROOT, 'bench', `.sdk-${name}-${id}.mjs`);
+      scriptsToRemove.push(initScript, sdkScript);
+      writeFileSync(initScript, importScript([asset]));
+      writeFileSync(sdkScript, importScript(clients));
+      const [init = { wall: Number.NaN, cpu: Number.NaN }, sdk = { wall: Number.NaN, cpu: Number.NaN }] =
+        timeScripts([initScript, sdkScript], runs, env);
+      const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+      figures.push({
+        name,
+        assetKb: kb(statSync(asset).size),
+        sdkExternalKb,
+        clients,
+        init,
+        sdk,
+        ratio: { wall: ratio(init.wall, sdk.wall), cpu: ratio(init.cpu, sdk.cpu) },
       });
-      const [wall, cpu] = out.trim().split(' ').map(Number);
-      walls.push(wall ?? Number.NaN);
-      cpus.push(cpu ?? Number.NaN);
     }
-    const median = (values: number[]) =>
-      values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-    return { wall: median(walls), cpu: median(cpus) };
+    return figures;
   } finally {
-    rmSync(script, { force: true });
+    for (const script of scriptsToRemove) rmSync(script, { force: true });
+    rmSync(scratch, { recursive: true, force: true });
+    assembly.cleanup();
   }
-}
-
-export interface ColdImportFigures {
-  bundleMs: number;
-  sdkMs: number;
-  ratio: number;
-  bundleCpuMs: number;
-  sdkCpuMs: number;
-  cpuRatio: number;
-}
-
-export function measureColdImport(bundledFile: string, runs = 5): ColdImportFigures {
-  const bundle = coldImportMs(bundledFile, runs, REPO_ROOT);
-  // The bare SDK import resolves from the repository's node_modules, so the script lives there.
-  const sdk = coldImportMs('@aws-sdk/client-dynamodb', runs, REPO_ROOT);
-  return {
-    bundleMs: Math.round(bundle.wall),
-    sdkMs: Math.round(sdk.wall),
-    ratio: Math.round((bundle.wall / sdk.wall) * 100) / 100,
-    bundleCpuMs: Math.round(bundle.cpu),
-    sdkCpuMs: Math.round(sdk.cpu),
-    cpuRatio: Math.round((bundle.cpu / sdk.cpu) * 100) / 100,
-  };
 }

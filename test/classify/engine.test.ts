@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAutomaton, compile } from '../../shared/core/classify/engine';
-import { requiredLiterals } from '../../shared/core/classify/literals';
+import { MAX_LITERAL, requiredLiterals } from '../../shared/core/classify/literals';
 import {
   allMatches,
   FALLBACK_RULE,
@@ -32,7 +32,7 @@ describe('requiredLiterals', () => {
   ])('/%s/', (source, expected) => {
     const got = requiredLiterals(source);
     if (expected === null) expect(got).toBeNull();
-    else expect(new Set(got)).toEqual(new Set(expected.map((s) => s.slice(0, 16))));
+    else expect(new Set(got)).toEqual(new Set(expected.map((s) => s.slice(0, MAX_LITERAL))));
   });
 
   it('refuses syntax it does not understand', () => {
@@ -279,7 +279,7 @@ describe('Aho–Corasick automaton', () => {
 
   it('refuses a literal deeper than the trie allows, naming it', () => {
     expect(() => buildAutomaton([[{ text: 'x'.repeat(300), sure: false }]])).toThrow(
-      /classifier literal longer than 255: "x{300}"/,
+      /classifier literal must have 1 to 255 characters: "x{300}"/,
     );
   });
 });

@@ -1,5 +1,6 @@
+import { Buffer } from 'node:buffer';
 import type { Rule } from './define';
-import { decodeTriggers, sourceKey, type Trigger, type TriggerTable, triggers } from './literals';
+import { MAX_LITERAL, sourceKey, type Trigger, triggers } from './literals';
 import { type Signals, statusKey } from './signals';
 
 /**
@@ -29,23 +30,44 @@ interface Step {
 export interface Matcher {
   (s: Signals): Rule;
   /**
-   * Number of Aho–Corasick states and trigger literals, the rules that always run, and the rules
-   * whose triggers were not in the precomputed table (derived at load), for diagnostics and tests.
+   * Number of Aho–Corasick states and trigger literals, the rules that always run, and whether the
+   * automaton came precomputed (false: its triggers were derived at load), for diagnostics and tests.
    */
-  readonly stats: { states: number; literals: number; alwaysRun: string[]; derived: string[] };
+  readonly stats: { states: number; literals: number; alwaysRun: string[]; precomputed: boolean };
 }
 
-/** `precomputed`: triggers by regex source (./literals `TriggerTable`); a rule missing from it is analysed here. */
-export function compile(rules: readonly Rule[], fallback: Rule, precomputed: TriggerTable = {}): Matcher {
+/** The rules in evaluation order: by tier, then table position (a stable sort keeps the position). */
+function evaluationOrder(rules: readonly Rule[]): Rule[] {
+  return rules
+    .map((r, i) => [r, i] as const)
+    .sort((a, b) => a[0].tier - b[0].tier || a[1] - b[1])
+    .map(([r]) => r);
+}
+
+/** The regex rules' sources in slot order: what the automaton is built from, and its key. */
+function textSources(rules: readonly Rule[]): string[] {
+  const sources: string[] = [];
+  for (const rule of evaluationOrder(rules)) if (rule.re !== undefined) sources.push(rule.re.source);
+  return sources;
+}
+
+/** Identifies the automaton of these sources (and of this literal analysis and encoding). */
+function automatonKey(sources: readonly string[]): string {
+  return sourceKey(`${ENCODING}|${MAX_LITERAL}|${sources.join('\n')}`);
+}
+
+/**
+ * Compiles the rule table. `precomputed` (./automaton.generated.ts) is the automaton of this very
+ * table, built ahead of time; when its key does not match the table (a rule changed since), the
+ * triggers are derived and the automaton built here — same answers, slower cold start, and the
+ * test that writes the file fails until it is refreshed.
+ */
+export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: PrecomputedAutomaton): Matcher {
   const steps: Step[] = [];
-  const derived: string[] = [];
-  const literalsOf: Trigger[][] = []; // per text slot
-  const alwaysRun: string[] = [];
   let table: Map<number, { order: number; rule: Rule }> | null = null;
   let tableTier = -1;
-  // Evaluation order: by tier, then table position (a stable sort keeps the position).
-  const ordered = rules.map((r, i) => [r, i] as const).sort((a, b) => a[0].tier - b[0].tier || a[1] - b[1]);
-  ordered.forEach(([rule], order) => {
+  let slots = 0;
+  evaluationOrder(rules).forEach((rule, order) => {
     if (rule.codes !== undefined && rule.when === undefined) {
       if (table === null || tableTier !== rule.tier) {
         tableTier = rule.tier;
@@ -57,37 +79,31 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed: Tri
     }
     table = null;
     if (rule.re !== undefined) {
-      const known = precomputed[sourceKey(rule.re.source)];
-      if (known === undefined) derived.push(rule.id);
-      const lits = known === undefined ? triggers(rule.re.source) : decodeTriggers(known);
-      if (lits === null || lits.length === 0) {
-        alwaysRun.push(rule.id);
-        steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
-        return;
-      }
-      steps.push({
-        kind: TEXT,
-        rule,
-        slot: literalsOf.length,
-        re: rule.re,
-        when: rule.when ?? null,
-        table: null,
-      });
-      literalsOf.push(lits);
+      steps.push({ kind: TEXT, rule, slot: slots++, re: rule.re, when: rule.when ?? null, table: null });
       return;
     }
     steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
   });
 
-  const ac = buildAutomaton(literalsOf);
-  const seen = new Int32Array(literalsOf.length);
+  const sources = textSources(rules);
+  const usable = precomputed !== undefined && precomputed.key === automatonKey(sources);
+  const tables = usable ? decodeTables(precomputed) : tablesOf(sources.map((src) => triggers(src) ?? []));
+  // A regex without a required literal cannot be pre-filtered: it runs on every recipient.
+  const alwaysRun: string[] = [];
+  for (const [i, step] of steps.entries()) {
+    if (step.kind !== TEXT || !tables.alwaysRun.includes(step.slot)) continue;
+    alwaysRun.push(step.rule.id);
+    steps[i] = { kind: TEST, rule: step.rule, slot: -1, re: null, when: null, table: null };
+  }
+  const ac = automaton(tables);
+  const seen = new Int32Array(slots);
   // sure[slot] === generation: a literal that alone proves the rule's regex matches was found.
-  const sure = new Int32Array(literalsOf.length);
+  const sure = new Int32Array(slots);
   // The slots whose literals occurred, in the order found. Slots are numbered in step order, so
   // sorted slots are sorted steps: the loop below visits only those text steps (typically a
   // handful), merged with the non-text steps, instead of every step of the table.
-  const hits = new Int32Array(literalsOf.length);
-  const slotStep = new Int32Array(literalsOf.length);
+  const hits = new Int32Array(slots);
+  const slotStep = new Int32Array(slots);
   const others: number[] = [];
   steps.forEach((step, i) => {
     if (step.kind === TEXT) slotStep[step.slot] = i;
@@ -147,9 +163,9 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed: Tri
     }
     return fallback;
   };
-  const states = ac.states;
-  const literals = literalsOf.reduce((n, l) => n + l.length, 0);
-  return Object.assign(match, { stats: { states, literals, alwaysRun, derived } });
+  return Object.assign(match, {
+    stats: { states: tables.states, literals: tables.literals, alwaysRun, precomputed: usable },
+  });
 }
 
 export interface Automaton {
@@ -164,6 +180,313 @@ export interface Automaton {
 
 /** Longest literal (the trie's depth fits a byte). */
 const MAX_DEPTH = 255;
+/** Version of the precomputed encoding below (part of its key). */
+const ENCODING = 1;
+/**
+ * A cell holds the target's row offset (state × columns) shifted left by two, bit 1 set ("known",
+ * so 0 means "not resolved yet") and bit 0 set when the target state has outputs.
+ */
+const KNOWN = 2;
+/** The column every non-ASCII character shares, in {@link PrecomputedAutomaton.alphabet}. */
+const NON_ASCII = '\u0080';
+
+/**
+ * The trie of all slots' literals with its failure links, as typed arrays. States are numbered in
+ * insertion order (a parent before its children); `cells` holds only the trie's own edges.
+ */
+interface Trie {
+  /** Column of each ASCII character (0: one no literal has); `high`: the non-ASCII column (0: none). */
+  low: Int32Array;
+  high: number;
+  columns: number;
+  states: number;
+  cells: Int32Array;
+  /** Per state (≥ 1): the cell of its parent's edge to it, and its failure state. */
+  parentCell: Int32Array;
+  fail: Int32Array;
+  /** Each literal's final state and its output code (slot × 2, + 1 when the literal is sure). */
+  ownState: Int32Array;
+  ownValue: Int32Array;
+  /** Slots without literals (their regex always runs). */
+  alwaysRun: number[];
+}
+
+/**
+ * The automaton of the rule table, built ahead of time by test/classify/automaton-table.test.ts
+ * into ./automaton.generated.ts: a cold start decodes it (a few typed-array loops) instead of
+ * analysing ~25k characters of regex source and building a ~15k-state trie.
+ */
+export interface PrecomputedAutomaton {
+  /** `automatonKey` of the sources it was built from. */
+  key: string;
+  /** Column i + 1's character (NON_ASCII for the non-ASCII column). */
+  alphabet: string;
+  states: number;
+  /** Base64 of, per state 1…states − 1: parent state (uint16 LE), column (uint8), failure state (uint16 LE). */
+  trie: string;
+  /** Base64 of, per literal: final state (uint16 LE), output code (uint16 LE). */
+  outputs: string;
+  alwaysRun: number[];
+}
+
+/** The trie of `literalsOf` (one list per slot, in slot order). */
+function trieOf(literalsOf: readonly Trigger[][]): Trie {
+  const low = new Int32Array(128);
+  let high = 0;
+  let width = 1;
+  let capacity = 1;
+  let literals = 0;
+  const alwaysRun: number[] = [];
+  for (let slot = 0; slot < literalsOf.length; slot++) {
+    const lits = literalsOf[slot] as Trigger[];
+    if (lits.length === 0) alwaysRun.push(slot);
+    literals += lits.length;
+    for (let j = 0; j < lits.length; j++) {
+      const lit = (lits[j] as Trigger).text;
+      if (lit.length === 0 || lit.length > MAX_DEPTH)
+        throw new Error(`classifier literal must have 1 to ${MAX_DEPTH} characters: "${lit}"`);
+      capacity += lit.length;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        if (c < 128) {
+          if (low[c] === 0) low[c] = width++;
+        } else if (high === 0) high = width++;
+      }
+    }
+  }
+  const columns = width;
+  if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
+  if (capacity * columns >= 1 << 29) throw new Error(`classifier automaton too large: ${capacity} states`);
+  const colOf = columnTable(low, high);
+
+  // Written straight into the transition table. A literal adds at most one state per character, so
+  // `capacity` bounds the states.
+  const cells = new Int32Array(capacity * columns);
+  const parentCell = new Int32Array(capacity);
+  const ownState = new Int32Array(literals);
+  const ownValue = new Int32Array(literals);
+  let outputs = 0;
+  let n = 1;
+  for (let slot = 0; slot < literalsOf.length; slot++) {
+    const lits = literalsOf[slot] as Trigger[];
+    for (let j = 0; j < lits.length; j++) {
+      const { text: lit, sure } = lits[j] as Trigger;
+      let st = 0;
+      let ascii = true;
+      for (let i = 0; i < lit.length; i++) {
+        const c = lit.charCodeAt(i);
+        if (c >= 128) ascii = false;
+        const cell = st * columns + (colOf[c] as number);
+        const t = cells[cell] as number;
+        if (t === 0) {
+          cells[cell] = ((n * columns) << 2) | KNOWN; // the output bit is set once outputs are known
+          parentCell[n] = cell;
+          st = n++;
+        } else st = (t >> 2) / columns;
+      }
+      ownState[outputs] = st;
+      ownValue[outputs++] = slot * 2 + (sure && ascii ? 1 : 0);
+    }
+  }
+
+  // Failure links from the trie's edges only: fail(v) for v = child(u, k) is the first state on u's
+  // failure chain with a k-edge (else the root), u's chain being complete before v in breadth-first order.
+  const fail = new Int32Array(n);
+  const order = breadthFirst(parentCell, n, columns);
+  for (let q = 0; q < n - 1; q++) {
+    const v = order[q] as number;
+    const cell = parentCell[v] as number;
+    const k = cell % columns;
+    const u = (cell - k) / columns;
+    let f = 0;
+    if (u !== 0) {
+      for (let s = fail[u] as number; ; s = fail[s] as number) {
+        const t = cells[s * columns + k] as number;
+        if (t !== 0) {
+          f = (t >> 2) / columns;
+          break;
+        }
+        if (s === 0) break;
+      }
+    }
+    fail[v] = f;
+  }
+  return { low, high, columns, states: n, cells, parentCell, fail, ownState, ownValue, alwaysRun };
+}
+
+function columnTable(low: Int32Array, high: number): Uint8Array {
+  const colOf = new Uint8Array(0x10000);
+  for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
+  if (high !== 0) colOf.fill(high, 128);
+  return colOf;
+}
+
+/** States 1…n − 1 by depth (a counting sort): a breadth-first order. A parent precedes its children. */
+function breadthFirst(parentCell: Int32Array, n: number, columns: number): Int32Array {
+  const depth = new Uint8Array(n);
+  const start = new Int32Array(MAX_DEPTH + 2);
+  for (let v = 1; v < n; v++) {
+    const u = ((parentCell[v] as number) - ((parentCell[v] as number) % columns)) / columns;
+    const d = (depth[u] as number) + 1;
+    depth[v] = d;
+    start[d] = (start[d] as number) + 1;
+  }
+  for (let d = 1, at = 0; d <= MAX_DEPTH + 1; d++) {
+    const c = start[d] as number;
+    start[d] = at;
+    at += c;
+  }
+  const order = new Int32Array(n - 1);
+  for (let v = 1; v < n; v++) {
+    const d = depth[v] as number;
+    order[start[d] as number] = v;
+    start[d] = (start[d] as number) + 1;
+  }
+  return order;
+}
+
+/** What a scan needs: the trie's cells with output bits, and every state's outputs flattened. */
+interface Tables {
+  columns: number;
+  colOf: Uint8Array;
+  cells: Int32Array;
+  states: number;
+  literals: number;
+  fail: Int32Array;
+  /** Slots of state s: outSlots[outStart[s] .. outStart[s + 1]), its own then its failure state's. */
+  outStart: Int32Array;
+  outSlots: Int32Array;
+  alwaysRun: number[];
+}
+
+function tablesFrom(trie: Trie): Tables {
+  const { columns, states: n, cells, parentCell, fail, ownState, ownValue } = trie;
+  // Own outputs as linked lists per state, then flattened in breadth-first order, so a state's
+  // failure state (shallower) is complete before it. A slot may repeat; the scan's `seen` marks
+  // make that harmless.
+  const ownHead = new Int32Array(n).fill(-1);
+  const ownNext = new Int32Array(ownState.length);
+  for (let e = 0; e < ownState.length; e++) {
+    const st = ownState[e] as number;
+    ownNext[e] = ownHead[st] as number;
+    ownHead[st] = e;
+  }
+  const order = breadthFirst(parentCell, n, columns);
+  const count = new Int32Array(n);
+  for (let q = 0; q < n - 1; q++) {
+    const v = order[q] as number;
+    let c = count[fail[v] as number] as number;
+    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number) c++;
+    count[v] = c;
+  }
+  const outStart = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) outStart[s + 1] = (outStart[s] as number) + (count[s] as number);
+  const outSlots = new Int32Array(outStart[n] as number);
+  for (let q = 0; q < n - 1; q++) {
+    const v = order[q] as number;
+    let at = outStart[v] as number;
+    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number)
+      outSlots[at++] = ownValue[e] as number;
+    const f = fail[v] as number;
+    outSlots.copyWithin(at, outStart[f] as number, outStart[f + 1] as number);
+  }
+  // The trie's edges get their targets' output bits.
+  for (let v = 1; v < n; v++) {
+    const cell = parentCell[v] as number;
+    if ((count[v] as number) > 0) cells[cell] = (cells[cell] as number) | 1;
+  }
+  return {
+    columns,
+    colOf: columnTable(trie.low, trie.high),
+    cells,
+    states: n,
+    literals: ownState.length,
+    fail,
+    outStart,
+    outSlots,
+    alwaysRun: trie.alwaysRun,
+  };
+}
+
+function tablesOf(literalsOf: readonly Trigger[][]): Tables {
+  return tablesFrom(trieOf(literalsOf));
+}
+
+/** The automaton of the rule table, encoded for ./automaton.generated.ts. */
+export function precomputeAutomaton(rules: readonly Rule[]): PrecomputedAutomaton {
+  const sources = textSources(rules);
+  const trie = trieOf(sources.map((src) => triggers(src) ?? []));
+  const { columns, states: n, parentCell, fail, ownState, ownValue } = trie;
+  if (n > 0xffff) throw new Error(`classifier automaton has ${n} states: more than the encoding's 65,535`);
+  const alphabet: string[] = new Array(columns - 1).fill('');
+  for (let c = 0; c < 128; c++)
+    if ((trie.low[c] as number) > 0) alphabet[(trie.low[c] as number) - 1] = String.fromCharCode(c);
+  if (trie.high !== 0) alphabet[trie.high - 1] = NON_ASCII;
+  const t = Buffer.alloc((n - 1) * 5);
+  for (let v = 1; v < n; v++) {
+    const cell = parentCell[v] as number;
+    const k = cell % columns;
+    t.writeUInt16LE((cell - k) / columns, (v - 1) * 5);
+    t.writeUInt8(k, (v - 1) * 5 + 2);
+    t.writeUInt16LE(fail[v] as number, (v - 1) * 5 + 3);
+  }
+  const o = Buffer.alloc(ownState.length * 4);
+  for (let e = 0; e < ownState.length; e++) {
+    o.writeUInt16LE(ownState[e] as number, e * 4);
+    o.writeUInt16LE(ownValue[e] as number, e * 4 + 2);
+  }
+  return {
+    key: automatonKey(sources),
+    alphabet: alphabet.join(''),
+    states: n,
+    trie: t.toString('base64'),
+    outputs: o.toString('base64'),
+    alwaysRun: trie.alwaysRun,
+  };
+}
+
+function decodeTables(pre: PrecomputedAutomaton): Tables {
+  const low = new Int32Array(128);
+  let high = 0;
+  for (let i = 0; i < pre.alphabet.length; i++) {
+    const c = pre.alphabet.charCodeAt(i);
+    if (c < 128) low[c] = i + 1;
+    else high = i + 1;
+  }
+  const columns = pre.alphabet.length + 1;
+  const n = pre.states;
+  const t = Buffer.from(pre.trie, 'base64');
+  const cells = new Int32Array(n * columns);
+  const parentCell = new Int32Array(n);
+  const fail = new Int32Array(n);
+  for (let v = 1, at = 0; v < n; v++, at += 5) {
+    const parent = (t[at] as number) + ((t[at + 1] as number) << 8);
+    const cell = parent * columns + (t[at + 2] as number);
+    parentCell[v] = cell;
+    cells[cell] = ((v * columns) << 2) | KNOWN;
+    fail[v] = (t[at + 3] as number) + ((t[at + 4] as number) << 8);
+  }
+  const o = Buffer.from(pre.outputs, 'base64');
+  const literals = o.length / 4;
+  const ownState = new Int32Array(literals);
+  const ownValue = new Int32Array(literals);
+  for (let e = 0, at = 0; e < literals; e++, at += 4) {
+    ownState[e] = (o[at] as number) + ((o[at + 1] as number) << 8);
+    ownValue[e] = (o[at + 2] as number) + ((o[at + 3] as number) << 8);
+  }
+  return tablesFrom({
+    low,
+    high,
+    columns,
+    states: n,
+    cells,
+    parentCell,
+    fail,
+    ownState,
+    ownValue,
+    alwaysRun: pre.alwaysRun,
+  });
+}
 
 /**
  * Aho–Corasick over the literals' own characters (column 0 = any other character), as a DFA whose
@@ -175,85 +498,14 @@ const MAX_DEPTH = 255;
  *
  * Why lazy: the trie has ~15k states × ~50 columns, and filling that whole table (plus its failure
  * rows) was most of the Lambda's cold start, for cells a container never reads — bounce texts
- * visit a few hundred states. Here the build writes only the trie's own edges and the failure
- * links (work proportional to the literals' length); a missing cell is resolved once through the
- * failure links when a scan first needs it, then cached, so a warm scan is the dense DFA's two
- * array loads per character plus one well-predicted branch.
+ * visit a few hundred states. The tables hold only the trie's own edges and the failure links; a
+ * missing cell is resolved once through the failure links when a scan first needs it, then cached,
+ * so a warm scan is the dense DFA's two array loads per character plus one well-predicted branch.
  */
-export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
-  const low = new Int32Array(128);
-  let high = 0;
-  let columns = 1;
-  let capacity = 1;
-  for (const lits of literalsOf) {
-    for (const { text: lit } of lits) {
-      if (lit.length > MAX_DEPTH) throw new Error(`classifier literal longer than ${MAX_DEPTH}: "${lit}"`);
-      capacity += lit.length;
-      for (let i = 0; i < lit.length; i++) {
-        const c = lit.charCodeAt(i);
-        if (c < 128) {
-          if (low[c] === 0) low[c] = columns++;
-        } else if (high === 0) high = columns++;
-      }
-    }
-  }
-  if (columns > 0xff) throw new Error(`classifier automaton has too many columns: ${columns}`);
-  // A cell holds the target's row offset (state × columns) shifted left by two, bit 1 set ("known",
-  // so 0 means "not resolved yet") and bit 0 set when the target state has outputs.
-  if (capacity * columns >= 1 << 29) throw new Error(`classifier automaton too large: ${capacity} states`);
-  const colOf = new Uint8Array(0x10000);
-  for (let c = 0; c < 128; c++) colOf[c] = low[c] ?? 0;
-  if (high !== 0) colOf.fill(high, 128);
-  const ascii = (lit: string) => {
-    for (let i = 0; i < lit.length; i++) if (lit.charCodeAt(i) >= 128) return false;
-    return true;
-  };
-  const KNOWN = 2;
-  const cells = new Int32Array(capacity * columns);
-
-  // Trie, written straight into the transition table. A literal adds at most one state per
-  // character, so `capacity` bounds the states; each state's own outputs are a linked list (head
-  // per state, then value/next pairs).
-  const parentCell = new Int32Array(capacity);
-  const depth = new Uint8Array(capacity);
-  const ownHead = new Int32Array(capacity).fill(-1);
-  const ownValue: number[] = [];
-  const ownNext: number[] = [];
-  let n = 1;
-  literalsOf.forEach((lits, slot) => {
-    for (const { text: lit, sure } of lits) {
-      let st = 0;
-      for (let i = 0; i < lit.length; i++) {
-        const cell = st * columns + (colOf[lit.charCodeAt(i)] as number);
-        let nx = cells[cell] as number;
-        if (nx === 0) {
-          nx = ((n * columns) << 2) | KNOWN; // the output bit is set once outputs are known
-          cells[cell] = nx;
-          depth[n] = i + 1;
-          parentCell[n++] = cell;
-        }
-        st = (nx >> 2) / columns;
-      }
-      // Output code: slot × 2 + 1 when the literal is sure.
-      ownValue.push(slot * 2 + (sure && ascii(lit) ? 1 : 0));
-      ownNext.push(ownHead[st] as number);
-      ownHead[st] = ownValue.length - 1;
-    }
-  });
-
-  // Failure links from the trie's edges only: fail(v) for v = child(u, k) is the first state on u's
-  // failure chain with a k-edge (else the root). States sorted by depth (a counting sort) are a
-  // breadth-first order, found without visiting every column of every state.
-  const fail = new Int32Array(n);
-  const order = new Int32Array(n - 1);
-  const start = new Int32Array(MAX_DEPTH + 2);
-  for (let v = 1; v < n; v++) (start[depth[v] as number] as number)++;
-  for (let d = 1, at = 0; d <= MAX_DEPTH + 1; d++) {
-    const c = start[d] as number;
-    start[d] = at;
-    at += c;
-  }
-  for (let v = 1; v < n; v++) order[(start[depth[v] as number] as number)++] = v;
+function automaton(tables: Tables): Automaton {
+  const { columns, colOf, cells, fail, outStart, outSlots, states } = tables;
+  const encode = (s: number) =>
+    ((s * columns) << 2) | KNOWN | ((outStart[s + 1] as number) > (outStart[s] as number) ? 1 : 0);
   const step = (from: number, k: number): number => {
     for (let s = from; ; s = fail[s] as number) {
       const t = cells[s * columns + k] as number;
@@ -261,35 +513,6 @@ export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
       if (s === 0) return 0;
     }
   };
-  for (const v of order) {
-    const cell = parentCell[v] as number;
-    const k = cell % columns;
-    const u = (cell - k) / columns;
-    fail[v] = u === 0 ? 0 : step(fail[u] as number, k);
-  }
-
-  // Outputs flattened: slots of state s are outSlots[outStart[s] .. outStart[s + 1]), its own
-  // followed by its failure state's (shallower, so complete before it in breadth-first order). A
-  // slot may repeat; the scan's `seen` marks make that harmless.
-  const count = new Int32Array(n);
-  for (const v of order) {
-    let c = count[fail[v] as number] as number;
-    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number) c++;
-    count[v] = c;
-  }
-  const outStart = new Int32Array(n + 1);
-  for (let s = 0; s < n; s++) outStart[s + 1] = (outStart[s] as number) + (count[s] as number);
-  const outSlots = new Int32Array(outStart[n] as number);
-  for (const v of order) {
-    let at = outStart[v] as number;
-    for (let e = ownHead[v] as number; e !== -1; e = ownNext[e] as number)
-      outSlots[at++] = ownValue[e] as number;
-    const f = fail[v] as number;
-    outSlots.copyWithin(at, outStart[f] as number, outStart[f + 1] as number);
-  }
-  const encode = (s: number) => ((s * columns) << 2) | KNOWN | ((count[s] as number) > 0 ? 1 : 0);
-  for (let v = 1; v < n; v++) cells[parentCell[v] as number] = encode(v);
-
   /** The cell at `row + k`, resolved through the failure links and cached. */
   const resolve = (row: number, k: number): number => {
     const t = encode(step(fail[row / columns] as number, k));
@@ -300,7 +523,7 @@ export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
   for (let k = 0; k < columns; k++) if (cells[k] === 0) cells[k] = encode(0);
 
   return {
-    states: n,
+    states,
     scan(text, seen, sure, generation, hits) {
       let found = 0;
       // Locals, so the hot loop does not reload them from the closure.
@@ -330,4 +553,9 @@ export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
       return found;
     },
   };
+}
+
+/** The automaton of `literalsOf` (one list per slot), built here. */
+export function buildAutomaton(literalsOf: readonly Trigger[][]): Automaton {
+  return automaton(tablesOf(literalsOf));
 }

@@ -42,37 +42,18 @@ export function triggers(source: string, maxLength = MAX_LITERAL): Trigger[] | n
   return [...out].map(([text, sure]) => ({ text, sure }));
 }
 
-/**
- * The triggers of a regex, precomputed: ./triggers.generated.ts holds them for every rule of the
- * table, keyed by `sourceKey(re.source)`, so a cold start reads them instead of analysing ~25k
- * characters of regex source. The test that writes that file (test/classify/triggers-table.test.ts,
- * `-u` to refresh) fails when a rule changed and the file did not; until then the engine derives
- * the changed rule's triggers at load, so a stale table costs time, never answers.
- */
-export type TriggerTable = Readonly<Record<string, string>>;
-
-/** FNV-1a (32 bit) of the regex source, as 8 hex digits: the trigger table's key. */
+/** FNV-1a (32 bit) of a string, as "k" and 8 hex digits: the precomputed automaton's key (./engine). */
 export function sourceKey(source: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
   return `k${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** One table value: each trigger as "1" (sure) or "0", then its text; triggers joined by a newline. */
-export function encodeTriggers(list: readonly Trigger[]): string {
-  return list
-    .map(({ text, sure }) => {
-      if (text.includes('\n')) throw new Error(`trigger ${JSON.stringify(text)} holds a newline`);
-      return `${sure ? '1' : '0'}${text}`;
-    })
-    .join('\n');
-}
-
-export function decodeTriggers(value: string): Trigger[] {
-  return value.split('\n').map((t) => ({ text: t.slice(1), sure: t.charCodeAt(0) === 49 }));
-}
-
-const MAX_LITERAL = 16;
+/**
+ * Longest trigger kept (a prefix of a required string is required too): the cap keeps the automaton
+ * small. 16 keeps most phrases whole; at 12 the classifier was ~25 % slower (more of its regexes ran).
+ */
+export const MAX_LITERAL = 16;
 /** Largest set a run of parts is multiplied out to. */
 const MAX_PRODUCT = 128;
 

@@ -1,9 +1,9 @@
+import { AUTOMATON } from './automaton.generated';
 import { type Rule, rule, status, TIER, text, vague, weak } from './define';
 import { compile, type Matcher } from './engine';
 import * as P from './phrases';
 import { RECEIVER_RULES } from './receivers';
 import type { Signals } from './signals';
-import { TRIGGERS } from './triggers.generated';
 import type { Reason } from './types';
 
 export { type Rule, TIER, type Tier } from './define';
@@ -234,5 +234,5 @@ export function allMatches(s: Signals): Rule[] {
   return out.length === 0 ? [FALLBACK_RULE] : out;
 }
 
-/** The rule table compiled for speed (same answers as `firstMatchLinear`), with its precomputed triggers. */
-export const firstMatch: Matcher = compile(RULES, FALLBACK_RULE, TRIGGERS);
+/** The rule table compiled for speed (same answers as `firstMatchLinear`), with its precomputed automaton. */
+export const firstMatch: Matcher = compile(RULES, FALLBACK_RULE, AUTOMATON);
