@@ -11,28 +11,34 @@
  *   - `npm start` is executed as the script runs it after its build step (`npx bounce demo`);
  *   - any other `npm` line must name scripts that exist in package.json (`npm install`/`npm ci`,
  *     `npm test` and the scripts are what .ci/run itself runs);
- *   - every other line needs an AWS account (`aws …`, `npx cdk deploy/bootstrap`, shell loops over
- *     them) and is only shown: the test lists them, so a new kind of line has to be classified here.
+ *   - a `npx vitest run` or `npx tsx` line must name files that exist (it is a development step:
+ *     running it here would rewrite generated files or take minutes);
+ *   - every other line needs an AWS account or a store of the reader's (`aws …`, `npx cdk
+ *     deploy/bootstrap`, shell loops over them, `npx bounce … --region/--endpoint`) and is only
+ *     shown: the test lists them, so a new kind of line has to be classified here.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..');
-/**
- * The documents under this rule. Add a document here once its blocks follow it (docs written by
- * other work — classification, security, testing, ingest, report — join when they land).
- */
+/** The documents under this rule: the README and every page of docs/. */
 const DOCS = [
   'README.md',
-  'docs/deploy.md',
-  'docs/development.md',
-  'docs/operate.md',
-  'docs/performance.md',
-  'docs/pipelines.md',
-  'docs/policy.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
 ];
 const scripts = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
@@ -71,12 +77,14 @@ function shellLines(code: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-type Kind = 'run' | 'npm' | 'aws';
+type Kind = 'run' | 'npm' | 'dev' | 'aws';
 function kindOf(line: string): Kind {
   if (/^npm start\b/.test(line) || /(^|[|&;]\s*)npx bounce /.test(line)) {
-    // `aws … && npx bounce import` still needs AWS for its first half.
-    return /^aws /.test(line) ? 'aws' : 'run';
+    // `aws … && npx bounce import` still needs AWS for its first half; --region and --endpoint
+    // name a deployed table or an engine the reader runs.
+    return /^aws /.test(line) || / --(region|endpoint)\b/.test(line) ? 'aws' : 'run';
   }
+  if (/^npx (vitest run|tsx) /.test(line)) return 'dev';
   if (/^echo .*>\s*\S+$/.test(line)) return 'run';
   if (/^npm /.test(line)) return 'npm';
   return 'aws';
@@ -114,13 +122,32 @@ describe('the docs', () => {
     );
   });
 
+  it('name only files that exist in development commands (npx vitest run, npx tsx)', () => {
+    for (const { path, blocks } of docs) {
+      for (const block of blocks.filter((b) => b.lang === 'sh')) {
+        for (const line of shellLines(block.code).filter((l) => kindOf(l) === 'dev')) {
+          const files = line
+            .replace(/#.*$/, '')
+            .split(/\s+/)
+            .filter((word) => /\.(ts|mts|mjs)$/.test(word));
+          expect(files.length, `${path}:${block.line}: ${line}`).toBeGreaterThan(0);
+          for (const file of files)
+            expect(existsSync(join(ROOT, file)), `${path}:${block.line}: ${file}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('show only AWS-only commands that are not run (the list is reviewed here)', () => {
     const shown = docs.flatMap(({ blocks }) =>
       blocks
         .filter((b) => b.lang === 'sh')
         .flatMap((b) => shellLines(b.code).filter((l) => kindOf(l) === 'aws')),
     );
-    for (const line of shown) expect(line).toMatch(/^(aws |npx cdk (bootstrap|deploy|synth)\b|for |done$)/);
+    for (const line of shown)
+      expect(line).toMatch(
+        /^(aws |npx cdk (bootstrap|deploy|synth)\b|for |done$|npx bounce .* --(region|endpoint)\b)/,
+      );
   });
 
   for (const { path, blocks } of docs) {
