@@ -19,7 +19,8 @@ const RecipientLine = z.object({
 const isMessage = (value: Record<string, unknown>) =>
   'Type' in value || 'notificationType' in value || 'eventType' in value;
 
-const INPUT_FIELDS = [
+/** The fields of a recipient line the classifier reads (besides `emailAddress`). */
+export const INPUT_FIELDS = [
   'action',
   'status',
   'diagnosticCode',
