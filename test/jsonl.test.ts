@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createOutput, readLineBatches } from '../cli/jsonl';
@@ -41,6 +41,17 @@ describe('readLineBatches', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('decodes UTF-8 whose characters are split across chunks (as stdin delivers them)', async () => {
+    const bytes = Buffer.from('{"d":"bo\u00eete pleine"}\r\n{"d":"\u7528\u6237"}\n', 'utf8');
+    const stdin = new PassThrough();
+    // One byte a chunk: every multi-byte character and the \r\n pair are cut.
+    for (const byte of bytes) stdin.write(Buffer.from([byte]));
+    stdin.end();
+    const lines: string[] = [];
+    for await (const batch of readLineBatches('-', stdin)) lines.push(...batch);
+    expect(lines).toEqual(['{"d":"bo\u00eete pleine"}', '{"d":"\u7528\u6237"}']);
   });
 
   it('yields a last line without a line break, and nothing for an empty input', async () => {
