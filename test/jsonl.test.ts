@@ -46,11 +46,18 @@ describe('readLineBatches', () => {
   it('decodes UTF-8 whose characters are split across chunks (as stdin delivers them)', async () => {
     const bytes = Buffer.from('{"d":"bo\u00eete pleine"}\r\n{"d":"\u7528\u6237"}\n', 'utf8');
     const stdin = new PassThrough();
-    // One byte a chunk: every multi-byte character and the \r\n pair are cut.
-    for (const byte of bytes) stdin.write(Buffer.from([byte]));
-    stdin.end();
+    // One byte a chunk, each handed over before the next is written (so the reader cannot join
+    // them): every multi-byte character and the \r\n pair are cut.
+    const writer = (async () => {
+      for (const byte of bytes) {
+        stdin.write(Buffer.from([byte]));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      stdin.end();
+    })();
     const lines: string[] = [];
     for await (const batch of readLineBatches('-', stdin)) lines.push(...batch);
+    await writer;
     expect(lines).toEqual(['{"d":"bo\u00eete pleine"}', '{"d":"\u7528\u6237"}']);
   });
 
