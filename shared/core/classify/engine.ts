@@ -44,11 +44,42 @@ function evaluationOrder(rules: readonly Rule[]): Rule[] {
     .map(([r]) => r);
 }
 
-/** The regex rules' sources in slot order: what the automaton is built from, and its key. */
-function textSources(rules: readonly Rule[]): string[] {
+/**
+ * The matcher's steps in evaluation order — runs of status rules merged into one lookup, each
+ * regex rule a text step with the next slot — and the regexes' sources in slot order (what the
+ * automaton is built from, and its key).
+ */
+function stepsOf(rules: readonly Rule[]): { steps: Step[]; sources: string[] } {
+  const steps: Step[] = [];
   const sources: string[] = [];
-  for (const rule of evaluationOrder(rules)) if (rule.re !== undefined) sources.push(rule.re.source);
-  return sources;
+  let table: Map<number, { order: number; rule: Rule }> | null = null;
+  let tableTier = -1;
+  evaluationOrder(rules).forEach((rule, order) => {
+    if (rule.codes !== undefined && rule.when === undefined) {
+      if (table === null || tableTier !== rule.tier) {
+        tableTier = rule.tier;
+        table = new Map();
+        steps.push({ kind: STATUS, rule, slot: -1, re: null, when: null, table });
+      }
+      for (const code of rule.codes) if (!table.has(code)) table.set(code, { order, rule });
+      return;
+    }
+    table = null;
+    if (rule.re !== undefined) {
+      steps.push({
+        kind: TEXT,
+        rule,
+        slot: sources.length,
+        re: rule.re,
+        when: rule.when ?? null,
+        table: null,
+      });
+      sources.push(rule.re.source);
+      return;
+    }
+    steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
+  });
+  return { steps, sources };
 }
 
 /** Identifies the automaton of these sources (and of this literal analysis and encoding). */
@@ -63,29 +94,8 @@ function automatonKey(sources: readonly string[]): string {
  * test that writes the file fails until it is refreshed.
  */
 export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: PrecomputedAutomaton): Matcher {
-  const steps: Step[] = [];
-  let table: Map<number, { order: number; rule: Rule }> | null = null;
-  let tableTier = -1;
-  let slots = 0;
-  evaluationOrder(rules).forEach((rule, order) => {
-    if (rule.codes !== undefined && rule.when === undefined) {
-      if (table === null || tableTier !== rule.tier) {
-        tableTier = rule.tier;
-        table = new Map();
-        steps.push({ kind: STATUS, rule, slot: -1, re: null, when: null, table });
-      }
-      for (const code of rule.codes) if (!table.has(code)) table.set(code, { order, rule });
-      return;
-    }
-    table = null;
-    if (rule.re !== undefined) {
-      steps.push({ kind: TEXT, rule, slot: slots++, re: rule.re, when: rule.when ?? null, table: null });
-      return;
-    }
-    steps.push({ kind: TEST, rule, slot: -1, re: null, when: null, table: null });
-  });
-
-  const sources = textSources(rules);
+  const { steps, sources } = stepsOf(rules);
+  const slots = sources.length;
   const usable = precomputed !== undefined && precomputed.key === automatonKey(sources);
   const tables = usable ? decodeTables(precomputed) : tablesOf(sources.map((src) => triggers(src) ?? []));
   // A regex without a required literal cannot be pre-filtered: it runs on every recipient.
@@ -414,7 +424,7 @@ function tablesOf(literalsOf: readonly Trigger[][]): Tables {
 
 /** The automaton of the rule table, encoded for ./automaton.generated.ts. */
 export function precomputeAutomaton(rules: readonly Rule[]): PrecomputedAutomaton {
-  const sources = textSources(rules);
+  const { sources } = stepsOf(rules);
   const trie = trieOf(sources.map((src) => triggers(src) ?? []));
   const { columns, states: n, parentCell, fail, ownState, ownValue } = trie;
   if (n > 0xffff) throw new Error(`classifier automaton has ${n} states: more than the encoding's 65,535`);
