@@ -43,6 +43,33 @@ const BASE_CONFIG = {
   title: { fontSize: 14, anchor: 'start' },
 } as const;
 
+/** Horizontal bar charts: a row per category. */
+const BAR_ROW = { step: 28 } as const;
+
+/** What every chart spec starts with: schema, size and the shared look. */
+function frame(height: number | typeof BAR_ROW) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: WIDTH,
+    height,
+    config: BASE_CONFIG,
+  };
+}
+
+/** A bar chart of `values` with tooltips: the frame, the data and the chart's own encoding. */
+function bars(
+  values: readonly object[],
+  encoding: Record<string, unknown>,
+  height: number | typeof BAR_ROW = HEIGHT,
+) {
+  return {
+    ...frame(height),
+    data: { values },
+    mark: { type: 'bar', tooltip: true },
+    encoding,
+  } as TopLevelSpec;
+}
+
 const DAY_MS = 86_400_000;
 const dayFloor = (iso: string) => new Date(Math.floor(Date.parse(iso) / DAY_MS) * DAY_MS).toISOString();
 const dayCeil = (iso: string) => new Date(Math.ceil(Date.parse(iso) / DAY_MS) * DAY_MS).toISOString();
@@ -96,10 +123,7 @@ function rateChart(data: ReportData, kind: 'bounce' | 'complaint'): Chart {
       `with the warning (${percent(warning, digits)}) and critical (${percent(critical, digits)}) levels of the hygiene job as dashed lines.`,
     points: data.hourly.length,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: HEIGHT,
-      config: BASE_CONFIG,
+      ...frame(HEIGHT),
       layer: [
         {
           data: { values: data.hourly },
@@ -147,29 +171,21 @@ function decisionsChart(data: ReportData): Chart {
     title: 'Recipient decisions by reason over time',
     description: `Bounced recipients (recipient side and transient, not sender-side failures) per ${data.bucket}, stacked by reason and the decision it got.`,
     points: values.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: HEIGHT,
-      config: BASE_CONFIG,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: {
-          ...timeAxis(data, data.bucket === 'day' ? 'Day (UTC)' : 'Hour (UTC)', 'bucket', data.bucket),
-          timeUnit: unit,
-          ...(data.bucket === 'day' ? { axis: { format: '%b %d', labelAngle: 0 } } : {}),
-        },
-        y: {
-          field: 'count',
-          type: 'quantitative',
-          aggregate: 'sum',
-          title: 'Bounced recipients',
-          axis: COUNT_AXIS,
-        },
-        color: { field: 'label', type: 'nominal', title: 'Reason → decision' },
+    spec: bars(values, {
+      x: {
+        ...timeAxis(data, data.bucket === 'day' ? 'Day (UTC)' : 'Hour (UTC)', 'bucket', data.bucket),
+        timeUnit: unit,
+        ...(data.bucket === 'day' ? { axis: { format: '%b %d', labelAngle: 0 } } : {}),
       },
-    } as TopLevelSpec,
+      y: {
+        field: 'count',
+        type: 'quantitative',
+        aggregate: 'sum',
+        title: 'Bounced recipients',
+        axis: COUNT_AXIS,
+      },
+      color: { field: 'label', type: 'nominal', title: 'Reason → decision' },
+    }),
     table: {
       columns: [data.bucket, 'reason', 'decision', 'recipients'],
       rows: data.decisions.map((d) => [
@@ -189,34 +205,26 @@ function suppressionsChart(data: ReportData): Chart {
     description:
       'Addresses that became suppressed (for good or until a date) per UTC day, by where the suppression came from: a bounce, a complaint, an import, a manual suppression, the SES suppression-list sync, or an escalation of repeated soft bounces.',
     points: data.suppressionsPerDay.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: HEIGHT,
-      config: BASE_CONFIG,
-      data: { values: data.suppressionsPerDay },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: {
-          ...timeAxis(data, 'Day (UTC)', 'day', 'day'),
-          timeUnit: 'utcyearmonthdate',
-          axis: { format: '%b %d', labelAngle: 0 },
-        },
-        y: {
-          field: 'count',
-          type: 'quantitative',
-          aggregate: 'sum',
-          title: 'Suppressions added',
-          axis: COUNT_AXIS,
-        },
-        color: {
-          field: 'source',
-          type: 'nominal',
-          title: 'Source',
-          scale: { domain: [...SUPPRESSION_SOURCES] },
-        },
+    spec: bars(data.suppressionsPerDay, {
+      x: {
+        ...timeAxis(data, 'Day (UTC)', 'day', 'day'),
+        timeUnit: 'utcyearmonthdate',
+        axis: { format: '%b %d', labelAngle: 0 },
       },
-    } as TopLevelSpec,
+      y: {
+        field: 'count',
+        type: 'quantitative',
+        aggregate: 'sum',
+        title: 'Suppressions added',
+        axis: COUNT_AXIS,
+      },
+      color: {
+        field: 'source',
+        type: 'nominal',
+        title: 'Source',
+        scale: { domain: [...SUPPRESSION_SOURCES] },
+      },
+    }),
     table: {
       columns: ['day', 'source', 'suppressions'],
       rows: data.suppressionsPerDay.map((d) => [d.day, d.source, d.count]),
@@ -231,14 +239,9 @@ function senderSideChart(data: ReportData): Chart {
     description:
       'Bounces caused by our own sending (authentication, reputation, blocklists, …) in the window, by reason and sending identity. These page on-call and never suppress the recipient.',
     points: data.senderSide.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: { step: 28 },
-      config: BASE_CONFIG,
-      data: { values: data.senderSide },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
+    spec: bars(
+      data.senderSide,
+      {
         y: { field: 'reason', type: 'nominal', title: 'Reason', sort: '-x' },
         x: {
           field: 'count',
@@ -249,7 +252,8 @@ function senderSideChart(data: ReportData): Chart {
         },
         color: { field: 'identity', type: 'nominal', title: 'Identity' },
       },
-    } as TopLevelSpec,
+      BAR_ROW,
+    ),
     table: {
       columns: ['identity', 'reason', 'failed recipients'],
       rows: data.senderSide.map((d) => [d.identity, d.reason, d.count]),
@@ -264,14 +268,9 @@ function domainsChart(data: ReportData): Chart {
     description:
       'Bounced recipients in the window by the domain of the address, the domains with the most first, stacked by reason.',
     points: data.domains.length,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: { step: 28 },
-      config: BASE_CONFIG,
-      data: { values: data.domains },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
+    spec: bars(
+      data.domains,
+      {
         y: { field: 'domain', type: 'nominal', title: 'Receiving domain', sort: data.topDomains },
         x: {
           field: 'count',
@@ -282,7 +281,8 @@ function domainsChart(data: ReportData): Chart {
         },
         color: { field: 'reason', type: 'nominal', title: 'Reason' },
       },
-    } as TopLevelSpec,
+      BAR_ROW,
+    ),
     table: {
       columns: ['domain', 'reason', 'bounced recipients'],
       rows: data.domains.map((d) => [d.domain, d.reason, d.count]),
@@ -302,31 +302,23 @@ function simulationChart(data: ReportData): Chart | undefined {
     title: 'Address statuses: current policy and simulated policy',
     description: `Statuses of the ${simulation.addresses} addresses at ${simulation.window.to} when the stored history is replayed under the current policy and under the simulated one; ${simulation.changed} would change.`,
     points: simulation.addresses > 0 ? values.length : 0,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      width: WIDTH,
-      height: HEIGHT,
-      config: BASE_CONFIG,
-      data: { values },
-      mark: { type: 'bar', tooltip: true },
-      encoding: {
-        x: {
-          field: 'status',
-          type: 'nominal',
-          title: 'Status',
-          sort: [...STATUSES],
-          axis: { labelAngle: 0 },
-        },
-        xOffset: { field: 'policy', sort: ['current policy', 'simulated policy'] },
-        y: { field: 'count', type: 'quantitative', title: 'Addresses', axis: COUNT_AXIS },
-        color: {
-          field: 'policy',
-          type: 'nominal',
-          title: 'Policy',
-          scale: { domain: ['current policy', 'simulated policy'], range: ['#64748b', '#2563eb'] },
-        },
+    spec: bars(values, {
+      x: {
+        field: 'status',
+        type: 'nominal',
+        title: 'Status',
+        sort: [...STATUSES],
+        axis: { labelAngle: 0 },
       },
-    } as TopLevelSpec,
+      xOffset: { field: 'policy', sort: ['current policy', 'simulated policy'] },
+      y: { field: 'count', type: 'quantitative', title: 'Addresses', axis: COUNT_AXIS },
+      color: {
+        field: 'policy',
+        type: 'nominal',
+        title: 'Policy',
+        scale: { domain: ['current policy', 'simulated policy'], range: ['#64748b', '#2563eb'] },
+      },
+    }),
     table: {
       columns: ['status', 'current policy', 'simulated policy'],
       rows: STATUSES.map((status) => [status, simulation.before[status], simulation.after[status]]),
