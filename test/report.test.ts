@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportData } from '../cli/html/report-data';
+import type { RateRow } from '../shared/core/rates';
 import { runBounce, runBounceOk } from './support/cli';
 import { embeddedData } from './support/report';
 import { notificationStream } from './support/stream';
@@ -10,15 +11,8 @@ import { notificationStream } from './support/stream';
 const work = mkdtempSync(join(tmpdir(), 'bounce-report-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-interface HygieneRow {
-  identity: string;
-  sent: number;
-  bounces: number;
-  complaints: number;
-  bounceRate: number;
-  complaintRate: number;
-  level: string;
-}
+/** A row of `bounce hygiene --json` (the hygiene core's rate row). */
+type HygieneRow = Omit<RateRow, 'senderSide'>;
 interface HygieneJson {
   identities: HygieneRow[];
   windows: { window: { name: string; from: string; to: string }; identities: HygieneRow[] }[];

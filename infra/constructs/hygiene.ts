@@ -16,9 +16,9 @@ import type { Thresholds } from '../../shared/core/rates';
 import { grantTableItems } from '../grants';
 import { HYGIENE_ENTRY } from '../paths';
 import { deadLetterQueue } from './dead-letter-queue';
-import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
+import { acknowledgeXRayWildcard, functionProps } from './function-defaults';
 import { FunctionRole } from './function-role';
-import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
+import { acknowledgeNoFunctionDlq, type NistSettings } from './nist-profile';
 
 export interface HygieneProps {
   /**
@@ -160,8 +160,7 @@ export class Hygiene extends Construct {
       'ARN): each run recomputes rates and settles due items from the table, so a failed run leaves ' +
       'nothing to keep or replay and the next run does the work. Failures page on-call through the ' +
       'HygieneErrors and HygieneHeartbeatMissing alarms; undeliverable events go to the schedule DLQ.';
-    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
-    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+    acknowledgeNoFunctionDlq(this.function, dlqReason, props.nist);
 
     this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue', 'the hygiene schedule');
     this.rule = new events.Rule(this, 'Schedule', {

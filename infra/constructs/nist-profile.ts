@@ -133,3 +133,16 @@ export function acknowledgeNistFunction(
   Validations.of(cfn).acknowledge({ id: 'NIST.800.53.R5-LambdaDLQ', reason: dlqReason });
   if (reservedConcurrency !== undefined) cfn.reservedConcurrentExecutions = reservedConcurrency;
 }
+
+/**
+ * A function of this stack that has no DLQ of its own, for `reason`: acknowledged for the Serverless
+ * pack, and with the NIST profile on, for NIST too (with running outside a VPC).
+ */
+export function acknowledgeNoFunctionDlq(
+  fn: IConstruct,
+  reason: string,
+  nist: NistSettings | undefined,
+): void {
+  Validations.of(cfnOf(fn)).acknowledge({ id: 'Serverless-LambdaDLQ', reason });
+  if (nist !== undefined) acknowledgeNistFunction(fn, reason);
+}

@@ -12,7 +12,7 @@ import { grantTableItems } from '../grants';
 import { PROCESSOR_ENTRY } from '../paths';
 import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
 import { FunctionRole } from './function-role';
-import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
+import { acknowledgeNoFunctionDlq, type NistSettings } from './nist-profile';
 
 /** Shortest processor timeout: room for cold start, a slow DynamoDB moment and the partial response. */
 export const PROCESSOR_TIMEOUT = Duration.seconds(30);
@@ -185,8 +185,7 @@ export class Processor extends Construct {
       '(DeadLetterConfig) only receives failed asynchronous invocations, so it would stay empty. A failed ' +
       'record is reported as a batch item failure, redelivered, and after maxReceiveCount receives moved ' +
       "to the processing queue's DLQ, which the DeadLetters alarm watches.";
-    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
-    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+    acknowledgeNoFunctionDlq(this.function, dlqReason, props.nist);
     for (const mapping of this.function.node
       .findAll()
       .filter((c) => c instanceof lambda.EventSourceMapping)) {

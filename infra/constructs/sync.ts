@@ -11,9 +11,9 @@ import type { PolicyConfig } from '../../shared/core/policy-config';
 import { grantTableItems } from '../grants';
 import { SYNC_ENTRY } from '../paths';
 import { deadLetterQueue } from './dead-letter-queue';
-import { acknowledgeXRayWildcard, cfnOf, functionProps } from './function-defaults';
+import { acknowledgeXRayWildcard, functionProps } from './function-defaults';
 import { FunctionRole } from './function-role';
-import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
+import { acknowledgeNoFunctionDlq, type NistSettings } from './nist-profile';
 
 /** Long enough for ~800 paced SES calls at 1/s; what does not fit is left for the next run. */
 export const SYNC_TIMEOUT = Duration.minutes(15);
@@ -127,8 +127,7 @@ export class Sync extends Construct {
       'ARN): the pull cursor and the push markers live in the suppression table, so a failed run leaves ' +
       'nothing to keep or replay and the next run picks up where the last complete one stopped. ' +
       'Failures page on-call through the SyncErrors alarm; undeliverable events go to the schedule DLQ.';
-    Validations.of(cfnOf(this.function)).acknowledge({ id: 'Serverless-LambdaDLQ', reason: dlqReason });
-    if (props.nist) acknowledgeNistFunction(this.function, dlqReason);
+    acknowledgeNoFunctionDlq(this.function, dlqReason, props.nist);
 
     this.scheduleDeadLetterQueue = deadLetterQueue(this, 'ScheduleDeadLetterQueue', 'the sync schedule');
     this.rule = new events.Rule(this, 'Schedule', {

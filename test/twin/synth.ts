@@ -21,18 +21,23 @@ export interface CloudAssembly {
   cleanup(): void;
 }
 
+/** The app synthesized as `cdk synth` does (cdk.json feature flags, config → typed props) into a temp dir. */
+function synthesize(context: Record<string, unknown>, appContext: Record<string, unknown>) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'ses-bounce-twin-'));
+  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, ...appContext } });
+  const config = loadConfig(context);
+  new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
+  const artifact = app.synth().getStackByName(config.stackName);
+  const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as CfnTemplate;
+  return { outdir, stackName: config.stackName, template };
+}
+
 /**
  * Synthesizes the app as `cdk synth` does (cdk.json feature flags, config → typed props) with asset
  * bundling ON: each function's asset directory holds the esbuild bundle that would be deployed.
  */
 export function synthesizeWithBundles(context: Record<string, unknown>): CloudAssembly {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'ses-bounce-twin-'));
-  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:enable-asset-metadata': true } });
-  const config = loadConfig(context);
-  new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
-  const assembly = app.synth();
-  const artifact = assembly.getStackByName(config.stackName);
-  const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as CfnTemplate;
+  const { outdir, stackName, template } = synthesize(context, { 'aws:cdk:enable-asset-metadata': true });
   const assetDirs: Record<string, string> = {};
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -43,7 +48,7 @@ export function synthesizeWithBundles(context: Record<string, unknown>): CloudAs
   }
   return {
     outdir,
-    stackName: config.stackName,
+    stackName,
     template,
     assetDirs,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
@@ -58,12 +63,7 @@ export function synthesizeReusingBundles(
   context: Record<string, unknown>,
   bundled: CloudAssembly,
 ): CloudAssembly {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'ses-bounce-twin-'));
-  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const config = loadConfig(context);
-  new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
-  const artifact = app.synth().getStackByName(config.stackName);
-  const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as CfnTemplate;
+  const { outdir, stackName, template } = synthesize(context, { 'aws:cdk:bundling-stacks': [] });
   const assetDirs: Record<string, string> = {};
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -72,7 +72,7 @@ export function synthesizeReusingBundles(
   }
   return {
     outdir,
-    stackName: config.stackName,
+    stackName,
     template,
     assetDirs,
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
