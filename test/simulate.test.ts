@@ -11,12 +11,11 @@ import {
   stateOf,
 } from '../shared/core/state';
 import {
+  anyEventWithoutId,
   bounceEvent,
   complaintEvent,
   deliveryEvent,
   hoursAfterStart as h,
-  manualEvent,
-  type TestBounceKind,
 } from './support/events';
 
 const mailboxfullSuppresses = resolvePolicyConfig({ decisions: { mailboxfull: 'suppress' } });
@@ -91,28 +90,9 @@ describe('replayAddress', () => {
   });
 
   it('under the stored decisions gives what the processor derived, for any set of events (property)', () => {
-    const kinds: TestBounceKind[] = [
-      'userunknown',
-      'mailboxfull',
-      'systemerror',
-      'blocked',
-      'vacation',
-      'suspend',
-    ];
     const event = fc
-      .record({
-        kind: fc.constantFrom('bounce', 'bounce', 'bounce', 'complaint', 'delivery', 'lift', 'suppress'),
-        bounce: fc.constantFrom(...kinds),
-        hour: fc.integer({ min: 0, max: 24 * 60 }),
-        n: fc.nat(1_000_000),
-      })
-      .map(({ kind, bounce, hour, n }): AddressEvent => {
-        const id = `e${n}`;
-        if (kind === 'bounce') return bounceEvent(id, h(hour), bounce);
-        if (kind === 'complaint') return complaintEvent(id, h(hour));
-        if (kind === 'delivery') return deliveryEvent(id, h(hour));
-        return manualEvent(id, h(hour), kind === 'lift' ? 'unsuppress' : 'suppress');
-      });
+      .tuple(anyEventWithoutId, fc.nat(1_000_000))
+      .map(([e, n]) => ({ ...e, id: `e${n}` }) as AddressEvent);
     fc.assert(
       fc.property(
         fc.uniqueArray(event, { maxLength: 40, selector: (e) => e.id }),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { Classification } from '../../shared/core/classify/types';
 import type { AddressEvent, BounceEvent, ManualEvent } from '../../shared/core/events';
 
@@ -88,3 +89,31 @@ export const manualEvent = (
 /** `2026-01-01` plus so many hours, as an ISO time. */
 export const hoursAfterStart = (hours: number) =>
   new Date(Date.UTC(2026, 0, 1) + hours * 3_600_000).toISOString();
+
+/**
+ * Any one event of an address within its first 60 days, id left to the caller (property tests):
+ * bounces of every test kind (three times as likely), complaints (abuse or not-spam), deliveries,
+ * manual suppressions and lifts.
+ */
+export const anyEventWithoutId: fc.Arbitrary<Omit<AddressEvent, 'id'>> = fc
+  .record({
+    kind: fc.constantFrom('bounce', 'bounce', 'bounce', 'complaint', 'delivery', 'lift', 'manual-suppress'),
+    bounce: fc.constantFrom(...(Object.keys(CLASSIFICATIONS) as TestBounceKind[])),
+    hour: fc.integer({ min: 0, max: 24 * 60 }),
+    feedback: fc.constantFrom('abuse', 'not-spam'),
+  })
+  .map(({ kind, bounce, hour, feedback }) => {
+    const at = hoursAfterStart(hour);
+    switch (kind) {
+      case 'bounce':
+        return bounceEvent('', at, bounce);
+      case 'complaint':
+        return complaintEvent('', at, feedback);
+      case 'delivery':
+        return deliveryEvent('', at);
+      case 'lift':
+        return manualEvent('', at, 'unsuppress');
+      default:
+        return manualEvent('', at, 'suppress');
+    }
+  });
