@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReportData } from '../cli/html/report-data';
 import type { RateRow } from '../shared/core/rates';
 import { runBounce, runBounceOk } from './support/cli';
-import { embeddedData } from './support/report';
+import { DEMO_CHARTS, embeddedData } from './support/report';
 import { notificationStream } from './support/stream';
 
 const work = mkdtempSync(join(tmpdir(), 'bounce-report-'));
@@ -86,14 +86,7 @@ describe('bounce report on the demo store', () => {
       m[1],
       Number(m[2]),
     ]);
-    expect(charts.map(([id]) => id)).toEqual([
-      'bounce-rate',
-      'complaint-rate',
-      'decisions',
-      'suppressions',
-      'sender-side',
-      'domains',
-    ]);
+    expect(charts.map(([id]) => id)).toEqual(DEMO_CHARTS);
     for (const [id, points] of charts) expect(points, `chart ${id}`).toBeGreaterThan(0);
     expect(html.match(/<svg role="img"/g)?.length).toBe(6);
     expect(html).not.toContain('No data in this window');
@@ -128,14 +121,7 @@ describe('bounce report on the demo store', () => {
   });
 
   it('gives every chart a title, axis titles and a text alternative', () => {
-    for (const id of [
-      'bounce-rate',
-      'complaint-rate',
-      'decisions',
-      'suppressions',
-      'sender-side',
-      'domains',
-    ]) {
+    for (const id of DEMO_CHARTS) {
       const figure = new RegExp(`<figure[^>]*data-chart="${id}"[\\s\\S]*?</figure>`).exec(html)?.[0] ?? '';
       expect(figure, id).toMatch(new RegExp(`<h3 id="${id}-title">[^<]+</h3>`));
       expect(figure, id).toMatch(

@@ -6,3 +6,13 @@ export function embeddedData(html: string): ReportData {
   if (!match) throw new Error('the report embeds no data');
   return JSON.parse(match[1] as string) as ReportData;
 }
+
+/** The charts of the demo's report (every one with data), in page order. */
+export const DEMO_CHARTS = [
+  'bounce-rate',
+  'complaint-rate',
+  'decisions',
+  'suppressions',
+  'sender-side',
+  'domains',
+];

@@ -29,7 +29,8 @@ function synthesize(context: Record<string, unknown>, appContext: Record<string,
   new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
   const artifact = app.synth().getStackByName(config.stackName);
   const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as CfnTemplate;
-  return { outdir, stackName: config.stackName, template };
+  const cleanup = () => rmSync(outdir, { recursive: true, force: true });
+  return { outdir, stackName: config.stackName, template, cleanup };
 }
 
 /**
@@ -37,7 +38,8 @@ function synthesize(context: Record<string, unknown>, appContext: Record<string,
  * bundling ON: each function's asset directory holds the esbuild bundle that would be deployed.
  */
 export function synthesizeWithBundles(context: Record<string, unknown>): CloudAssembly {
-  const { outdir, stackName, template } = synthesize(context, { 'aws:cdk:enable-asset-metadata': true });
+  const synthesized = synthesize(context, { 'aws:cdk:enable-asset-metadata': true });
+  const { outdir, template } = synthesized;
   const assetDirs: Record<string, string> = {};
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
@@ -46,13 +48,7 @@ export function synthesizeWithBundles(context: Record<string, unknown>): CloudAs
     if (typeof assetPath !== 'string') continue;
     assetDirs[logicalId] = path.resolve(outdir, assetPath);
   }
-  return {
-    outdir,
-    stackName,
-    template,
-    assetDirs,
-    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
-  };
+  return { ...synthesized, assetDirs };
 }
 
 /**
@@ -63,18 +59,13 @@ export function synthesizeReusingBundles(
   context: Record<string, unknown>,
   bundled: CloudAssembly,
 ): CloudAssembly {
-  const { outdir, stackName, template } = synthesize(context, { 'aws:cdk:bundling-stacks': [] });
+  const synthesized = synthesize(context, { 'aws:cdk:bundling-stacks': [] });
+  const { template } = synthesized;
   const assetDirs: Record<string, string> = {};
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const dir = bundled.assetDirs[logicalId];
     if (dir) assetDirs[logicalId] = dir;
   }
-  return {
-    outdir,
-    stackName,
-    template,
-    assetDirs,
-    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
-  };
+  return { ...synthesized, assetDirs };
 }
