@@ -32,6 +32,7 @@ describe('processor metrics (EMF through Powertools)', () => {
       powertoolsMetrics(metrics).publish({
         processed: 9,
         failed: 1,
+        gaveUp: 1,
         ignored: 2,
         decisions: [{ decision: 'suppress', reason: 'userunknown', count: 4 }],
         senderSide: [{ identity: 'mail.example.com', reason: 'blocked', count: 3 }],
@@ -41,6 +42,7 @@ describe('processor metrics (EMF through Powertools)', () => {
     expect(batch).toMatchObject({
       RecordsProcessed: 9,
       RecordsFailed: 1,
+      StoreGiveUps: 1,
       RecordsIgnored: 2,
       SenderSideFailures: 3,
     });

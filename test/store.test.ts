@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportRows } from '../cli/views';
 import { addressKey, auditKey, DUE_SHARDS, dueShardOf } from '../shared/adapters/dynamodb/schema';
@@ -281,20 +281,72 @@ describe('events older than the checkpoint (late arrivals on a busy address)', (
     expect(after.Item).toEqual(before.Item);
   });
 
-  it('drops a late event, as before, when the audit trail no longer reproduces the checkpoint', async () => {
+  it('keeps a late event when the trail has lost folded events: folded on top of the checkpoint, never dropped', async () => {
     const table = await engine.newTable();
     const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
     await applyAll(
       store,
-      events.filter((_, i) => i !== 21),
+      events.filter((_, i) => i !== 21 && i !== 35 && i !== 50),
     );
-    // An audit item gone (TTL, or written before audit items held the event): the trail is partial.
-    // #35 is the hard bounce the checkpoint's suppression comes from (with #21 not yet applied).
+    // An audit item gone (TTL after auditRetentionDays): the trail no longer holds every folded event.
     await engine.connection.documentClient.send(
-      new DeleteCommand({ TableName: table, Key: auditKey(address, events[35] as AddressEvent) }),
+      new DeleteCommand({ TableName: table, Key: auditKey(address, events[3] as AddressEvent) }),
     );
     const before = await storedHistory(table);
+    expect(before.state).not.toMatchObject({ status: 'suppressed' });
+    const result = await store.applyEvents(address, [events[21] as AddressEvent]);
+    expect(result).toMatchObject({ added: 1, after: { status: 'suppressed', reason: 'userunknown' } });
+    const after = await storedHistory(table);
+    expect(after.events).toEqual(before.events);
+    expect(after.horizon).toBe(before.horizon);
+    expect(after.state).toMatchObject({ status: 'suppressed', since: at21 });
+    // Recorded in the trail: a redelivery is a duplicate.
+    expect((await store.auditTrail(address, 1000)).map((entry) => entry.event.id)).toContain('e21');
     expect(await store.applyEvents(address, [events[21] as AddressEvent])).toMatchObject({ added: 0 });
-    expect(await storedHistory(table)).toEqual(before);
+  });
+
+  it('derives the state again from the trail when it holds an event the state lacks (a writer that failed after its audit write)', async () => {
+    const table = await engine.newTable();
+    const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
+    const inOrder = new DynamoDbSuppressionStore(engine.connection.documentClient, await engine.newTable());
+    await applyAll(inOrder, events);
+    await applyAll(
+      store,
+      events.filter((_, i) => i !== 21 && i !== 2),
+    );
+    // #21's writer recorded its audit item, then gave up before its state write.
+    await engine.connection.documentClient.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...auditKey(address, events[21] as AddressEvent), event: events[21], before: {}, after: {} },
+      }),
+    );
+    // A later late event (#2) derives the state from the trail: #21 lands with it.
+    expect(await store.applyEvents(address, [events[2] as AddressEvent])).toMatchObject({ added: 1 });
+    expect(await exported(store)).toBe(await exported(inOrder));
+    // #21's redelivery finds it recorded and applied.
+    expect(await store.applyEvents(address, [events[21] as AddressEvent])).toMatchObject({ added: 0 });
+    expect(await exported(store)).toBe(await exported(inOrder));
+  });
+
+  it('derives late events from the trail on items written before checkpoints counted their events', async () => {
+    const table = await engine.newTable();
+    const store = new DynamoDbSuppressionStore(engine.connection.documentClient, table);
+    const inOrderTable = await engine.newTable();
+    const inOrder = new DynamoDbSuppressionStore(engine.connection.documentClient, inOrderTable);
+    await applyAll(inOrder, events);
+    await applyAll(
+      store,
+      events.filter((_, i) => i !== 21),
+    );
+    const { Item } = await engine.connection.documentClient.send(
+      new GetCommand({ TableName: table, Key: addressKey(address), ConsistentRead: true }),
+    );
+    const { folded, ...legacy } = Item as Record<string, unknown>;
+    expect(folded).toBe(40 - 1);
+    await engine.connection.documentClient.send(new PutCommand({ TableName: table, Item: legacy }));
+    await store.applyEvents(address, [events[21] as AddressEvent]);
+    expect(await exported(store)).toBe(await exported(inOrder));
+    expect(await storedHistory(table)).toEqual(await storedHistory(inOrderTable));
   });
 });

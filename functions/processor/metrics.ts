@@ -13,6 +13,7 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
     publish(batch: BatchMetrics) {
       count(metrics, 'RecordsProcessed', batch.processed);
       count(metrics, 'RecordsFailed', batch.failed);
+      count(metrics, 'StoreGiveUps', batch.gaveUp);
       count(metrics, 'RecordsIgnored', batch.ignored);
       // The total (service dimension only) is what the sender-side spike alarm watches.
       count(

@@ -13,6 +13,12 @@ import { KeyedSerializer } from './keyed';
 export interface BatchMetrics {
   processed: number;
   failed: number;
+  /**
+   * Of the failed records, those the store gave up on (an address that kept changing under it until
+   * the time budget ran out, or no time left to start): nothing was dropped, SQS redelivers them,
+   * but a steady count means contention or a too-short timeout (the StoreGiveUps alarm).
+   */
+  gaveUp: number;
   ignored: number;
   decisions: { decision: string; reason: string; count: number }[];
   senderSide: { identity: string; reason: string; count: number }[];
@@ -66,7 +72,10 @@ export type RecordOutcome =
       newEvents: AddressEvent[];
     };
 
-function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchMetrics {
+/** Errors by which the store (or the time budget) gives a record up: it fails, and SQS redelivers it. */
+const GIVE_UPS: ReadonlySet<string> = new Set(['ConcurrentUpdateError', 'OutOfTimeError']);
+
+function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp: number): BatchMetrics {
   const decisions = new Map<string, BatchMetrics['decisions'][number]>();
   const senderSide = new Map<string, BatchMetrics['senderSide'][number]>();
   let processed = 0;
@@ -97,6 +106,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
   return {
     processed,
     failed,
+    gaveUp,
     ignored,
     decisions: [...decisions.values()],
     senderSide: [...senderSide.values()],
@@ -185,6 +195,7 @@ export function createProcessor({
   async function processBatch(event: SQSEvent, context?: Context): Promise<BatchResult> {
     const failures = new Map<string, string>();
     const outcomes = new Map<string, RecordOutcome>();
+    let gaveUp = 0;
     const remaining = context?.getRemainingTimeInMillis?.();
     const deadline = typeof remaining === 'number' ? Date.now() + remaining - timeReserveMs : undefined;
     // Every record is planned and its addresses reserved up front, in batch order, before any runs:
@@ -213,6 +224,7 @@ export function createProcessor({
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         failures.set(record.messageId, message);
+        if (error instanceof Error && GIVE_UPS.has(error.name)) gaveUp++;
         logger.error('record failed; SQS will redeliver it, then move it to the DLQ', {
           messageId: record.messageId,
           receiveCount: record.attributes?.ApproximateReceiveCount,
@@ -227,7 +239,7 @@ export function createProcessor({
       // A batch where every record failed is still a partial response: each record retries on its own.
       throwOnFullBatchFailure: false,
     });
-    metrics.publish(batchMetrics(outcomes.values(), failures.size));
+    metrics.publish(batchMetrics(outcomes.values(), failures.size, gaveUp));
     if (counters) await countBatch(counters, outcomes.values());
     return { response, failures, outcomes };
   }

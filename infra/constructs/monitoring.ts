@@ -147,6 +147,10 @@ export class Monitoring extends Construct {
           'Receivers are refusing OUR mail (blocklists, SPF/DKIM/DMARC, reputation, rate limits); recipients were not suppressed. First: `bounce lookup` a recent address or the dashboard for the reason and identity, then check DNS authentication and blocklist listings.',
       },
     );
+    this.alarm('StoreGiveUps', metric('StoreGiveUps', {}, 'Sum', Duration.minutes(15)), 5, {
+      description:
+        'Records failed because an address kept changing under the processor until its time budget ran out (or no time was left to start them). Nothing is lost: each failed record is redelivered by SQS (then the DLQ, which has its own alarm), and every event already recorded is in the address\'s audit trail. A steady count means heavy contention on a few addresses or a timeout too short for the batch size. First: the processor log\'s "record failed" lines (errorName ConcurrentUpdateError / OutOfTimeError), then batchSize, maxConcurrency and the function timeout (docs/ingest.md).',
+    });
     this.alarm(
       'DeadLetters',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

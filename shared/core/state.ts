@@ -310,6 +310,11 @@ export interface EventHistory {
   checkpoint?: FoldState;
   /** Sort key of the newest event folded into the checkpoint; anything at or before it is history. */
   horizon?: string;
+  /**
+   * How many events the checkpoint folds in (absent on items written before it was kept). The store
+   * compares it with the audit trail to know whether the trail still holds every folded event.
+   */
+  folded?: number;
 }
 
 /**
@@ -340,11 +345,17 @@ export function mergeEvents<E extends HistoryEvent>(
   if (overflow <= 0) return { history: { ...history, events }, added, late };
   const letGo = events.slice(0, overflow);
   const last = letGo[letGo.length - 1] as StoredEvent;
+  // An item with a checkpoint but no count (written before counts were kept) keeps no count.
+  const folded =
+    history.checkpoint !== undefined && history.folded === undefined
+      ? undefined
+      : (history.folded ?? 0) + letGo.length;
   return {
     history: {
       events: events.slice(overflow),
       checkpoint: foldEvents(letGo, policy, history.checkpoint ?? INITIAL_FOLD),
       horizon: eventKey(last),
+      ...(folded === undefined ? {} : { folded }),
     },
     added,
     late,
@@ -371,6 +382,27 @@ export function historyFromEvents(
     events: sorted.slice(overflow),
     checkpoint: foldEvents(letGo, policy),
     horizon: eventKey(letGo[letGo.length - 1] as StoredEvent),
+    folded: letGo.length,
+  };
+}
+
+/**
+ * Late events folded on top of a checkpoint whose events can no longer all be read (their audit
+ * items expired, or were written before they held the event): the late events take effect as if
+ * they had come right after the checkpoint's horizon. Not what an in-order replay gives (their
+ * exact place is lost with the expired events), but never a dropped event: a late hard bounce
+ * still suppresses.
+ */
+export function foldLateOntoCheckpoint(
+  history: EventHistory,
+  late: readonly (HistoryEvent | StoredEvent)[],
+  policy: StatePolicy = DEFAULT_STATE_POLICY,
+): EventHistory {
+  if (late.length === 0) return history;
+  return {
+    ...history,
+    checkpoint: foldEvents(late.map(storedEvent), policy, history.checkpoint ?? INITIAL_FOLD),
+    ...(history.folded === undefined ? {} : { folded: history.folded + late.length }),
   };
 }
 

@@ -16,6 +16,7 @@ import {
   eventKey,
   type FoldState,
   foldEvents,
+  foldLateOntoCheckpoint,
   historyFromEvents,
   mergeEvents,
   type StatePolicy,
@@ -82,6 +83,7 @@ export interface StateItem {
   events: StoredEvent[];
   checkpoint?: FoldState;
   horizon?: string;
+  folded?: number;
   version: number;
   /** TTL: only a temporary suppression's item may go as a whole, once it has ended. */
   expiresAt?: number;
@@ -114,21 +116,18 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 export const forgottenKey = (hash: string, at: string) => ({ pk: `FORGOTTEN#${hash}`, sk: at });
 
 /**
- * SuppressionStore on DynamoDB. Per address: one strongly consistent read, one audit put per new
- * event, and one conditional put of the state item (optimistic version check, retried on conflict).
- * No transactions, so it runs on dynalite too. Duplicates cost the read only. An event older than
- * the item's checkpoint (rare: a delivery late by more than `maxEventsPerAddress` newer events of
- * its address) adds one Query of the address's audit trail (see `refoldLate`).
+ * SuppressionStore on DynamoDB. The audit trail is the truth: one item per event id (written first,
+ * created once: conflict-free), holding the whole event. The address's state item is a cache of what
+ * the trail derives to — its newest events, a checkpoint folding the older ones, and a version for an
+ * optimistic check — and can always be derived again from the trail.
+ *
+ * Per address: one strongly consistent read, one conditional create per new event's audit item, one
+ * conditional put of the state item (retried on conflict, never given up while the caller's time
+ * budget lasts: past it the caller's record fails and SQS redelivers it). No transactions, so it runs
+ * on dynalite too. Duplicates cost the read only. An event at or before the item's checkpoint horizon
+ * (a delivery late by more than `maxEventsPerAddress` newer events of its address) adds one Query of
+ * the address's audit trail and the state is derived again from it (see `rederive`).
  */
-/** `refoldLate`'s answer when the audit trail does not reproduce the address's checkpoint. */
-const UNREPRODUCED = Symbol('unreproduced');
-/**
- * Reads of the trail before a late event is dropped because the trail does not reproduce the
- * checkpoint: a concurrent writer's audit item is in the trail before its state write lands, so the
- * first reads may not reproduce it; expired or deleted audit items never will.
- */
-const UNREPRODUCED_ATTEMPTS = 5;
-
 export class DynamoDbSuppressionStore implements SuppressionStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -161,84 +160,82 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     incoming: readonly AddressEvent[],
     { deadline }: ApplyOptions = {},
   ): Promise<ApplyResult> {
+    /** Events whose audit item this call created: recorded here first, so counted here (once). */
+    const recorded = new Set<string>();
     for (let attempt = 1; ; attempt++) {
       const current = await this.readItem(address);
       const before = current?.state ?? CLEAR;
       const history: EventHistory = current ? historyOf(current) : { events: [] };
       const merged = mergeEvents(history, incoming, this.policy);
-      let next = merged.history;
-      let added = merged.added;
-      if (merged.late.length > 0) {
-        // Rare: an event older than the checkpoint's horizon. Only the audit trail can tell whether
-        // it is a duplicate and where it goes; this is the only path with the extra Query.
-        const refolded = await this.refoldLate(address, history, merged.added, merged.late);
-        if (refolded === UNREPRODUCED && attempt < UNREPRODUCED_ATTEMPTS) {
-          // Most often another writer's audit item whose state write has not landed yet (audit
-          // first): once it lands, the checkpoint holds that event and the trail reproduces it.
+      const { history: next, added } =
+        merged.late.length > 0
+          ? await this.rederive(address, history, merged.added, merged.late)
+          : merged;
+      if (added.length > 0 || next !== history) {
+        const after = stateOf(next, this.policy);
+        // Audit first: the trail then always holds every event a state write may rest on, so any
+        // writer that derives the state again from the trail (a late event's) includes it, even
+        // while this write is still in flight or after it failed.
+        for (const event of added) {
+          if (await this.recordAudit(address, event, before, after)) recorded.add(event.id);
+        }
+        if (!(await this.writeState(address, current, next, after))) {
           await this.backOff(address, attempt, deadline);
           continue;
         }
-        if (refolded !== undefined && refolded !== UNREPRODUCED) {
-          next = refolded.history;
-          added = [...merged.added, ...refolded.added];
-        }
+        return this.result(before, after, incoming, recorded);
       }
-      if (added.length === 0) return { before, after: before, added: 0, addedEvents: [] };
-      const after = stateOf(next, this.policy);
-      // Audit first: its puts are idempotent by key, so if the state write below fails or conflicts,
-      // the retry rewrites them and no applied event is ever missing from the trail.
-      for (const event of added) await this.writeAudit(address, event, before, after);
-      if (await this.writeState(address, current, next, after)) {
-        return { before, after, added: added.length, addedEvents: added };
-      }
-      await this.backOff(address, attempt, deadline);
+      // Nothing to write: every event is already in the state (possibly through another writer
+      // that read its audit item from the trail while this call was retrying).
+      return this.result(before, before, incoming, recorded);
     }
   }
 
+  private result(
+    before: AddressState,
+    after: AddressState,
+    incoming: readonly AddressEvent[],
+    recorded: ReadonlySet<string>,
+  ): ApplyResult {
+    const addedEvents = incoming.filter((event) => recorded.has(event.id));
+    return { before, after, added: addedEvents.length, addedEvents };
+  }
+
   /**
-   * The history of an address with events that arrived behind its checkpoint's horizon, re-derived
-   * from its audit trail (every applied event has an audit item holding the full event): the
-   * events folded into the checkpoint are the trail's items at or before the horizon, which the
-   * fold must reproduce. A late event the checkpoint already holds is a duplicate (undefined: no
-   * write); the others are folded in with the rest, in time order (`historyFromEvents`), exactly
-   * as an in-order application would have. An item left by a writer that has not written the
-   * state yet (audit first) is not in the checkpoint, and the late event itself may have such an
-   * item from an earlier attempt: both are tried. When the trail does not reproduce the checkpoint
-   * (audit items expired by TTL or written before they held the event, a policy changed since, or
-   * a concurrent writer's audit item whose state write has not landed yet) it answers UNREPRODUCED:
-   * the caller reads again after a backoff, and drops the late events as before only when the
-   * trail still does not reproduce it: the state never rests on a partial trail.
+   * The history of an address with events at or before its checkpoint's horizon, derived again from
+   * the audit trail, the truth: every event any writer applied, or is applying, has its audit item
+   * (audit first), so `historyFromEvents` over the trail, the item's own events and the incoming ones
+   * is exactly what an in-order application of all of them builds, whatever other writers do at the
+   * same time. A late event already in the trail is not new; `added` holds those that are not (their
+   * audit items are created before the state write).
+   *
+   * The trail holds every folded event as long as it has at least `folded` events at or before the
+   * horizon. When it has fewer (audit items expired by TTL after `auditRetentionDays`, or written
+   * before items held the event), the new late events are folded on top of the checkpoint instead
+   * (`foldLateOntoCheckpoint`): their exact place is lost with the expired events, the events
+   * themselves never are.
    */
-  private async refoldLate<E extends HistoryEvent>(
+  private async rederive<E extends HistoryEvent>(
     address: string,
     history: EventHistory,
     added: readonly E[],
     late: readonly E[],
-  ): Promise<{ history: EventHistory; added: E[] } | typeof UNREPRODUCED | undefined> {
+  ): Promise<{ history: EventHistory; added: E[] }> {
+    const trail = await this.readTrail(address);
+    const inTrail = new Set(trail.map((event) => event.id));
+    const fresh = late.filter((event) => !inTrail.has(event.id));
     const horizon = history.horizon as string;
-    const lateIds = new Set(late.map((event) => event.id));
-    const trail = (await this.readTrail(address)).filter((event) => eventKey(event) <= horizon);
-    const others = trail.filter((event) => !lateIds.has(event.id));
-    const checkpoint = canonical(history.checkpoint);
-    const reproduces = (events: readonly HistoryEvent[]) =>
-      canonical(foldEvents(events.map(storedEvent), this.policy)) === checkpoint;
-    let folded: readonly HistoryEvent[];
-    let fresh: E[];
-    if (trail.length > others.length && reproduces(trail)) {
-      const seen = new Set(trail.map((event) => event.id));
-      folded = trail;
-      fresh = late.filter((event) => !seen.has(event.id));
-    } else if (reproduces(others)) {
-      folded = others;
-      fresh = [...late];
-    } else {
-      return UNREPRODUCED;
-    }
-    if (fresh.length === 0) return undefined;
-    return {
-      history: historyFromEvents([...folded, ...history.events, ...added, ...fresh], this.policy),
-      added: fresh,
-    };
+    const folded = new Set(trail.filter((event) => eventKey(event) <= horizon).map((event) => event.id));
+    const complete =
+      history.folded !== undefined
+        ? folded.size >= history.folded
+        : reproduces(trail, horizon, history.checkpoint, this.policy);
+    const rederived = complete
+      ? historyFromEvents([...trail, ...history.events, ...added, ...fresh], this.policy)
+      : foldLateOntoCheckpoint(mergeEvents(history, added, this.policy).history, fresh, this.policy);
+    // The same history as the item's (nothing new anywhere): keep the object, so nothing is written.
+    const unchanged = added.length === 0 && fresh.length === 0 && canonical(rederived) === canonical(history);
+    return { history: unchanged ? history : rederived, added: [...added, ...fresh] };
   }
 
   /** Every event of the address's audit trail (all pages, strongly consistent). */
@@ -471,15 +468,45 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     }
   }
 
-  private async writeAudit(address: string, event: HistoryEvent, before: AddressState, after: AddressState) {
-    const item: AuditItem = {
+  private auditItem(address: string, event: HistoryEvent, before: AddressState, after: AddressState): AuditItem {
+    return {
       ...auditKey(address, event),
       event,
       before,
       after,
       expiresAt: epochSeconds(event.at) + this.policy.auditRetentionDays * DAY_S,
     };
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private async writeAudit(address: string, event: HistoryEvent, before: AddressState, after: AddressState) {
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: this.auditItem(address, event, before, after) }),
+    );
+  }
+
+  /**
+   * Creates the event's audit item unless it exists: true when this call recorded the event first.
+   * The first record stays (its before/after are what that event met).
+   */
+  private async recordAudit(
+    address: string,
+    event: HistoryEvent,
+    before: AddressState,
+    after: AddressState,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.auditItem(address, event, before, after),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      return false;
+    }
   }
 
   private async readItem(address: string): Promise<StateItem | undefined> {
@@ -534,5 +561,20 @@ function historyOf(item: StateItem): EventHistory {
     events: item.events,
     ...(item.checkpoint ? { checkpoint: item.checkpoint } : {}),
     ...(item.horizon ? { horizon: item.horizon } : {}),
+    ...(item.folded !== undefined ? { folded: item.folded } : {}),
   };
+}
+
+/**
+ * For items written before checkpoints counted their events: whether the trail's events at or before
+ * the horizon fold to the checkpoint (then the trail is complete).
+ */
+function reproduces(
+  trail: readonly HistoryEvent[],
+  horizon: string,
+  checkpoint: FoldState | undefined,
+  policy: StatePolicy,
+): boolean {
+  const folded = trail.filter((event) => eventKey(event) <= horizon).map(storedEvent);
+  return canonical(foldEvents(folded, policy)) === canonical(checkpoint);
 }
