@@ -168,9 +168,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
       const history: EventHistory = current ? historyOf(current) : { events: [] };
       const merged = mergeEvents(history, incoming, this.policy);
       const { history: next, added } =
-        merged.late.length > 0
-          ? await this.rederive(address, history, merged.added, merged.late)
-          : merged;
+        merged.late.length > 0 ? await this.rederive(address, history, merged) : merged;
       if (added.length > 0 || next !== history) {
         const after = stateOf(next, this.policy);
         // Audit first: the trail then always holds every event a state write may rest on, so any
@@ -218,8 +216,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
   private async rederive<E extends HistoryEvent>(
     address: string,
     history: EventHistory,
-    added: readonly E[],
-    late: readonly E[],
+    { history: withAdded, added, late }: { history: EventHistory; added: readonly E[]; late: readonly E[] },
   ): Promise<{ history: EventHistory; added: E[] }> {
     const trail = await this.readTrail(address);
     const inTrail = new Set(trail.map((event) => event.id));
@@ -232,7 +229,7 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
         : reproduces(trail, horizon, history.checkpoint, this.policy);
     const rederived = complete
       ? historyFromEvents([...trail, ...history.events, ...added, ...fresh], this.policy)
-      : foldLateOntoCheckpoint(mergeEvents(history, added, this.policy).history, fresh, this.policy);
+      : foldLateOntoCheckpoint(withAdded, fresh, this.policy);
     // The same history as the item's (nothing new anywhere): keep the object, so nothing is written.
     const unchanged = added.length === 0 && fresh.length === 0 && canonical(rederived) === canonical(history);
     return { history: unchanged ? history : rederived, added: [...added, ...fresh] };
@@ -468,7 +465,12 @@ export class DynamoDbSuppressionStore implements SuppressionStore {
     }
   }
 
-  private auditItem(address: string, event: HistoryEvent, before: AddressState, after: AddressState): AuditItem {
+  private auditItem(
+    address: string,
+    event: HistoryEvent,
+    before: AddressState,
+    after: AddressState,
+  ): AuditItem {
     return {
       ...auditKey(address, event),
       event,
