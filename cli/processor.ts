@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { composeProcessor } from '../functions/processor/compose';
 import { type createProcessor, NO_METRICS } from '../functions/processor/processor';
 import type { StoreContext } from './context';
@@ -22,6 +22,18 @@ export function createCliProcessor(context: Pick<StoreContext, 'connection' | 't
     },
   );
 }
+
+/**
+ * Each replayed batch gets the time budget of a Lambda invocation with the longest timeout: a record
+ * whose address other writers (the deployed processor, another replay) keep changing retries for as
+ * long as that, instead of the store's 12 attempts, before it is reported as failed.
+ */
+export const REPLAY_BATCH_BUDGET_MS = 120_000;
+
+const budgetContext = (ms: number): Context => {
+  const deadline = Date.now() + ms;
+  return { getRemainingTimeInMillis: () => deadline - Date.now() } as Context;
+};
 
 export interface ReplaySummary {
   records: number;
@@ -71,6 +83,7 @@ export async function replayLines(
     batch = [];
     const { failures, outcomes } = await processor.processBatch(
       toSqsEvent(current.map((entry) => entry.record)),
+      budgetContext(REPLAY_BATCH_BUDGET_MS),
     );
     for (const { line, record } of current) {
       const error = failures.get(record.messageId);
