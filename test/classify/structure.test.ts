@@ -54,6 +54,10 @@ describe('maskReply', () => {
     // up must come out whole and masked.
     const text = `${'a.'.repeat(5000)}a@${'b-'.repeat(5000)}x.org`;
     expect(mask(text).text).toBe(MASK.messageId);
+    // A hex-and-colon run that is no IPv6 address stays text (and is not rescanned from inside).
+    const colons = `${'ab:'.repeat(400)}abcde`;
+    expect(mask(colons).text).toBe(colons);
+    expect(mask(`x ${'ab:'.repeat(5)}:1 y`).text).toBe(`x ${MASK.ip} y`);
   });
 });
 

@@ -169,7 +169,10 @@ function isBlob(t: string): boolean {
   return digits >= 2 && letters >= 2;
 }
 
-/** End of an IPv6 address starting at `i` (hex groups and colons, with `::` or 5+ colons), else -1. */
+/**
+ * End of an IPv6 address starting at `i` (hex groups and colons, with `::` or 5+ colons); else
+ * −1 − the end of what was scanned, so the caller does not scan the same run again (linear).
+ */
 function ipv6End(text: string, i: number): number {
   let j = i;
   let colons = 0;
@@ -182,7 +185,7 @@ function ipv6End(text: string, i: number): number {
       if (text.charCodeAt(j + 1) === 58) double = true;
       group = 0;
     } else if (isHex(c)) {
-      if (++group > 4) return -1;
+      if (++group > 4) return -1 - j;
     } else if (c === 46 && colons >= 2) {
       // An IPv4 tail (::ffff:192.0.2.1).
       let k = j + 1;
@@ -192,7 +195,7 @@ function ipv6End(text: string, i: number): number {
     } else break;
     j++;
   }
-  if (!(colons >= 5 || (double && colons >= 2))) return -1;
+  if (!(colons >= 5 || (double && colons >= 2))) return -1 - j;
   // Ends on a hex digit or `::`; a trailing single colon belongs to the sentence.
   while (j > i && text.charCodeAt(j - 1) === 58 && text.charCodeAt(j - 2) !== 58) j--;
   return j;
@@ -230,6 +233,8 @@ export function maskReply(text: string, raw: string | null): Masked {
   let copied = 0;
   const n = text.length;
   let i = 0;
+  // A hex-and-colon run that is no IPv6 address is not scanned again from inside it.
+  let notIPv6Before = 0;
   const emit = (from: number, to: number, mask: string) => {
     out += text.slice(copied, from) + mask;
     copied = to;
@@ -241,13 +246,14 @@ export function maskReply(text: string, raw: string | null): Masked {
   while (i < n) {
     const c = text.charCodeAt(i);
     // IPv6 (starts with a hex digit or a colon, not inside a word).
-    if ((isHex(c) || c === 58) && (i === 0 || !tokenChar(text.charCodeAt(i - 1)))) {
+    if (i >= notIPv6Before && (isHex(c) || c === 58) && (i === 0 || !tokenChar(text.charCodeAt(i - 1)))) {
       const e = ipv6End(text, i);
       if (e > 0) {
         emit(i, e, MASK.ip);
         i = e;
         continue;
       }
+      notIPv6Before = -1 - e;
     }
     if (!tokenChar(c) || c === 47) {
       i++;
