@@ -203,6 +203,13 @@ describe('compiled matcher', () => {
       "doesn't",
       'have',
       'a',
+      'someone@example.org',
+      'mx.example.net',
+      'http://example.com/x#bl000010',
+      '(in reply to end of DATA command)',
+      'try again later',
+      'forwarding loop',
+      'stored',
     ];
     fc.assert(
       fc.property(
@@ -216,6 +223,7 @@ describe('compiled matcher', () => {
             action: action ?? undefined,
           });
           expect(firstMatch(s).id).toBe(firstMatchLinear(s).id);
+          expect(firstMatch(s, SUPPRESSING).id).toBe(firstMatchLinear(s, SUPPRESSING).id);
         },
       ),
       { numRuns: 3000 },

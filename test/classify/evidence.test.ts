@@ -93,6 +93,11 @@ describe('plain-English variants of the commonest meanings', () => {
     ['5.0.0', 'smtp; 550 Invalid user id'],
     ['5.0.0', 'smtp; 550 Directory lookup returned no match for the recipient'],
     ['5.0.0', 'smtp; 550 We could not find the recipient in our systems'],
+    ['5.0.0', 'smtp; 550 Adresse non reconnue par ce serveur'],
+    ['5.0.0', 'smtp; 550 Buzón no encontrado'],
+    ['5.0.0', 'smtp; 550 Caixa postal não encontrada'],
+    ['5.0.0', 'smtp; 550 Casella non trovata'],
+    ['5.0.0', 'smtp; 550 Postfach wurde nicht gefunden'],
   ])('unknown user: %s %s', (status, text) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe('userunknown');
@@ -104,6 +109,9 @@ describe('plain-English variants of the commonest meanings', () => {
     ['4.0.0', 'smtp; 452 Too many messages stored in this mailbox'],
     ['5.0.0', 'smtp; 550 The recipient is over the allowed mailbox size'],
     ['5.0.0', 'smtp; 552 The inbox has run out of storage space'],
+    ['5.0.0', 'smtp; 552 Boîte aux lettres saturée'],
+    ['5.0.0', 'smtp; 552 Buzón saturado'],
+    ['5.0.0', 'smtp; 552 Caixa postal lotada'],
   ])('mailbox full: %s %s', (status, text) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe('mailboxfull');
