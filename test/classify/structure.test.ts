@@ -74,6 +74,9 @@ describe('stageOf', () => {
     ['550 bad name (in reply to ehlo command)', 'helo'],
     ['host mx.example.org refused to talk to me: 554 go away', 'connect'],
     ['550 5.1.1 user unknown', ''],
+    // A transcript: the last command is the one refused.
+    ['>>> mail from:<addr> size=10 <<< 250 ok >>> rcpt to:<addr> <<< 550 no such user', 'rcpt'],
+    ['helo command rejected: host not found (in reply to rcpt to command)', 'rcpt'],
   ])('%j → %j', (text, stage) => {
     expect(stageOf(text)).toBe(stage);
   });

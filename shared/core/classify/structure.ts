@@ -335,15 +335,19 @@ function isEdge(c: number): boolean {
 /**
  * The SMTP stage, when the text names it: Postfix's "(in reply to RCPT TO command)", Exim's "after
  * RCPT TO:<…>", sendmail's ">>> DATA", "end of DATA", "after MAIL FROM", "HELO/EHLO",
- * "refused to talk to me" (the greeting). The first one named wins.
+ * "refused to talk to me" (the greeting). In a transcript (sendmail's ">>> MAIL From … >>> RCPT To")
+ * the last command named is the one refused, so the last one named wins.
  */
 const STAGE =
-  /rcpt to|rcpt command|(?:after|in reply to|during) (?:the )?(?:pipelined )?(?:rcpt|mail from|data|end of data|helo|ehlo)|>>> ?(?:rcpt|mail from|data|helo|ehlo)|mail from command|\[(?:rcpt_to|mail_from|data|ehlo|helo|connect)\]|end of data|data command|(?:helo|ehlo) command|(?:after|during|at) (?:the )?(?:initial )?(?:connect|connection time|smtp greeting|greeting|banner)|initial connection|refused to talk to me/;
+  /rcpt to|rcpt command|(?:after|in reply to|during) (?:the )?(?:pipelined )?(?:rcpt|mail from|data|end of data|helo|ehlo)|>>> ?(?:rcpt|mail from|data|helo|ehlo)|mail from command|\[(?:rcpt_to|mail_from|data|ehlo|helo|connect)\]|end of data|data command|(?:helo|ehlo) command|(?:after|during|at) (?:the )?(?:initial )?(?:connect|connection time|smtp greeting|greeting|banner)|initial connection|refused to talk to me/g;
 
 export function stageOf(text: string): Stage {
-  const m = STAGE.exec(text);
-  if (m === null) return '';
-  const w = m[0];
+  const re = STAGE;
+  re.lastIndex = 0;
+  let w = '';
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) w = m[0];
+  re.lastIndex = 0;
+  if (w === '') return '';
   if (w.includes('rcpt')) return 'rcpt';
   if (w.includes('mail')) return 'mail';
   if (w.includes('helo') || w.includes('ehlo')) return 'helo';
