@@ -23,6 +23,7 @@ describe('maskReply', () => {
     for (const text of [
       '550 5.1.1 user unknown',
       '550 5.1.10 resolver.adr.recipientnotfound; not found',
+      '550 5.1.1 resolver.adr.invalid; some.name not listed in domino directory',
       '554 storedrv.deliver.exception: mailbox failure',
       'user does not exist.Please check the address',
       '421 4.7.0 [tss04] deferred; bl000010 rl000001 (s3140)',
