@@ -289,6 +289,25 @@ describe('bounce classify --explain', () => {
       expect.arrayContaining(['status.mailboxfull.x.2.2', 'ses.mailboxfull.subtype.mailboxfull']),
     );
   });
+
+  it('says what a suppression lacked: a user unknown refused after DATA is counted soft', async () => {
+    const line = JSON.stringify({
+      emailAddress: 'someone@example.org',
+      status: '5.1.1',
+      diagnosticCode: 'smtp; 550 5.1.1 <someone@example.org>: User unknown (in reply to end of DATA command)',
+    });
+    const got = JSON.parse((await bounce(['classify', '--explain', '-'], line)).stdout);
+    expect(got).toMatchObject({
+      reason: 'filtered',
+      decision: 'count-soft',
+      rule: 'ladder.filtered.stage-data',
+    });
+    expect(got.demoted).toMatch(/^text\.userunknown\./);
+    expect(got.missing[0]).toMatch(/^stage: refused at DATA/);
+    expect(got.structure).toMatchObject({ stage: 'data', reply: 550, status: '5.1.1' });
+    // The masked text carries no address.
+    expect(got.structure.text).not.toContain('someone@');
+  });
 });
 
 describe('--policy', () => {

@@ -115,7 +115,9 @@ export function classifyLine(text: string): LineRecipient[] {
 
 /**
  * `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on.
- * With `explain`, each line also has `matched`: every rule that matched, best first (the first is `rule`).
+ * With `explain`, each line also has `matched` (every rule that matched, best first: the first is
+ * `rule`), `demoted` (a suppressing rule the evidence ladder overruled), `missing` (what a
+ * suppression lacked) and `structure` (stage, codes, receiver, the masked text the phrases read).
  */
 export async function runClassify(
   file: string | undefined,
@@ -138,23 +140,31 @@ export async function runClassify(
         const recipients = classifyLine(text);
         const addresses = recipients.map((recipient) => addressFields(recipient.emailAddress));
         recipients.forEach(({ input }, i) => {
-          const got = options.explain === true ? explain(input, decisions) : classify(input, decisions);
           const { emailAddress, input: given } = addresses[i] ?? {};
-          const { reason, hard, party, decision, rule } = got;
-          const row =
-            'matched' in got
-              ? {
-                  line,
-                  emailAddress,
-                  input: given,
-                  reason,
-                  hard,
-                  party,
-                  decision,
-                  rule,
-                  matched: got.matched,
-                }
-              : { line, emailAddress, input: given, reason, hard, party, decision, rule };
+          let row: object;
+          if (options.explain === true) {
+            const { reason, hard, party, decision, rule, matched, demoted, missing, structure } = explain(
+              input,
+              decisions,
+            );
+            row = {
+              line,
+              emailAddress,
+              input: given,
+              reason,
+              hard,
+              party,
+              decision,
+              rule,
+              matched,
+              demoted,
+              missing,
+              structure,
+            };
+          } else {
+            const { reason, hard, party, decision, rule } = classify(input, decisions);
+            row = { line, emailAddress, input: given, reason, hard, party, decision, rule };
+          }
           // JSON.stringify leaves out the undefined fields (no address, or no other input form).
           out += out === '' ? JSON.stringify(row) : `\n${JSON.stringify(row)}`;
         });

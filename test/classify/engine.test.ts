@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAutomaton, compile } from '../../shared/core/classify/engine';
+import { SUPPRESSING } from '../../shared/core/classify/ladder';
 import { MAX_LITERAL, requiredLiterals } from '../../shared/core/classify/literals';
 import {
   allMatches,
@@ -60,12 +61,15 @@ describe('compiled matcher', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('agrees with the linear rule table on the corpora', () => {
+  it('agrees with the linear rule table on the corpora, also when skipping the suppressing reasons', () => {
     for (const file of DEV_FILES) {
       if (!corpusExists(corpusPath(file))) continue;
       for (const c of loadCorpus(corpusPath(file))) {
         const s = signalsOf(toInput(c));
         expect(firstMatch(s).id, c.id).toBe(firstMatchLinear(s).id);
+        const other = firstMatch(s, SUPPRESSING);
+        expect(other.id, c.id).toBe(firstMatchLinear(s, SUPPRESSING).id);
+        expect(SUPPRESSING.has(other.reason), c.id).toBe(false);
       }
     }
   });
@@ -199,6 +203,13 @@ describe('compiled matcher', () => {
       "doesn't",
       'have',
       'a',
+      'someone@example.org',
+      'mx.example.net',
+      'http://example.com/x#bl000010',
+      '(in reply to end of DATA command)',
+      'try again later',
+      'forwarding loop',
+      'stored',
     ];
     fc.assert(
       fc.property(
@@ -212,6 +223,7 @@ describe('compiled matcher', () => {
             action: action ?? undefined,
           });
           expect(firstMatch(s).id).toBe(firstMatchLinear(s).id);
+          expect(firstMatch(s, SUPPRESSING).id).toBe(firstMatchLinear(s, SUPPRESSING).id);
         },
       ),
       { numRuns: 3000 },

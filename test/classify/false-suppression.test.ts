@@ -33,6 +33,12 @@ const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
     'smtp; 550 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.0 Unable to lookup DNS for example.com>',
   ],
   ['5.0.0', 'smtp; 550 Requested action not taken: your IP 192.0.2.1 is blocked'],
+  // Plain-English "not found" wordings about our side (the widened families must not take them).
+  [null, 'smtp; 550 Sender domain could not be found'],
+  [null, 'smtp; 553 Sender domain is a non-existent domain'],
+  ['5.7.1', 'smtp; 550 5.7.1 Sender address not recognised'],
+  [null, 'smtp; 550 Your account could not be found; sign in again'],
+  ['5.7.1', 'smtp; 550 5.7.1 Your mailbox has exceeded its sending limit'],
 ];
 
 describe('words of the "address is gone" families about something else do not suppress', () => {

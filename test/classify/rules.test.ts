@@ -62,7 +62,7 @@ describe('recipient unknown', () => {
       null,
       "smtp; 554 delivery error: dd This user doesn't have a yahoo.com account (nobody@yahoo.com) [0] - mta1021.mail.gq1.yahoo.com",
       'userunknown',
-      'text.userunknown.yahoo',
+      'receiver.userunknown.yahoo-no-such-user',
     ],
     [
       'AOL dd',

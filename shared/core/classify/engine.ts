@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { Rule } from './define';
 import { MAX_LITERAL, sourceKey, type Trigger, triggers } from './literals';
 import { type Signals, statusKey } from './signals';
+import type { Reason } from './types';
 
 /**
  * Compiles the rule table into a matcher that answers with the matching rule of the most specific
@@ -28,7 +29,8 @@ interface Step {
 }
 
 export interface Matcher {
-  (s: Signals): Rule;
+  /** The matching rule of the most specific tier; with `skip`, ignoring rules of those reasons. */
+  (s: Signals, skip?: ReadonlySet<Reason> | null): Rule;
   /**
    * Number of Aho–Corasick states and trigger literals, the rules that always run, and whether the
    * automaton came precomputed (false: its triggers were derived at load), for diagnostics and tests.
@@ -123,7 +125,7 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
   const NONE = 0x7fffffff;
   let generation = 0;
 
-  const match = (s: Signals): Rule => {
+  const match = (s: Signals, skip: ReadonlySet<Reason> | null = null): Rule => {
     if (++generation === 0x7fffffff) {
       seen.fill(0);
       sure.fill(0);
@@ -155,6 +157,7 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
         step = steps[oi] as Step;
         o++;
       }
+      if (skip !== null && step.kind !== STATUS && skip.has(step.rule.reason)) continue;
       if (step.kind === TEXT) {
         if (
           (step.when === null || step.when(s)) &&
@@ -165,8 +168,12 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
         if (step.rule.test(s)) return step.rule;
       } else if (s.status !== '') {
         const t = step.table as ReadonlyMap<number, { order: number; rule: Rule }>;
-        const a = t.get(statusKey(s.klass, s.subject, s.detail));
-        const b = t.get(statusKey(0, s.subject, s.detail));
+        let a = t.get(statusKey(s.klass, s.subject, s.detail));
+        let b = t.get(statusKey(0, s.subject, s.detail));
+        if (skip !== null) {
+          if (a !== undefined && skip.has(a.rule.reason)) a = undefined;
+          if (b !== undefined && skip.has(b.rule.reason)) b = undefined;
+        }
         const hit = a === undefined ? b : b === undefined || a.order < b.order ? a : b;
         if (hit !== undefined) return hit.rule;
       }

@@ -18,9 +18,9 @@ export function hardFrom(reason: Reason, s: Signals): boolean {
     case 'hasmoved':
       return true;
     case 'notaccept':
-      // klass comes from the enhanced code, else the reply code.
+      // Either code temporary (a 4xx reply or a 4.x.x enhanced code, also when the other disagrees).
+      if (s.temporaryCode) return false;
       if (s.klass === 5) return true;
-      if (s.klass === 4) return false;
       return !TEMPORARY.test(s.text);
     default:
       return false;

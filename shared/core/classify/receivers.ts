@@ -1,4 +1,4 @@
-import { type Rule, receiver, receiverCodes, TIER, textRule } from './define';
+import { type Rule, receiver, receiverCodes, rule, TIER, textRule } from './define';
 import type { Signals } from './signals';
 
 /**
@@ -24,9 +24,11 @@ const range = (subject: number, from: number, to: number): string[] => {
   return out;
 };
 
-// Gmail's replies end in "gsmtp"; Google Workspace custom policies in "gcdp".
-const GMAIL = /gsmtp|gcdp|google\.com|googlemail/;
-const fromGmail = (s: Signals) => GMAIL.test(s.text);
+// Gmail's replies end in "gsmtp", Google Workspace custom policies in "gcdp" (./structure `receiverOf`).
+const fromGmail = (s: Signals) => s.receiver === 'gmail';
+
+const COMCAST_BLOCK = /\b(?:bl|es)000[01]{3}\b|\bbl00\d{1,2}\b/;
+const COMCAST_RATE = /\brl000[01]{3}\b|\brl00\d\b/;
 
 export const RECEIVER_RULES: readonly Rule[] = [
   // --- SES itself: it did not try the receiver because of its suppression list -----------------
@@ -84,7 +86,7 @@ export const RECEIVER_RULES: readonly Rule[] = [
     'microsoft-dbeb',
     'userunknown',
     /recipient address rejected: access denied/,
-    (s) => (s.subject === 4 && s.detail === 1) || s.text.includes('outlook.com') || s.text.includes('as('),
+    (s) => (s.subject === 4 && s.detail === 1) || s.receiver === 'microsoft' || s.text.includes('as('),
   ),
   receiverCodes('microsoft-auth', ['x.7.509', 'x.7.26'], 'authfailure'),
   // sisimai files 5.7.515 ("doesn't meet the required authentication level") under securityerror.
@@ -121,10 +123,39 @@ export const RECEIVER_RULES: readonly Rule[] = [
   receiver('yahoo-complaints', 'badreputation', /\[(?:tss04|ts01|ts02|gl01)\]/),
   receiver('yahoo-deferred', 'blocked', /\[(?:tss0|tss1|ts03|bl2)\d{0,2}\]/),
   receiver('yahoo-disabled', 'suspend', /this mailbox is disabled|\(554\.30\)/),
+  // Yahoo's delivery daemon ("delivery error: dd …") answers at the end of DATA; its help page
+  // (https://help.yahoo.com/kb/mail-for-desktop/SLN3444.html) documents "This user doesn't have a …
+  // account" as "the recipient's user ID doesn't exist; you shouldn't retry", so the stage does not
+  // overrule it (receiver tier, ./ladder).
+  receiver('yahoo-no-such-user', 'userunknown', /this user doesn't have an? (?:HOST|[a-z0-9.-]+) account/),
+  receiver(
+    'yahoo-account-disabled',
+    'suspend',
+    /delivery error: dd [^;]{0,120}(?:account|mailbox) (?:has been |is )(?:disabled|discontinued)/,
+  ),
+  receiver(
+    'yahoo-over-quota',
+    'mailboxfull',
+    /delivery error: dd [^;]{0,120}(?:account|mailbox) is over quota/,
+  ),
 
   // --- Comcast ----------------------------------------------------------------------------------
-  receiver('comcast-blocklist', 'blocked', /\b(?:bl|es)000[01]{3}\b|\bbl00\d{1,2}\b/),
-  receiver('comcast-rate', 'speeding', /\brl000[01]{3}\b|\brl00\d\b/),
+  receiver('comcast-blocklist', 'blocked', COMCAST_BLOCK),
+  receiver('comcast-rate', 'speeding', COMCAST_RATE),
+  // Comcast often gives the code only as its error page's anchor (…smtp-error-codes.php#BL000000),
+  // inside a URL the phrase text masks: read from the reply's URLs.
+  rule(
+    'receiver.blocked.comcast-blocklist-url',
+    'blocked',
+    TIER.receiver,
+    (s) => s.hosts !== '' && COMCAST_BLOCK.test(s.hosts),
+  ),
+  rule(
+    'receiver.speeding.comcast-rate-url',
+    'speeding',
+    TIER.receiver,
+    (s) => s.hosts !== '' && COMCAST_RATE.test(s.hosts),
+  ),
   receiver('comcast-sessions', 'toomanyconn', /too many sessions opened/),
 
   // --- Mimecast ---------------------------------------------------------------------------------

@@ -60,6 +60,8 @@ export const RULES: readonly Rule[] = [
 
   // Phrase families. Auto-replies.
   text('autoreply', 'vacation', P.VACATION),
+  // The mailbox is full, in words the sender-side families would otherwise read as our rate or size.
+  text('mailbox-worded', 'mailboxfull', P.MAILBOX_FULL_WORDED),
   // Sender side (fix our setup; never the recipient's fault).
   text('dmarc', 'authfailure', P.AUTH_DMARC),
   text('spf', 'authfailure', P.AUTH_SPF),
@@ -67,6 +69,7 @@ export const RULES: readonly Rule[] = [
   text('authenticate', 'authfailure', P.AUTH_GENERIC),
   text('reverse-dns', 'requireptr', P.REQUIRE_PTR),
   text('dnsbl', 'blocked', P.DNSBL),
+  rule('text.blocked.dnsbl-zone', 'blocked', TIER.text, (s) => s.hosts !== '' && P.DNSBL_ZONE.test(s.hosts)),
   text('reputation', 'badreputation', P.BAD_REPUTATION),
   text('connections', 'toomanyconn', P.TOO_MANY_CONN),
   text('rate', 'speeding', P.SPEEDING),
@@ -82,9 +85,17 @@ export const RULES: readonly Rule[] = [
   text('policy', 'policyviolation', P.POLICY),
   text('sender', 'rejected', P.SENDER_REJECTED),
   text('google-groups', 'rejected', P.GOOGLE_GROUPS),
-  text('docomo-after-data', 'rejected', P.DOCOMO_AFTER_DATA),
+  rule('text.rejected.google-groups-host', 'rejected', TIER.text, (s) => s.receiver === 'google-groups'),
+  text(
+    'docomo-after-data',
+    'rejected',
+    P.DOCOMO_AFTER_DATA,
+    (s) => s.receiver === 'docomo' && s.stage === 'data',
+  ),
   text('at-mail-from', 'rejected', P.AT_MAIL_FROM),
-  // Recipient side.
+  // Recipient side. The mail system's own failures first: they come with user-unknown codes.
+  text('mail-loop', 'networkerror', P.MAIL_LOOP),
+  text('alias-expansion', 'systemerror', P.ALIAS_EXPANSION),
   text('relay', 'norelaying', P.NO_RELAY),
   // Permanent only: a 4xx "mailbox locked" is a busy mailbox, not a disabled one.
   text('disabled', 'suspend', P.SUSPEND, permanent),
@@ -98,13 +109,14 @@ export const RULES: readonly Rule[] = [
   rule('reply.notaccept.556', 'notaccept', TIER.text, (s) => s.reply === 556),
   // A DNS failure reported with a temporary code is no proof the domain is gone.
   text('dns-temporary', 'networkerror', P.HOST_UNKNOWN, transientCode),
+  text('dns-ask-later', 'networkerror', P.DNS_ASK_LATER),
   text('no-such-domain', 'hostunknown', P.HOST_UNKNOWN),
   text('mailer', 'mailererror', /mailer error|unknown mailer/),
   text('exchange-resolver', 'userunknown', P.UU_EXCHANGE),
   text('gmail', 'userunknown', P.UU_GMAIL),
-  text('yahoo', 'userunknown', P.UU_YAHOO),
   text('generic', 'userunknown', P.UU_ENGLISH),
   text('languages', 'userunknown', P.UU_OTHER_LANGUAGES),
+  text('worded', 'userunknown', P.UU_WORDED),
   text('weak-5xx', 'userunknown', P.UU_WEAK, permanentNotPolicy),
   text('on-connect', 'blocked', P.AT_CONNECT),
   text('recipient-filter', 'filtered', P.FILTERED),
@@ -223,8 +235,8 @@ export function ranked(rules: readonly Rule[]): Rule[] {
 const RANKED = ranked(RULES);
 
 /** Reference semantics: every rule in rank order. Slow; the compiled matcher must agree with it. */
-export function firstMatchLinear(s: Signals): Rule {
-  for (const r of RANKED) if (r.test(s)) return r;
+export function firstMatchLinear(s: Signals, skip: ReadonlySet<Reason> | null = null): Rule {
+  for (const r of RANKED) if ((skip === null || !skip.has(r.reason)) && r.test(s)) return r;
   return FALLBACK_RULE;
 }
 

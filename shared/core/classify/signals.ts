@@ -1,3 +1,4 @@
+import { maskReply, type Receiver, receiverOf, type Stage, stageOf } from './structure';
 import type { RecipientBounce } from './types';
 
 /**
@@ -5,8 +6,21 @@ import type { RecipientBounce } from './types';
  * Strings are lower-cased so the rule regexes need no `i` flag.
  */
 export interface Signals {
-  /** diagnosticCode, lower-cased and capped (see MAX_TEXT). '' when absent. */
+  /**
+   * diagnosticCode, lower-cased and capped (see MAX_TEXT), with addresses, host names, IPs, URLs,
+   * message ids and blobs masked (./structure `MASK`): what phrase families read. '' when absent.
+   */
   readonly text: string;
+  /** The host names (address domains included) and whole URLs masked out of the text, space-separated. */
+  readonly hosts: string;
+  /** The SMTP stage the text names ('' when it names none). */
+  readonly stage: Stage;
+  /** The receiver, from its fingerprints ('' when unknown). */
+  readonly receiver: Receiver;
+  /** The reply code is 4xx or the enhanced code is 4.x.x: the receiver says the refusal may pass. */
+  readonly temporaryCode: boolean;
+  /** Both a reply code and an enhanced code, of different classes (550 with 4.x.x, 450 with 5.x.x). */
+  readonly codesDisagree: boolean;
   /** RFC 3463 enhanced code `c.s.d` from `status`, else the first one in the text; '' when none. */
   readonly status: string;
   /** Class of the failure: 4 or 5 (2 for odd "successes"), from the enhanced code, else the reply code; 0 unknown. */
@@ -150,6 +164,11 @@ export type MutableSignals = { -readonly [K in keyof Signals]: Signals[K] };
 export function newSignals(): MutableSignals {
   return {
     text: '',
+    hosts: '',
+    stage: '',
+    receiver: '',
+    temporaryCode: false,
+    codesDisagree: false,
     status: '',
     klass: 0,
     subject: -1,
@@ -168,10 +187,16 @@ export function signalsOf(input: RecipientBounce): Signals {
 
 /** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
 export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
-  const raw = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
-  const text = (raw.length > MAX_TEXT ? raw.slice(0, MAX_TEXT) : raw).toLowerCase();
+  const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
+  const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
+  const lowered = raw.toLowerCase();
+  const masked = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  // Codes are read from the masked text: digits inside an address, id or IP are no reply code.
+  const text = masked.text;
   const reply = replyCode(text);
   into.text = text;
+  into.hosts = masked.hosts;
+  into.stage = text === '' ? '' : stageOf(text);
   into.reply = reply;
   into.status = '';
   into.klass = 0;
@@ -193,6 +218,11 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   } else if (reply > 0) {
     into.klass = Math.floor(reply / 100);
   }
+  const replyClass = reply > 0 ? Math.floor(reply / 100) : 0;
+  const statusClass = into.status === '' ? 0 : into.klass;
+  into.temporaryCode = replyClass === 4 || statusClass === 4;
+  into.codesDisagree = replyClass !== 0 && statusClass !== 0 && replyClass !== statusClass;
+  into.receiver = receiverOf(text, masked.hosts, lower(input.reportingMTA).slice(0, 255));
   into.type = lower(input.bounceType);
   into.subType = lower(input.bounceSubType);
   into.action = lower(input.action);

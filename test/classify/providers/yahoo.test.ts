@@ -62,6 +62,29 @@ describe('Yahoo / AOL documented replies', () => {
   ]);
 });
 
+// Yahoo Help, "Email sent to Yahoo Mail addresses is rejected": https://help.yahoo.com/kb/mail-for-desktop/SLN3444.html
+// ("The email didn't go through because the recipient's user ID doesn't exist. You shouldn't retry").
+// Yahoo answers these after the message was sent: its own stage does not overrule its meaning.
+describe('Yahoo documented replies given at the end of DATA', () => {
+  table([
+    row(
+      "host mta7.am0.yahoodns.net[192.0.2.8] said: 554 delivery error: dd This user doesn't have a yahoo.com account (nobody@yahoo.com) [-5] - mta1.mail.ne1.yahoo.com (in reply to end of DATA command)",
+      'userunknown',
+      GONE,
+    ),
+    row(
+      'host mta6.am0.yahoodns.net[192.0.2.8] said: 554 delivery error: dd Sorry, your message to nobody@yahoo.com cannot be delivered. This account is over quota. (in reply to end of DATA command)',
+      'mailboxfull',
+      SOFT,
+    ),
+    row(
+      'SMTP error from remote mail server after end of data: 554 delivery error: dd Sorry your message to nobody@yahoo.com cannot be delivered. This account has been disabled or discontinued.',
+      'suspend',
+      ['recipient', 'suppress-temporarily'],
+    ),
+  ]);
+});
+
 // Comcast / Xfinity error codes: https://postmaster.comcast.net/smtp-error-codes.php
 describe('Comcast documented replies', () => {
   table([

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../shared/core/classify/index';
+
+/**
+ * What makes a suppression (docs/classification.md, "The evidence ladder"), one block per kind of
+ * miss the held-out sets showed. Every reply here is written for this test from the meaning of the
+ * codes (RFC 5321, RFC 3463) and of the words — none is a corpus line.
+ */
+type Case = readonly [status: string | null, diagnosticCode: string];
+
+const run = ([status, diagnosticCode]: Case) =>
+  classify({ action: 'failed', diagnosticCode, ...(status === null ? {} : { status }) });
+
+const suppresses = (decision: string) => decision === 'suppress' || decision === 'suppress-temporarily';
+
+describe('words inside addresses, host names and URLs fire no phrase family', () => {
+  it.each<readonly [string | null, string, string]>([
+    // A local part or domain made of family words; the reply itself only says "mailbox unavailable".
+    [
+      '4.2.0',
+      'smtp; 450 4.2.0 <no-such-user@example.org>: mailbox temporarily unavailable',
+      'onhold|systemerror',
+    ],
+    ['5.0.0', 'smtp; 550 <spam.reports@example.org> please resend with a shorter subject', 'onhold'],
+    ['5.0.0', 'smtp; 554 mail for virus-lab@example.org refused by its owner', 'blocked'],
+    // A host named after a product, and a URL whose path names a meaning.
+    [
+      '4.0.0',
+      'smtp; 421 4.0.0 antispam.mailbox-full.example.net closing connection',
+      'onhold|networkerror|systemerror',
+    ],
+    ['5.0.0', 'smtp; 550 see https://help.example.net/user-unknown/faq for our sending rules', 'onhold'],
+  ])('%s %s → %s', (status, text, reasons) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toMatch(new RegExp(`^(?:${reasons})$`));
+    expect(suppresses(got.decision), got.rule).toBe(false);
+  });
+
+  it('still reads the words around a masked address', () => {
+    expect(run(['5.0.0', 'smtp; 550 <someone@example.org>... User unknown']).reason).toBe('userunknown');
+    expect(run([null, 'smtp; 550 someone@example.org does not exist here']).reason).toBe('userunknown');
+    expect(run([null, 'smtp; 550 Domain mail.example.org does not exist']).reason).toBe('hostunknown');
+  });
+});
+
+describe('a refusal at a stage where the recipient is not known yet does not suppress', () => {
+  it.each<readonly [string | null, string, string]>([
+    ['5.1.1', 'smtp; 550 5.1.1 Recipient unknown (in reply to end of DATA command)', 'filtered'],
+    [
+      '5.0.0',
+      'smtp; SMTP error from remote mail server after end of data: 550 No such user here',
+      'filtered',
+    ],
+    ['5.0.0', 'smtp; 554 domain does not exist (in reply to MAIL FROM command)', 'rejected'],
+    ['5.0.0', 'smtp; 550 Host unknown: your HELO name (in reply to EHLO command)', 'blocked'],
+    ['5.0.0', 'smtp; host mx.example.org refused to talk to me: 554 host not found', 'blocked'],
+  ])('%s %s → %s', (status, text, reason) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe(reason);
+    expect(suppresses(got.decision), got.rule).toBe(false);
+  });
+
+  it('suppresses the same words at RCPT TO, or when no stage is named', () => {
+    expect(run(['5.1.1', 'smtp; 550 5.1.1 Recipient unknown (in reply to RCPT TO command)']).decision).toBe(
+      'suppress',
+    );
+    expect(run(['5.1.1', 'smtp; 550 5.1.1 Recipient unknown']).decision).toBe('suppress');
+  });
+});
+
+describe('temporary codes and wording under a permanent-looking verdict do not suppress', () => {
+  it.each<Case>([
+    // 4xx reply with a permanent enhanced code: the reply code is what the client acts on.
+    ['5.1.1', 'smtp; 450 5.1.1 User unknown'],
+    ['4.1.1', 'smtp; 550 4.1.1 Mailbox does not exist'],
+    ['5.1.2', 'smtp; 550 5.1.2 Host unknown; the name server returned SERVFAIL'],
+    ['5.4.4', 'smtp; 554 5.4.4 Unable to route: DNS lookup timed out'],
+    ['5.1.1', 'smtp; 550 5.1.1 User unknown at the moment; please try again later'],
+    ['5.1.2', 'smtp; 550 5.1.2 Domain not found (temporary failure in name resolution)'],
+  ])('%s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(suppresses(got.decision), `${got.reason} ${got.rule}`).toBe(false);
+    expect(got.hard).toBe(false);
+  });
+});
+
+describe('plain-English variants of the commonest meanings', () => {
+  it.each<Case>([
+    ['5.0.0', 'smtp; 550 No mailbox found for this recipient'],
+    ['5.0.0', 'smtp; 550 This is not an active address at this organisation'],
+    ['5.7.1', 'smtp; 550 5.7.1 Recipient address not recognised'],
+    ['5.0.0', 'smtp; 550 There is no final delivery point for this address'],
+    ['5.0.0', 'smtp; 550 Invalid user id'],
+    ['5.0.0', 'smtp; 550 Directory lookup returned no match for the recipient'],
+    ['5.0.0', 'smtp; 550 We could not find the recipient in our systems'],
+    ['5.0.0', 'smtp; 550 Adresse non reconnue par ce serveur'],
+    ['5.0.0', 'smtp; 550 Buzón no encontrado'],
+    ['5.0.0', 'smtp; 550 Caixa postal não encontrada'],
+    ['5.0.0', 'smtp; 550 Casella non trovata'],
+    ['5.0.0', 'smtp; 550 Postfach wurde nicht gefunden'],
+  ])('unknown user: %s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe('userunknown');
+    expect(got.decision).toBe('suppress');
+  });
+
+  it.each<Case>([
+    ['5.0.0', 'smtp; 552 The mailbox has exceeded its size limit'],
+    ['4.0.0', 'smtp; 452 Too many messages stored in this mailbox'],
+    ['5.0.0', 'smtp; 550 The recipient is over the allowed mailbox size'],
+    ['5.0.0', 'smtp; 552 The inbox has run out of storage space'],
+    ['5.0.0', 'smtp; 552 Boîte aux lettres saturée'],
+    ['5.0.0', 'smtp; 552 Buzón saturado'],
+    ['5.0.0', 'smtp; 552 Caixa postal lotada'],
+  ])('mailbox full: %s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe('mailboxfull');
+    expect(got.decision).toBe('count-soft');
+  });
+
+  it.each<Case>([
+    ['5.0.0', 'smtp; 550 Recipient domain is not registered'],
+    ['5.0.0', 'smtp; 550 Non-existent domain'],
+    ['5.1.2', 'smtp; 550 5.1.2 The domain name could not be found'],
+  ])('domain unknown: %s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe('hostunknown');
+    expect(got.decision).toBe('suppress');
+  });
+
+  it('rate and message-size wordings stay ours', () => {
+    expect(run(['4.0.0', 'smtp; 421 Too many messages from your IP, slow down']).reason).toBe('speeding');
+    expect(run(['5.3.4', 'smtp; 552 5.3.4 Message size exceeds the fixed limit']).reason).toBe('mesgtoobig');
+  });
+});
+
+describe('mail-system errors with user-unknown codes are no suppression', () => {
+  it.each<readonly [string | null, string, string]>([
+    ['5.1.1', 'smtp; 550 5.1.1 Mail forwarding loop for the recipient', 'networkerror'],
+    ['5.1.1', 'smtp; 554 5.1.1 Too many hops, the message is looping', 'networkerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Alias expansion failed for the recipient', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Unable to expand the distribution list', 'systemerror'],
+  ])('%s %s → %s', (status, text, reason) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe(reason);
+    expect(got.decision).toBe('count-soft');
+  });
+});
