@@ -129,19 +129,24 @@ export function buildProgram(): Command {
         } catch (error) {
           throw new UsageError(`--event ${JSON.stringify(local.event)}: ${(error as Error).message}`);
         }
-        return withStore(options, async (context) => {
-          if (fn === 'hygiene') {
-            // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
-            const time = (event as { time?: unknown }).time;
-            const now =
-              options.now === undefined && typeof time === 'string' ? new Date(time) : resolveNow(options);
-            console.log(JSON.stringify(await hygieneCommand(context, now)));
-            return 0;
-          }
-          const response = await createCliProcessor(context).handler(event as never);
-          console.log(JSON.stringify(response));
-          return response.batchItemFailures.length > 0 ? 1 : 0;
-        });
+        // `invoke hygiene` reads like `bounce hygiene`; the processor writes and may start a store.
+        return withStore(
+          options,
+          async (context) => {
+            if (fn === 'hygiene') {
+              // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
+              const time = (event as { time?: unknown }).time;
+              const now =
+                options.now === undefined && typeof time === 'string' ? new Date(time) : resolveNow(options);
+              console.log(JSON.stringify(await hygieneCommand(context, now)));
+              return 0;
+            }
+            const response = await createCliProcessor(context).handler(event as never);
+            console.log(JSON.stringify(response));
+            return response.batchItemFailures.length > 0 ? 1 : 0;
+          },
+          { readOnly: fn === 'hygiene' },
+        );
       }),
     );
 
@@ -155,11 +160,15 @@ export function buildProgram(): Command {
           import('./context'),
           import('./commands/hygiene'),
         ]);
-        return withStore(options, async (context) => {
-          const report = await hygieneCommand(context, now);
-          print(options, report, () => formatHygiene(report));
-          return 0;
-        });
+        return withStore(
+          options,
+          async (context) => {
+            const report = await hygieneCommand(context, now);
+            print(options, report, () => formatHygiene(report));
+            return 0;
+          },
+          { readOnly: true },
+        );
       }),
     );
 
@@ -175,16 +184,20 @@ export function buildProgram(): Command {
           import('./jsonl'),
           import('./views'),
         ]);
-        return withStore(options, async (context) => {
-          const output = createOutput();
-          if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
-          for (const row of await exportRows(context.store, now)) {
-            if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
-              await output.flush();
-          }
-          await output.flush();
-          return 0;
-        });
+        return withStore(
+          options,
+          async (context) => {
+            const output = createOutput();
+            if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
+            for (const row of await exportRows(context.store, now)) {
+              if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
+                await output.flush();
+            }
+            await output.flush();
+            return 0;
+          },
+          { readOnly: true },
+        );
       }),
     );
 
@@ -200,7 +213,7 @@ export function buildProgram(): Command {
           import('../shared/core/address'),
           import('./views'),
         ]);
-        const context = await openStore(options);
+        const context = await openStore(options, { readOnly: true });
         let failed = 0;
         try {
           for (const input of addresses) {
