@@ -5,9 +5,10 @@
  *
  * A new command follows the same pattern: `program.command(...).description(...).option(...)`
  * here, with `.action(run(async (options, ...args) => { const { x } = await import('./commands/x'); … }))`.
- * Import nothing at the top of this file but `commander`, `node:path`, `./options` and types
- * (`import type` is erased).
+ * Import nothing at the top of this file but `commander`, `node:fs`, `node:path`, `./options` and
+ * types (`import type` is erased).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ManualEvent } from '../shared/core/events';
@@ -15,12 +16,16 @@ import type { ManualEvent } from '../shared/core/events';
 import { registerInsightCommands, writeDemoReport } from './commands/insight';
 import { DEFAULT_DATA_DIR, type GlobalOptions, resolveNow, UsageError } from './options';
 
-/** The bundled samples: `samples/` at the package root, from cli/ (tsx) as from dist/cli/ (built). */
-const SAMPLES_DIR = join(
+/** The package root, from cli/ (tsx) as from dist/cli/ (built). */
+const PACKAGE_ROOT = join(
   import.meta.dirname,
   import.meta.dirname.endsWith(join('dist', 'cli')) ? '../..' : '..',
-  'samples',
 );
+/** The bundled samples: `samples/` at the package root. */
+const SAMPLES_DIR = join(PACKAGE_ROOT, 'samples');
+/** `bounce --version`: the installed package's own version. */
+const packageVersion = () =>
+  (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** Audit entries `bounce lookup` shows per address, newest first. */
 const LOOKUP_EVENTS = 10;
 
@@ -59,6 +64,9 @@ export function buildProgram(): Command {
     .option('--now <iso>', 'the clock for everything time-dependent (ISO-8601)')
     .option('--json', 'machine-readable output')
     .option('--policy <file>', 'policy overrides as JSON (decisions, escalation, retention; see README)')
+    .version(packageVersion(), '-V, --version', 'print the package version')
+    // Every command's --help lists the global options too (they are accepted after the command).
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
     .exitOverride();
 

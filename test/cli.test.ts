@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -324,5 +324,22 @@ describe('usage errors', () => {
     const { code, stdout } = await bounce(['replay', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Usage: bounce replay/);
+  });
+
+  it("lists the global options in every command's --help", async () => {
+    for (const command of ['lookup', 'import', 'report']) {
+      const { stdout } = await bounce([command, '--help']);
+      const global = stdout.slice(stdout.indexOf('Global Options:'));
+      expect(global, command).toMatch(/--data-dir <dir>[\s\S]*--endpoint <url>[\s\S]*--region[\s\S]*--now/);
+    }
+  });
+
+  it('prints the package version with --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await bounce([flag]);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe(version);
+    }
   });
 });
