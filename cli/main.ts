@@ -45,15 +45,6 @@ function run(action: Action) {
 const print = (options: GlobalOptions, value: unknown, text: () => string) =>
   console.log(options.json ? JSON.stringify(value) : text());
 
-const isTty = () => Boolean(process.stderr.isTTY) && !process.env.CI;
-
-function progress(label: string) {
-  if (!isTty()) return undefined;
-  return (done: number) => {
-    process.stderr.write(`\r${label}: ${done} records`);
-  };
-}
-
 export function buildProgram(): Command {
   const program = new Command('bounce')
     .description('SES bounce handler: classify bounces, keep the suppression table, answer "may I send?"')
@@ -89,15 +80,17 @@ export function buildProgram(): Command {
     .argument('[file]', 'JSONL file, - for stdin', '-')
     .action(
       run(async (options, file: string) => {
-        const [{ withStore }, { createCliProcessor, replayFile }] = await Promise.all([
+        const [{ withStore }, { createCliProcessor, replayFile }, { createProgress }] = await Promise.all([
           import('./context'),
           import('./processor'),
+          import('./progress'),
         ]);
         return withStore(options, async (context) => {
+          const progress = createProgress('replay');
           const summary = await replayFile(createCliProcessor(context), file, {
-            onProgress: progress('replay'),
+            onProgress: (done) => progress.update(done),
           });
-          if (isTty()) process.stderr.write('\n');
+          progress.stop();
           print(
             options,
             { records: summary.records, processed: summary.processed, failed: summary.failed },
@@ -304,16 +297,17 @@ export function buildProgram(): Command {
     .action(
       run(async (options, file: string) => {
         const now = resolveNow(options);
-        const [{ withStore }, { formatImport, importFile }] = await Promise.all([
+        const [{ withStore }, { formatImport, importFile }, { createProgress }] = await Promise.all([
           import('./context'),
           import('./commands/import'),
+          import('./progress'),
         ]);
         return withStore(options, async (context) => {
-          const onProgress = progress('import');
+          const progress = createProgress('import');
           const summary = await importFile(context.store, file, now, {
-            ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
+            onProgress: (done, total) => progress.update(done, total),
           });
-          if (onProgress) process.stderr.write('\n');
+          progress.stop();
           print(options, summary, () => formatImport(summary));
           return summary.failed.length > 0 ? 1 : 0;
         });
