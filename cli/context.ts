@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   createDynamoDbConnection,
   createLocalDynamoDbConnection,
@@ -44,6 +45,36 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
+/**
+ * A connection to `--endpoint` with the region and credentials a sending pipeline's own
+ * `new DynamoDBClient({ endpoint })` resolves: `--region`, else the standard AWS environment and
+ * profile (AWS_REGION, AWS_ACCESS_KEY_ID…, AWS_PROFILE, ~/.aws). DynamoDB Local keeps one database
+ * per access key and region, so anything else would put the CLI's table where the pipeline cannot
+ * see it. Only where the environment has none does it fall back to region and key `local`.
+ */
+async function endpointConnection(endpoint: string, region: string | undefined) {
+  const probe = new DynamoDBClient({ endpoint, ...(region !== undefined ? { region } : {}) });
+  try {
+    const resolvedRegion = region ?? (await probe.config.region().catch(() => undefined)) ?? LOCAL;
+    const fromEnvironment = await probe.config.credentials().then(
+      () => true,
+      () => false,
+    );
+    return {
+      region: resolvedRegion,
+      credentials: fromEnvironment ? 'credentials from the AWS environment' : 'access key "local"',
+      connection: fromEnvironment
+        ? createDynamoDbConnection({ endpoint, region: resolvedRegion })
+        : createLocalDynamoDbConnection(endpoint, resolvedRegion),
+    };
+  } finally {
+    probe.destroy();
+  }
+}
+
+/** Region and access key of a local engine when the environment names none. */
+const LOCAL = 'local';
+
 /** Opens the store the options point at, runs `body`, and closes the store whatever happens. */
 export async function withStore<T>(
   options: GlobalOptions,
@@ -71,14 +102,16 @@ export async function openStore(
   if (options.endpoint !== undefined || options.table !== undefined) {
     if (options.table === undefined) throw new UsageError('--endpoint needs --table NAME');
     const tableName = options.table;
-    const connection =
-      options.endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID
-        ? createLocalDynamoDbConnection(options.endpoint, options.region ?? process.env.AWS_REGION ?? 'local')
-        : createDynamoDbConnection({
-            ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-            ...(options.region !== undefined ? { region: options.region } : {}),
-          });
-    const where = `table ${tableName}${options.endpoint ? ` at ${options.endpoint}` : ' in AWS'}`;
+    let connection: DynamoDbConnection;
+    let where: string;
+    if (options.endpoint !== undefined) {
+      const local = await endpointConnection(options.endpoint, options.region);
+      connection = local.connection;
+      where = `table ${tableName} at ${options.endpoint} (region ${local.region}, ${local.credentials})`;
+    } else {
+      connection = createDynamoDbConnection(options.region !== undefined ? { region: options.region } : {});
+      where = `table ${tableName} in AWS`;
+    }
     if (create) {
       const result = await ensureTable(connection.client, tableName, { enableTtl: true });
       if (result.ttl === 'unsupported') {

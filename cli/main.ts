@@ -51,7 +51,10 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'embedded store directory', DEFAULT_DATA_DIR)
     .option('--endpoint <url>', 'DynamoDB endpoint (DynamoDB Local, dynalite, …); needs --table')
     .option('--table <name>', 'table name (with --endpoint, or alone for AWS)')
-    .option('--region <region>', 'AWS region')
+    .option(
+      '--region <region>',
+      'AWS region (default: the AWS environment, as the SDK resolves it); with --endpoint too, as DynamoDB Local keeps one database per access key and region',
+    )
     .option('--now <iso>', 'the clock for everything time-dependent (ISO-8601)')
     .option('--json', 'machine-readable output')
     .option('--policy <file>', 'policy overrides as JSON (decisions, escalation, retention; see README)')
