@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   createDynamoDbConnection,
@@ -141,7 +142,9 @@ export async function openStore(
   }
   // Loaded here, not at the top: dynalite is an optional peer dependency of the published package,
   // needed only for the embedded store (`--endpoint/--table` work without it).
-  if (readOnly && !existsSync(options.dataDir)) throw new UsageError(noStoreMessage(options.dataDir));
+  // LevelDB's CURRENT file marks a store; opening any other directory would write one there.
+  if (readOnly && !existsSync(join(options.dataDir, 'CURRENT')))
+    throw new UsageError(noStoreMessage(options.dataDir));
   let embedded: typeof import('./embedded');
   try {
     embedded = await import('./embedded');

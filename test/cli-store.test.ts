@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,12 +33,13 @@ describe('commands that only read refuse an embedded store that does not exist',
     expect(existsSync(typo)).toBe(false);
   });
 
-  it('an existing directory that holds no store is refused too', async () => {
-    const empty = join(work, 'empty-dir');
-    mkdirSync(empty);
-    const { code, stderr } = await bounce(['lookup', 'a@example.com', '--data-dir', empty]);
+  it('an existing directory that holds no store (the parent of the demo store) is refused too, untouched', async () => {
+    const parent = join(work, 'parent');
+    mkdirSync(join(parent, 'demo'), { recursive: true });
+    const { code, stderr } = await bounce(['lookup', 'a@example.com', '--data-dir', parent]);
     expect(code).toBe(2);
-    expect(stderr).toContain(JSON.stringify(empty));
+    expect(stderr).toContain(JSON.stringify(parent));
+    expect(readdirSync(parent)).toEqual(['demo']);
   });
 
   it('the commands that write still start a store, which the readers then read', async () => {
