@@ -1,5 +1,5 @@
 /**
- * The build (`npm run build`, also run by `prepare` on every `npm install` of a clone).
+ * The build (`npm run build`, also run by `prepack` before every `npm pack`/`npm publish`).
  * tsup because esbuild is already this project's bundler (CDK's NodejsFunction and bench/bundle.ts use
  * it, so the package and the Lambdas go through the same transform), and one config gives ESM, CJS and
  * bundled `.d.ts`/`.d.cts`. Plain `tsc` cannot: the sources use extensionless relative imports

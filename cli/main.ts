@@ -5,9 +5,10 @@
  *
  * A new command follows the same pattern: `program.command(...).description(...).option(...)`
  * here, with `.action(run(async (options, ...args) => { const { x } = await import('./commands/x'); … }))`.
- * Import nothing at the top of this file but `commander`, `node:path`, `./options` and types
- * (`import type` is erased).
+ * Import nothing at the top of this file but `commander`, `node:fs`, `node:path`, `./options` and
+ * types (`import type` is erased).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { ManualEvent } from '../shared/core/events';
@@ -15,12 +16,16 @@ import type { ManualEvent } from '../shared/core/events';
 import { registerInsightCommands, writeDemoReport } from './commands/insight';
 import { DEFAULT_DATA_DIR, type GlobalOptions, resolveNow, UsageError } from './options';
 
-/** The bundled samples: `samples/` at the package root, from cli/ (tsx) as from dist/cli/ (built). */
-const SAMPLES_DIR = join(
+/** The package root, from cli/ (tsx) as from dist/cli/ (built). */
+const PACKAGE_ROOT = join(
   import.meta.dirname,
   import.meta.dirname.endsWith(join('dist', 'cli')) ? '../..' : '..',
-  'samples',
 );
+/** The bundled samples: `samples/` at the package root. */
+const SAMPLES_DIR = join(PACKAGE_ROOT, 'samples');
+/** `bounce --version`: the installed package's own version. */
+const packageVersion = () =>
+  (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 /** Audit entries `bounce lookup` shows per address, newest first. */
 const LOOKUP_EVENTS = 10;
 
@@ -40,25 +45,22 @@ function run(action: Action) {
 const print = (options: GlobalOptions, value: unknown, text: () => string) =>
   console.log(options.json ? JSON.stringify(value) : text());
 
-const isTty = () => Boolean(process.stderr.isTTY) && !process.env.CI;
-
-function progress(label: string) {
-  if (!isTty()) return undefined;
-  return (done: number) => {
-    process.stderr.write(`\r${label}: ${done} records`);
-  };
-}
-
 export function buildProgram(): Command {
   const program = new Command('bounce')
     .description('SES bounce handler: classify bounces, keep the suppression table, answer "may I send?"')
     .option('--data-dir <dir>', 'embedded store directory', DEFAULT_DATA_DIR)
     .option('--endpoint <url>', 'DynamoDB endpoint (DynamoDB Local, dynalite, …); needs --table')
     .option('--table <name>', 'table name (with --endpoint, or alone for AWS)')
-    .option('--region <region>', 'AWS region')
+    .option(
+      '--region <region>',
+      'AWS region (default: the AWS environment, as the SDK resolves it); with --endpoint too, as DynamoDB Local keeps one database per access key and region',
+    )
     .option('--now <iso>', 'the clock for everything time-dependent (ISO-8601)')
     .option('--json', 'machine-readable output')
     .option('--policy <file>', 'policy overrides as JSON (decisions, escalation, retention; see README)')
+    .version(packageVersion(), '-V, --version', 'print the package version')
+    // Every command's --help lists the global options too (they are accepted after the command).
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError()
     .exitOverride();
 
@@ -81,15 +83,17 @@ export function buildProgram(): Command {
     .argument('[file]', 'JSONL file, - for stdin', '-')
     .action(
       run(async (options, file: string) => {
-        const [{ withStore }, { createCliProcessor, replayFile }] = await Promise.all([
+        const [{ withStore }, { createCliProcessor, replayFile }, { createProgress }] = await Promise.all([
           import('./context'),
           import('./processor'),
+          import('./progress'),
         ]);
         return withStore(options, async (context) => {
+          const progress = createProgress('replay');
           const summary = await replayFile(createCliProcessor(context), file, {
-            onProgress: progress('replay'),
+            onProgress: (done) => progress.update(done),
           });
-          if (isTty()) process.stderr.write('\n');
+          progress.stop();
           print(
             options,
             { records: summary.records, processed: summary.processed, failed: summary.failed },
@@ -129,19 +133,24 @@ export function buildProgram(): Command {
         } catch (error) {
           throw new UsageError(`--event ${JSON.stringify(local.event)}: ${(error as Error).message}`);
         }
-        return withStore(options, async (context) => {
-          if (fn === 'hygiene') {
-            // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
-            const time = (event as { time?: unknown }).time;
-            const now =
-              options.now === undefined && typeof time === 'string' ? new Date(time) : resolveNow(options);
-            console.log(JSON.stringify(await hygieneCommand(context, now)));
-            return 0;
-          }
-          const response = await createCliProcessor(context).handler(event as never);
-          console.log(JSON.stringify(response));
-          return response.batchItemFailures.length > 0 ? 1 : 0;
-        });
+        // `invoke hygiene` reads like `bounce hygiene`; the processor writes and may start a store.
+        return withStore(
+          options,
+          async (context) => {
+            if (fn === 'hygiene') {
+              // Like the Lambda: the schedule's time is the clock, unless --now overrides it.
+              const time = (event as { time?: unknown }).time;
+              const now =
+                options.now === undefined && typeof time === 'string' ? new Date(time) : resolveNow(options);
+              console.log(JSON.stringify(await hygieneCommand(context, now)));
+              return 0;
+            }
+            const response = await createCliProcessor(context).handler(event as never);
+            console.log(JSON.stringify(response));
+            return response.batchItemFailures.length > 0 ? 1 : 0;
+          },
+          { readOnly: fn === 'hygiene' },
+        );
       }),
     );
 
@@ -155,11 +164,15 @@ export function buildProgram(): Command {
           import('./context'),
           import('./commands/hygiene'),
         ]);
-        return withStore(options, async (context) => {
-          const report = await hygieneCommand(context, now);
-          print(options, report, () => formatHygiene(report));
-          return 0;
-        });
+        return withStore(
+          options,
+          async (context) => {
+            const report = await hygieneCommand(context, now);
+            print(options, report, () => formatHygiene(report));
+            return 0;
+          },
+          { readOnly: true },
+        );
       }),
     );
 
@@ -175,16 +188,20 @@ export function buildProgram(): Command {
           import('./jsonl'),
           import('./views'),
         ]);
-        return withStore(options, async (context) => {
-          const output = createOutput();
-          if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
-          for (const row of await exportRows(context.store, now)) {
-            if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
-              await output.flush();
-          }
-          await output.flush();
-          return 0;
-        });
+        return withStore(
+          options,
+          async (context) => {
+            const output = createOutput();
+            if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
+            for (const row of await exportRows(context.store, now)) {
+              if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
+                await output.flush();
+            }
+            await output.flush();
+            return 0;
+          },
+          { readOnly: true },
+        );
       }),
     );
 
@@ -200,7 +217,7 @@ export function buildProgram(): Command {
           import('../shared/core/address'),
           import('./views'),
         ]);
-        const context = await openStore(options);
+        const context = await openStore(options, { readOnly: true });
         let failed = 0;
         try {
           for (const input of addresses) {
@@ -283,16 +300,17 @@ export function buildProgram(): Command {
     .action(
       run(async (options, file: string) => {
         const now = resolveNow(options);
-        const [{ withStore }, { formatImport, importFile }] = await Promise.all([
+        const [{ withStore }, { formatImport, importFile }, { createProgress }] = await Promise.all([
           import('./context'),
           import('./commands/import'),
+          import('./progress'),
         ]);
         return withStore(options, async (context) => {
-          const onProgress = progress('import');
+          const progress = createProgress('import');
           const summary = await importFile(context.store, file, now, {
-            ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
+            onProgress: (done, total) => progress.update(done, total),
           });
-          if (onProgress) process.stderr.write('\n');
+          progress.stop();
           print(options, summary, () => formatImport(summary));
           return summary.failed.length > 0 ? 1 : 0;
         });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvRecords, parseImport } from '../cli/commands/import';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { hashAddress } from '../shared/core/address';
-import { runBounce } from './support/cli';
+import { BOUNCE_BIN, runBounce } from './support/cli';
 import { startTestEngine, type TestEngine } from './support/engine';
 import { bounceEvent } from './support/events';
 
@@ -50,8 +51,14 @@ describe('bounce import → export round trip', () => {
     const list = file('list.csv', `${lines.join('\r\n')}\r\n`);
 
     const imported = await bounce(table, ['import', list, '--json']);
-    expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
+    // Off a terminal, a progress line every tenth of the rows (or every 10 s): total, rate and ETA.
+    const progress = imported.stderr.trim().split('\n');
+    for (const line of progress) expect(line).toMatch(/^import: \d+\/10000 \(\d+ %\), \d+\/s, ETA \S+$/);
+    const done = progress.map((line) => Number(/: (\d+)\//.exec(line)?.[1]));
+    expect(done.length).toBeGreaterThanOrEqual(9);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(10_000);
     expect(JSON.parse(imported.stdout)).toEqual({
       format: 'csv',
       rows: 10_000,
@@ -197,12 +204,57 @@ describe('bounce import: formats and bad rows', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rows.map((r) => [r.emailAddress, r.status, r.reason, r.source])).toEqual([
-      ['j1@example.com', 'suppressed', 'old ESP export', 'import'],
-      ['j2@example.com', 'suppressed-until', 'imported', 'import'],
-      ['s1@example.com', 'suppressed', 'suppressed', 'import'],
-      ['s2@example.com', 'suppressed', 'feedback', 'import'],
+    expect(rows.map((r) => [r.emailAddress, r.status, r.reason, r.source, r.since])).toEqual([
+      ['j1@example.com', 'suppressed', 'old ESP export', 'import', NOW],
+      ['j2@example.com', 'suppressed-until', 'imported', 'import', NOW],
+      // SES's LastUpdateTime is when the address went on SES's list: it stays the address's `since`.
+      ['s1@example.com', 'suppressed', 'suppressed', 'import', '2026-05-01T10:00:00.000Z'],
+      ['s2@example.com', 'suppressed', 'feedback', 'import', '2026-05-02T10:00:00.000Z'],
     ]);
+  });
+
+  it("keeps SES's LastUpdateTime in either of the AWS CLI's forms, and refuses one that is not a time or is after now", () => {
+    const now = new Date(NOW);
+    const parsed = parseImport(
+      JSON.stringify({
+        SuppressedDestinationSummaries: [
+          { EmailAddress: 'e1@example.com', Reason: 'BOUNCE', LastUpdateTime: 1_777_000_000.5 },
+          { EmailAddress: 'e2@example.com', Reason: 'BOUNCE' },
+          { EmailAddress: 'e3@example.com', Reason: 'BOUNCE', LastUpdateTime: 'yesterday' },
+          { EmailAddress: 'e4@example.com', Reason: 'BOUNCE', LastUpdateTime: '2027-01-01T00:00:00Z' },
+        ],
+      }),
+      now,
+    );
+    expect(parsed.rows.map((r) => [r.address, r.at])).toEqual([
+      ['e1@example.com', new Date(1_777_000_000_500).toISOString()],
+      ['e2@example.com', undefined],
+    ]);
+    expect(parsed.failed).toEqual([
+      { line: 3, error: 'entry 3: LastUpdateTime: not a time: "yesterday"' },
+      { line: 4, error: `entry 4: LastUpdateTime "2027-01-01T00:00:00Z" is after now (${NOW})` },
+    ]);
+  });
+
+  it('shows a progress bar with the total, rate and ETA on a terminal', () => {
+    const dataDir = join(work, 'tty-store');
+    const list = file(
+      'tty.csv',
+      ['email', ...Array.from({ length: 300 }, (_, i) => `tty${i}@example.com`)].join('\n'),
+    );
+    // `script` gives the command a pseudo-terminal, as an operator's shell does.
+    const { CI: _ci, ...env } = process.env;
+    const out = execFileSync(
+      'script',
+      [
+        '-qec',
+        `${process.execPath} ${BOUNCE_BIN} import ${list} --data-dir ${dataDir} --now ${NOW}`,
+        '/dev/null',
+      ],
+      { encoding: 'utf8', env },
+    );
+    expect(out).toMatch(/import \[[█░]+\] 100% \| 300\/300 \| \d+\/s \| ETA \S+/);
+    expect(out).toMatch(/300 rows \(csv\): 300 addresses suppressed/);
   });
 
   it('refuses a CSV without an address column (usage error, exit 2)', async () => {

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listenOnLoopback } from '../cli/embedded';
 import * as ses from './fixtures/ses-examples';
 import { BOUNCE_BIN, runBounce } from './support/cli';
 import { startTestEngine } from './support/engine';
@@ -343,5 +345,87 @@ describe('usage errors', () => {
     const { code, stdout } = await bounce(['replay', '--help']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Usage: bounce replay/);
+  });
+
+  it("lists the global options in every command's --help", async () => {
+    for (const command of ['lookup', 'import', 'report']) {
+      const { stdout } = await bounce([command, '--help']);
+      const global = stdout.slice(stdout.indexOf('Global Options:'));
+      expect(global, command).toMatch(/--data-dir <dir>[\s\S]*--endpoint <url>[\s\S]*--region[\s\S]*--now/);
+    }
+  });
+
+  it('prints the package version with --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await bounce([flag]);
+      expect(code).toBe(0);
+      expect(stdout.trim()).toBe(version);
+    }
+  });
+});
+
+describe('bounce at --endpoint takes the region and credentials a pipeline would', () => {
+  /** The access key and region each request was signed with (SigV4's credential scope), on the way to the engine. */
+  async function signingProxy(target: string) {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      const scope = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '');
+      if (scope) seen.push(`${scope[1]} ${scope[2]}`);
+      const upstream = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    const endpoint = await listenOnLoopback(server);
+    return { endpoint, seen, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('signs with the AWS profile and its region (as DynamoDB Local partitions by them), and --region wins', async () => {
+    const engine = await startTestEngine();
+    const proxy = await signingProxy(engine.endpoint);
+    try {
+      writeFileSync(
+        join(work, 'aws-credentials'),
+        '[pipeline]\naws_access_key_id = AKIAPIPELINE\naws_secret_access_key = secret\n',
+      );
+      writeFileSync(join(work, 'aws-config'), '[profile pipeline]\nregion = eu-west-3\n');
+      const { AWS_ACCESS_KEY_ID: _k, AWS_SECRET_ACCESS_KEY: _s, AWS_REGION: _r, ...rest } = process.env;
+      const env = {
+        ...rest,
+        AWS_PROFILE: 'pipeline',
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
+        AWS_CONFIG_FILE: join(work, 'aws-config'),
+      };
+      const target = ['--endpoint', proxy.endpoint, '--table', 'shared-with-pipeline'];
+      const init = await runBounce(['init', ...target], { cwd: work, env });
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.stdout).toContain('(region eu-west-3, credentials from the AWS environment)');
+      expect(new Set(proxy.seen)).toEqual(new Set(['AKIAPIPELINE eu-west-3']));
+
+      proxy.seen.length = 0;
+      await runBounce(['lookup', 'a@example.com', ...target, '--region', 'us-east-2'], { cwd: work, env });
+      expect(new Set(proxy.seen)).toEqual(new Set(['AKIAPIPELINE us-east-2']));
+
+      // With no AWS environment at all: region and key "local", and the output says so.
+      const { AWS_PROFILE: _p, AWS_SHARED_CREDENTIALS_FILE: _c, AWS_CONFIG_FILE: _f, ...bare } = env;
+      proxy.seen.length = 0;
+      const none = {
+        ...bare,
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+        AWS_CONFIG_FILE: join(work, 'none'),
+      };
+      const local = await runBounce(['init', ...target], { cwd: work, env: none });
+      expect(local.stdout).toContain('(region local, access key "local")');
+      expect(new Set(proxy.seen)).toEqual(new Set(['local local']));
+    } finally {
+      await proxy.close();
+      await engine.close();
+    }
   });
 });

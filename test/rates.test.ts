@@ -57,6 +57,13 @@ describe('levels', () => {
       /warning threshold is above its critical/,
     );
   });
+
+  it('says rates are fractions when a threshold is written as a percentage (5 for 5 %)', () => {
+    expect(() => resolveThresholds({ bounceWarning: 5 }, 'HYGIENE_THRESHOLDS')).toThrow(
+      /HYGIENE_THRESHOLDS: bounceWarning: expected a rate as a fraction from 0 to 1 \(0\.05 = 5 %\), got 5$/,
+    );
+    expect(() => resolveThresholds({ complaintCritical: -0.1 })).toThrow(/fraction from 0 to 1/);
+  });
 });
 
 describe('rateReport', () => {

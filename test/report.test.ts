@@ -200,3 +200,34 @@ describe('bounce report on a generated store', () => {
     }
   });
 });
+
+describe('bounce report on a store of many addresses', () => {
+  it('lists only the most recent suppressions, says so, and keeps the page small; no "(top 0)" title', async () => {
+    const total = 1_200;
+    const list = join(work, 'many.csv');
+    writeFileSync(
+      list,
+      [
+        'email,reason',
+        ...Array.from({ length: total }, (_, i) => `user${i}@list${i % 7}.example,legacy`),
+      ].join('\n'),
+    );
+    const store = ['--data-dir', join(work, 'many')];
+    const now = '2026-11-21T10:00:00.000Z';
+    await runBounceOk(['import', list, ...store, '--now', now]);
+    const file = join(work, 'many.html');
+    await runBounceOk(['report', '--html', file, ...store, '--now', now]);
+    const html = readFileSync(file, 'utf8');
+    const data = embeddedData(html) as ReportData & { suppressedTotal: number };
+    expect(data.suppressedTotal).toBe(total);
+    expect(data.suppressed.length).toBe(500);
+    expect(html).toContain(`the 500 most recent of ${total} (\`bounce export\` lists every address)`);
+    const section = html.slice(html.indexOf('id="suppressed-heading"'));
+    expect(section.slice(0, section.indexOf('</section>')).match(/<tr><td>/g)?.length).toBe(500);
+    // The page does not grow with the store: 1,200 rows would be about 300 KB.
+    expect(html.length).toBeLessThan(200_000);
+    // Imports are not bounces: the domain chart is empty, and its title says no "top 0".
+    expect(html).toContain('Receiving domains with the most bounces');
+    expect(html).not.toMatch(/\(top 0\)/);
+  });
+});

@@ -13,6 +13,8 @@ export interface ImportRow {
   address: string;
   reason: string;
   until?: string;
+  /** When the suppression began, if the file says (SES's `LastUpdateTime`): the address's `since`. */
+  at?: string;
 }
 
 export interface ImportProblem {
@@ -179,11 +181,35 @@ function parseSes(body: string, entries: readonly unknown[], now: Date): ParsedI
       });
       return;
     }
-    result.add(
-      toRow(line, { address: parsed.data.EmailAddress, reason: SES_REASONS[parsed.data.Reason] }, now),
+    const row = toRow(
+      line,
+      { address: parsed.data.EmailAddress, reason: SES_REASONS[parsed.data.Reason] },
+      now,
     );
+    const at = sesTime(parsed.data.LastUpdateTime, now);
+    if ('error' in row || at === undefined) result.add(row);
+    else if ('error' in at) result.add({ line, error: `entry ${index + 1}: ${at.error}` });
+    else result.add({ ...row, at: at.at });
   });
   return finish(result);
+}
+
+/**
+ * SES's `LastUpdateTime` (when SES put the address on its list) as an ISO time: the AWS CLI prints
+ * it as ISO-8601, or as epoch seconds with `cli_timestamp_format = none`. A time after the import's
+ * own clock is refused (it would order the suppression after events that have not happened).
+ */
+function sesTime(
+  value: string | number | undefined,
+  now: Date,
+): { at: string } | { error: string } | undefined {
+  if (value === undefined) return undefined;
+  const time = typeof value === 'number' ? new Date(value * 1_000) : new Date(value);
+  if (Number.isNaN(time.getTime()))
+    return { error: `LastUpdateTime: not a time: ${JSON.stringify(String(value).slice(0, 60))}` };
+  if (time > now)
+    return { error: `LastUpdateTime ${JSON.stringify(value)} is after now (${now.toISOString()})` };
+  return { at: time.toISOString() };
 }
 
 function finish(result: ReturnType<typeof collect>): ParsedImport {
@@ -284,7 +310,8 @@ function parseCsv(body: string, now: Date): ParsedImport {
 
 /**
  * The import event of one row. Its id is a hash of the row's content (address, reason, until), so
- * importing the same file again adds nothing; `at` is the import's time (`--now`).
+ * importing the same file again adds nothing; `at` is when the file says the suppression began
+ * (SES's `LastUpdateTime`), else the import's time (`--now`).
  */
 export function importEvent(row: ImportRow, now: Date): ManualEvent {
   const digest = createHash('sha256')
@@ -294,7 +321,7 @@ export function importEvent(row: ImportRow, now: Date): ManualEvent {
   const event: ManualEvent = {
     type: 'manual',
     id: `import:${digest}`,
-    at: now.toISOString(),
+    at: row.at ?? now.toISOString(),
     action: 'suppress',
     source: 'import',
     reason: row.reason,

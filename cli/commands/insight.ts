@@ -60,31 +60,35 @@ async function simulateAction(options: GlobalOptions & SimulateOptions): Promise
   const storeOptions: GlobalOptions =
     options.baseline !== undefined ? { ...rest, policy: options.baseline } : rest;
   const { withStore } = await import('../context');
-  return withStore(storeOptions, async (context) => {
-    const { readHistories } = await import('../../shared/adapters/dynamodb/history');
-    const histories = await readHistories(context.connection.documentClient, context.tableName);
-    const result = await simulate.simulateCommand(
-      context,
-      {
-        candidate,
-        ...(baseline ? { baseline } : {}),
-        window: { ...(from ? { from: from.toISOString() } : {}), to: to.toISOString() },
-        nowIsTo: options.to === undefined,
-      },
-      histories,
-    );
-    if (options.html !== undefined) {
-      const { writeHtmlReport, reportWindow } = await import('./report');
-      const window = reportWindow(from, options.to === undefined ? undefined : to, now);
-      await writeHtmlReport(context, options.html, window, { histories, simulation: result, now });
-    }
-    console.log(
-      options.json ? JSON.stringify(simulate.simulationJson(result)) : simulate.formatSimulation(result),
-    );
-    if (options.html !== undefined && !options.json)
-      console.log(`\nReport with the before/after section: ${options.html}`);
-    return 0;
-  });
+  return withStore(
+    storeOptions,
+    async (context) => {
+      const { readHistories } = await import('../../shared/adapters/dynamodb/history');
+      const histories = await readHistories(context.connection.documentClient, context.tableName);
+      const result = await simulate.simulateCommand(
+        context,
+        {
+          candidate,
+          ...(baseline ? { baseline } : {}),
+          window: { ...(from ? { from: from.toISOString() } : {}), to: to.toISOString() },
+          nowIsTo: options.to === undefined,
+        },
+        histories,
+      );
+      if (options.html !== undefined) {
+        const { writeHtmlReport, reportWindow } = await import('./report');
+        const window = reportWindow(from, options.to === undefined ? undefined : to, now);
+        await writeHtmlReport(context, options.html, window, { histories, simulation: result, now });
+      }
+      console.log(
+        options.json ? JSON.stringify(simulate.simulationJson(result)) : simulate.formatSimulation(result),
+      );
+      if (options.html !== undefined && !options.json)
+        console.log(`\nReport with the before/after section: ${options.html}`);
+      return 0;
+    },
+    { readOnly: true },
+  );
 }
 
 async function reportAction(options: GlobalOptions & ReportOptions): Promise<number> {
@@ -97,15 +101,19 @@ async function reportAction(options: GlobalOptions & ReportOptions): Promise<num
     now,
   );
   const { withStore } = await import('../context');
-  return withStore(options, async (context) => {
-    const summary = await writeHtmlReport(context, options.html, window, { now });
-    console.log(
-      options.json
-        ? JSON.stringify(summary)
-        : `Report of ${window.from} → ${window.to} written to ${options.html} (${summary.charts} charts, ${summary.suppressed} suppressions listed)`,
-    );
-    return 0;
-  });
+  return withStore(
+    options,
+    async (context) => {
+      const summary = await writeHtmlReport(context, options.html, window, { now });
+      console.log(
+        options.json
+          ? JSON.stringify(summary)
+          : `Report of ${window.from} → ${window.to} written to ${options.html} (${summary.charts} charts, ${summary.suppressed} suppressions listed)`,
+      );
+      return 0;
+    },
+    { readOnly: true },
+  );
 }
 
 /** The demo's HTML report (the hygiene window at `now`), written to `file`; returns its path. */

@@ -264,7 +264,11 @@ function senderSideChart(data: ReportData): Chart {
 function domainsChart(data: ReportData): Chart {
   return {
     id: 'domains',
-    title: `Receiving domains with the most bounces (top ${data.topDomains.length})`,
+    // "(top N)" only when there is a top to speak of: no bounces in the window, no count in the title.
+    title:
+      data.topDomains.length === 0
+        ? 'Receiving domains with the most bounces'
+        : `Receiving domains with the most bounces (top ${data.topDomains.length})`,
     description:
       'Bounced recipients in the window by the domain of the address, the domains with the most first, stacked by reason.',
     points: data.domains.length,
@@ -424,11 +428,24 @@ export interface PageMeta {
   generatedAt: string;
 }
 
-/** The data as embedded in the page: the simulation's full change list stays out (it can be the whole table). */
+/**
+ * Suppressed addresses the page lists: the most recent ones. A store of 10,000 addresses would
+ * otherwise make a page of megabytes that no one reads row by row; `bounce export` lists them all.
+ */
+export const SUPPRESSED_ROWS_SHOWN = 500;
+
+/** The latest {@link SUPPRESSED_ROWS_SHOWN} suppressions (the list is in time order). */
+const shownSuppressions = (data: ReportData) => data.suppressed.slice(-SUPPRESSED_ROWS_SHOWN);
+
+/**
+ * The data as embedded in the page: the suppressions the page lists (with their total), and the
+ * simulation without its full change list (both can be the whole table).
+ */
 function embedded(data: ReportData) {
-  if (!data.simulation) return data;
+  const listed = { ...data, suppressed: shownSuppressions(data), suppressedTotal: data.suppressed.length };
+  if (!data.simulation) return listed;
   const { changes: _changes, ...simulation } = data.simulation;
-  return { ...data, simulation };
+  return { ...listed, simulation };
 }
 
 /** The whole self-contained page. */
@@ -465,10 +482,13 @@ export async function renderReportHtml(
     ['identity', 'sent', 'permanent bounces', 'complaints', 'bounce rate', 'complaint rate', 'level'],
     rateRows,
   ).replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
+  const shown = shownSuppressions(data);
   const suppressedTable = tableHtml(
-    `Addresses suppressed in the window (${data.suppressed.length})`,
+    shown.length < data.suppressed.length
+      ? `Addresses suppressed in the window: the ${shown.length} most recent of ${data.suppressed.length} (\`bounce export\` lists every address)`
+      : `Addresses suppressed in the window (${data.suppressed.length})`,
     ['when (UTC)', 'address', 'status', 'reason', 'source', 'decided by (rule)'],
-    data.suppressed.map((s) => [s.at, s.emailAddress, s.status, s.reason, s.source, s.rule]),
+    shown.map((s) => [s.at, s.emailAddress, s.status, s.reason, s.source, s.rule]),
   );
   const parts = [
     '<!DOCTYPE html>',

@@ -5,8 +5,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
-import { SesSendingControl } from '../../shared/adapters/ses/sending-control';
-import { SnsOnCallNotifier } from '../../shared/adapters/sns/on-call';
 import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../../shared/core/brake';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../../shared/core/rates';
@@ -110,7 +108,19 @@ function createBrake(settings: HygieneSettings, clients: HygieneClients): Hygien
   if (!settings.onCallTopicArn)
     throw new Error('ON_CALL_TOPIC_ARN is not set: the emergency brake reports to the on-call topic');
   if (!sesv2 || !sns) throw new Error('the emergency brake is enabled but no SESv2/SNS client was given');
-  const control = new SesSendingControl(sesv2);
-  const notifier = new SnsOnCallNotifier(sns, settings.onCallTopicArn);
-  return (headline) => applyBrake(headline, settings.brake, { control, notifier, logger: clients.logger });
+  const topicArn = settings.onCallTopicArn;
+  // Loaded on the brake's first use: their SDK clients (SESv2, SNS) are not the CLI's dependencies,
+  // and `bounce hygiene` (no brake) runs from the installed package without them.
+  const adapters = async () => {
+    const [{ SesSendingControl }, { SnsOnCallNotifier }] = await Promise.all([
+      import('../../shared/adapters/ses/sending-control'),
+      import('../../shared/adapters/sns/on-call'),
+    ]);
+    return { control: new SesSendingControl(sesv2), notifier: new SnsOnCallNotifier(sns, topicArn) };
+  };
+  let loaded: ReturnType<typeof adapters> | undefined;
+  return async (headline) => {
+    loaded ??= adapters();
+    return applyBrake(headline, settings.brake, { ...(await loaded), logger: clients.logger });
+  };
 }

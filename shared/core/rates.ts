@@ -214,7 +214,9 @@ export function rateReport(
   return { window, account: accountRow(identities, thresholds), identities };
 }
 
-const rate = z.number().min(0).max(1);
+// Rates are fractions, as SES reports them: an operator who writes 5 for 5 % is told so.
+const RATE_ERROR = 'expected a rate as a fraction from 0 to 1 (0.05 = 5 %)';
+const rate = z.number({ error: RATE_ERROR }).min(0, { error: RATE_ERROR }).max(1, { error: RATE_ERROR });
 export const ThresholdsSchema = z.strictObject({
   bounceWarning: rate.optional(),
   bounceCritical: rate.optional(),

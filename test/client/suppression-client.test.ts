@@ -1,9 +1,14 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { type CheckResult, SuppressionClient, UnprocessedKeysError } from '../../shared/client/index';
 import type { ManualEvent } from '../../shared/core/events';
+import { runBounceOk } from '../support/cli';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { bounceEvent } from '../support/events';
 
@@ -227,5 +232,41 @@ describe('SuppressionClient.check', () => {
     expect(() => new SuppressionClient({ client: engine.connection.client, tableName: '' })).toThrow(
       /options\.tableName/,
     );
+  });
+});
+
+describe('SuppressionClient against the embedded store (docs/pipelines.md)', () => {
+  it("checks addresses in the demo's store served by dynalite's own server, table bounce-suppressions", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'bounce-client-embedded-'));
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    let server: ChildProcess | undefined;
+    try {
+      await runBounceOk(['demo', '--data-dir', join(work, '.bounce-data')], { cwd: work });
+      // `npx dynalite --port 4567 --path .bounce-data/demo`, as the docs show it (on a free port here).
+      const bin = join(import.meta.dirname, '..', '..', 'node_modules', 'dynalite', 'cli.js');
+      server = spawn(process.execPath, [bin, '--port', String(port), '--path', '.bounce-data/demo'], {
+        cwd: work,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        server?.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('listening')) resolve();
+        });
+        server?.once('exit', (code) => reject(new Error(`dynalite exited ${code}`)));
+      });
+      const client = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const demo = new SuppressionClient({ client, tableName: 'bounce-suppressions' });
+      const [gone, unknown] = await demo.check(['old.customer@gmail.example', 'never.seen@example.com']);
+      client.destroy();
+      expect(gone).toMatchObject({ allowed: false, status: 'suppressed', reason: 'userunknown' });
+      expect(unknown).toMatchObject({ allowed: true, status: 'clear' });
+    } finally {
+      server?.kill();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

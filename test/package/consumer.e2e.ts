@@ -4,8 +4,16 @@
  * CommonJS and from TypeScript (`tsc --noEmit` under moduleResolution node16 and bundler), and real
  * addresses checked against a real DynamoDB engine. Also measures what installing it adds.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +37,8 @@ let project: string;
 let engine: TestEngine;
 let tableName: string;
 let added: string[];
+/** What npm said (warnings included) while installing the tarball. */
+let installWarnings: string;
 
 const npm = (args: string[], cwd: string) =>
   execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
@@ -112,7 +122,7 @@ function tsconfig(name: string, module: string, moduleResolution: string, files:
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bounce-consumer-'));
-  // `npm pack` runs `prepare`, so the tarball holds a fresh build.
+  // `npm pack` runs `prepack`, so the tarball holds a fresh build.
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], ROOT)) as {
     filename: string;
   }[];
@@ -123,10 +133,25 @@ beforeAll(async () => {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'pipeline', private: true }));
   npm(['install', '--prefer-offline', ...SDK], project);
   const before = installedPackages(project);
-  npm(['install', '--prefer-offline', tarball], project);
+  const install = spawnSync(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn', tarball],
+    { cwd: project, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } },
+  );
+  if (install.status !== 0) throw new Error(`npm install ${tarball}: ${install.stderr}`);
+  installWarnings = `${install.stdout}${install.stderr}`;
   added = [...installedPackages(project)].filter((name) => !before.has(name));
-  // What a TypeScript pipeline has anyway (the SDK's own types need Node's), after the measurement.
-  npm(['install', '--prefer-offline', `@types/node@${installedVersion('@types/node')}`], project);
+  // What a TypeScript pipeline has anyway (the SDK's own types need Node's), and the optional peer
+  // the CLI's embedded store needs (README: `npm install dynalite`), after the measurement.
+  npm(
+    [
+      'install',
+      '--prefer-offline',
+      `@types/node@${installedVersion('@types/node')}`,
+      `dynalite@${installedVersion('dynalite')}`,
+    ],
+    project,
+  );
 
   engine = await startTestEngine();
   tableName = await engine.newTable();
@@ -144,6 +169,15 @@ describe('the packed package in a fresh project', () => {
     console.log(`installing the tarball next to the SDK added: ${added.join(', ')}`);
     expect(added).toContain('ses-bounce-handler');
     expect(added.length).toBeLessThanOrEqual(MAX_ADDED_PACKAGES);
+  });
+
+  it('installs without an install-time script for npm to warn about (no published prepare/install)', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(project, 'node_modules', 'ses-bounce-handler', 'package.json'), 'utf8'),
+    ) as { scripts?: Record<string, string> };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+      expect(manifest.scripts ?? {}, hook).not.toHaveProperty([hook]);
+    expect(installWarnings).not.toMatch(/install-scripts|ses-bounce-handler/);
   });
 
   it('ships dist/, samples and the metadata, no sources or tests', () => {
@@ -222,5 +256,89 @@ describe('the packed package in a fresh project', () => {
       },
     );
     expect(JSON.parse(out)).toMatchObject({ line: 1, reason: 'userunknown', hard: true });
+  });
+});
+
+describe('the installed CLI (npx bounce), every command it lists', () => {
+  const ran = new Set<string>();
+  const samples = 'node_modules/ses-bounce-handler/samples';
+  const demo = ['--data-dir', '.bounce-data/demo'];
+  const now = ['--now', '2026-11-21T13:00:00Z'];
+
+  /** `npx bounce …` in the pipeline project, as its operators run it; records the command it ran. */
+  const bounce = async (args: string[], input?: string) => {
+    const command = args.find((a) => !a.startsWith('-'));
+    if (command) ran.add(command);
+    const child = promisify(execFile)('npx', ['--no-install', 'bounce', ...args], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', npm_config_update_notifier: 'false' },
+      timeout: 120_000,
+    });
+    if (input !== undefined) child.child.stdin?.end(input);
+    try {
+      const { stdout, stderr } = await child;
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+  const ok = async (args: string[], input?: string) => {
+    const result = await bounce(args, input);
+    expect(result.code, `bounce ${args.join(' ')}\n${result.stderr}`).toBe(0);
+    return result.stdout;
+  };
+
+  it('prints its version and help', async () => {
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect((await ok(['--version'])).trim()).toBe(version);
+    expect(await ok(['lookup', '--help'])).toMatch(/Global Options:[\s\S]*--data-dir/);
+  });
+
+  it('runs every command on the embedded store and on a table at --endpoint', async () => {
+    // The demo first: it makes the store the read commands look at.
+    expect(await ok(['demo'])).toMatch(/Suppressed addresses/);
+    expect(existsSync(join(project, '.bounce-data', 'demo', 'report.html'))).toBe(true);
+    expect(await ok(['lookup', 'old.customer@gmail.example', ...demo])).toMatch(/: suppressed/);
+    expect(await ok(['export', '--format', 'csv', ...demo])).toMatch(/^emailAddress,status/);
+    expect(JSON.parse(await ok(['hygiene', '--json', ...demo, ...now]))).toHaveProperty('identities');
+    writeFileSync(join(project, 'policy.json'), '{"decisions":{"mailboxfull":"suppress"}}');
+    expect(await ok(['simulate', '--policy', 'policy.json', ...demo, ...now])).toMatch(/would change/);
+    expect(await ok(['report', '--html', 'report.html', ...demo, ...now])).toMatch(/written to report\.html/);
+
+    const store = ['--data-dir', 'store'];
+    expect(await ok(['init', ...store])).toMatch(/ready/);
+    expect(await ok(['replay', `${samples}/notifications.jsonl`, ...store])).toMatch(/processed/);
+    expect(
+      JSON.parse(await ok(['invoke', 'processor', '--event', `${samples}/events/sqs-event.json`, ...store])),
+    ).toEqual({ batchItemFailures: [] });
+    expect(
+      JSON.parse(
+        await ok(['invoke', 'hygiene', '--event', `${samples}/events/hygiene-schedule.json`, ...store]),
+      ),
+    ).toHaveProperty('window');
+    expect(await ok(['suppress', 'who@example.com', '--reason', 'asked', ...store])).toMatch(/→ suppressed/);
+    expect(await ok(['unsuppress', 'who@example.com', '--reason', 'typo', ...store])).toMatch(/→ clear/);
+    writeFileSync(join(project, 'list.csv'), 'email,reason\nlisted@example.com,legacy list\n');
+    expect(await ok(['import', 'list.csv', ...store])).toMatch(/1 addresses suppressed/);
+    expect(await ok(['forget', 'listed@example.com', '--reason', 'erasure request', ...store])).not.toBe('');
+    const classified = await ok(
+      ['classify'],
+      '{"status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 no such user"}\n',
+    );
+    expect(JSON.parse(classified)).toMatchObject({ reason: 'userunknown', hard: true });
+
+    // And at a table on a DynamoDB engine (no dynalite needed there).
+    const target = ['--endpoint', engine.endpoint, '--table', 'cli-consumer', '--region', 'us-east-1'];
+    expect(await ok(['init', ...target])).toMatch(/ready: table cli-consumer/);
+    expect(await ok(['lookup', 'a@example.com', ...target])).toMatch(/a@example\.com: clear/);
+
+    const help = await ok(['--help']);
+    const listed = [...(help.split(/^Commands:$/m)[1] ?? '').matchAll(/^ {2}([a-z][\w-]*)/gm)]
+      .map((m) => m[1] as string)
+      .filter((name) => name !== 'help');
+    expect(listed.length).toBeGreaterThan(10);
+    expect(listed.filter((name) => !ran.has(name))).toEqual([]);
   });
 });

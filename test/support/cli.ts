@@ -16,6 +16,8 @@ export interface CliOptions {
   cwd?: string;
   /** Written to the command's stdin, then closed. */
   input?: string;
+  /** The command's environment (CI=true is added). @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -24,11 +26,11 @@ export interface CliOptions {
  */
 export async function runBounce(
   args: readonly string[],
-  { cwd, input }: CliOptions = {},
+  { cwd, input, env = process.env }: CliOptions = {},
 ): Promise<CliResult> {
   const child = execute(process.execPath, [BOUNCE_BIN, ...args], {
     ...(cwd !== undefined ? { cwd } : {}),
-    env: { ...process.env, CI: 'true' },
+    env: { ...env, CI: 'true' },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (input !== undefined) child.child.stdin?.end(input);
