@@ -195,12 +195,22 @@ export function buildProgram(): Command {
     .action(
       run(async (options, addresses: string[]) => {
         const now = resolveNow(options);
-        const [{ openStore }, { normalizeAddress }, { describeAuditEntry, exportRow }] = await Promise.all([
+        const [
+          { openStore },
+          { hashAddress, normalizeAddress },
+          { describeAuditEntry, describeUnreadable, exportRow },
+          { DynamoDbUnreadableRecipients },
+        ] = await Promise.all([
           import('./context'),
           import('../shared/core/address'),
           import('./views'),
+          import('../shared/adapters/dynamodb/unreadable'),
         ]);
         const context = await openStore(options);
+        const unreadable = new DynamoDbUnreadableRecipients(
+          context.connection.documentClient,
+          context.tableName,
+        );
         let failed = 0;
         try {
           for (const input of addresses) {
@@ -208,6 +218,19 @@ export function buildProgram(): Command {
             try {
               address = normalizeAddress(input);
             } catch (error) {
+              // Not an address, but SES may have sent it as a recipient: the processor kept such
+              // recipients by the hash of their text, which this text hashes to as well.
+              const hash = hashAddress(input);
+              const kept = await unreadable.find(hash);
+              if (kept.length > 0) {
+                print(options, { input, unreadable: hash, events: kept }, () =>
+                  [
+                    `${input}: unreadable recipient #${hash}, kept ${kept.length} time(s); its co-recipients were applied`,
+                    ...kept.map((entry) => `  ${describeUnreadable(entry)}`),
+                  ].join('\n'),
+                );
+                continue;
+              }
               failed++;
               print(
                 options,
