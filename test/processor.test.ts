@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
 import { type BatchMetrics, createProcessor } from '../functions/processor/processor';
+import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
 import { DynamoDbUnreadableRecipients } from '../shared/adapters/dynamodb/unreadable';
 import { hashAddress } from '../shared/core/address';
@@ -346,5 +347,28 @@ describe('per-recipient isolation: an odd or unreadable recipient never blocks i
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m0']);
     expect(failures.get('m0')).toMatch(/expected local@domain/);
     expect((await store.get('first@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('counts a bounce whose sourceArn identity is 3 KB under a bounded identity (the RATE# key stays valid)', async () => {
+    const counters = new DynamoDbRateCounters(engine.connection.documentClient, tableName);
+    const counted = createProcessor({
+      store,
+      classify: (input) => classify(input),
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      counters,
+    });
+    const huge = `${'i'.repeat(3 * 1024)}.example`;
+    const bounce = {
+      ...withRecipients(['counted@example.com'], 'huge-identity-1'),
+      mail: { ...ses.bounceWithDsn.mail, sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${huge}` },
+    };
+    const { response } = await counted.processBatch(sqsEvent(ses.snsEnvelope(bounce)));
+    expect(response.batchItemFailures).toEqual([]);
+    const rows = await counters.read(new Date('2016-01-27T00:00:00Z'), new Date('2016-01-28T00:00:00Z'));
+    expect(rows).toEqual([
+      // Unbounded, the counter sort key (`<hour>#<identity>`) passes 1 KB: the write fails, nothing counts.
+      expect.objectContaining({ permanentBounces: 1 }),
+    ]);
+    expect(rows[0]?.identity).toMatch(/^i{64}#[0-9a-f]{12}$/);
   });
 });

@@ -8,6 +8,7 @@ import {
   render,
   resourcesOfType,
   type SynthesizedStack,
+  sesArn,
   synthesize,
 } from './helpers';
 
@@ -64,7 +65,7 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
         }),
       ]);
       const arns = (allows[0]?.Condition?.ArnLike?.['aws:SourceArn'] ?? []) as unknown[];
-      expect(arns.map(render)).toEqual(['arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:*']);
+      expect(arns.map(render)).toEqual([sesArn('*')]);
     });
 
     it('denies publishing over plain HTTP (enforceSSL)', () => {

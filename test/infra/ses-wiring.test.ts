@@ -68,9 +68,7 @@ describe('SES wiring', () => {
       expect(sesAllow(synth.template).Condition?.StringEquals).toEqual({
         'aws:SourceAccount': { Ref: 'AWS::AccountId' },
       });
-      expect(sourceArns(synth.template)).toEqual([
-        'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:*',
-      ]);
+      expect(sourceArns(synth.template)).toEqual([sesArn('*')]);
     });
   });
 
