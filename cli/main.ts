@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { TEXT_BOUNDS } from '../shared/core/bounds';
 import type { ManualEvent } from '../shared/core/events';
 // Registers its commands eagerly and loads their code when they run, like the commands below.
 import { registerInsightCommands, writeDemoReport } from './commands/insight';
@@ -450,6 +451,9 @@ function manualEvent(
   until: string | undefined,
 ): ManualEvent {
   if (reason.trim() === '') throw new UsageError('--reason must say why');
+  // The reason goes onto the address's state item (400 KB at most, shared with its events).
+  if (reason.length > TEXT_BOUNDS.manualReason)
+    throw new UsageError(`--reason: ${reason.length} characters, at most ${TEXT_BOUNDS.manualReason}`);
   const base: ManualEvent = {
     type: 'manual',
     id: `manual:${uuid}`,

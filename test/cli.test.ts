@@ -126,8 +126,18 @@ describe('bounce replay, export and lookup on the embedded store', () => {
     ]);
   });
 
-  it('refuses a manual suppression without a reason or with an --until in the past (exit 2)', async () => {
+  it('refuses a manual suppression without a reason, with one over 512 characters or with an --until in the past (exit 2)', async () => {
     expect((await bounce(['suppress', 'a@example.com', '--data-dir', dataDir])).code).toBe(2);
+    const long = await bounce([
+      'suppress',
+      'a@example.com',
+      '--reason',
+      'r'.repeat(513),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--reason: 513 characters, at most 512');
     const past = await bounce([
       'suppress',
       'a@example.com',
