@@ -5,12 +5,13 @@
  *
  * A new command follows the same pattern: `program.command(...).description(...).option(...)`
  * here, with `.action(run(async (options, ...args) => { const { x } = await import('./commands/x'); … }))`.
- * Import nothing at the top of this file but `commander`, `node:fs`, `node:path`, `./options` and
- * types (`import type` is erased).
+ * Import nothing at the top of this file but `commander`, `node:fs`, `node:path`, `./options`,
+ * `../shared/core/bounds` (constants and two small functions) and types (`import type` is erased).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { TEXT_BOUNDS } from '../shared/core/bounds';
 import type { ManualEvent } from '../shared/core/events';
 // Registers its commands eagerly and loads their code when they run, like the commands below.
 import { registerInsightCommands, writeDemoReport } from './commands/insight';
@@ -212,12 +213,22 @@ export function buildProgram(): Command {
     .action(
       run(async (options, addresses: string[]) => {
         const now = resolveNow(options);
-        const [{ openStore }, { normalizeAddress }, { describeAuditEntry, exportRow }] = await Promise.all([
+        const [
+          { openStore },
+          { hashAddress, normalizeAddress },
+          { describeAuditEntry, describeUnreadable, exportRow },
+          { DynamoDbUnreadableRecipients },
+        ] = await Promise.all([
           import('./context'),
           import('../shared/core/address'),
           import('./views'),
+          import('../shared/adapters/dynamodb/unreadable'),
         ]);
         const context = await openStore(options, { readOnly: true });
+        const unreadable = new DynamoDbUnreadableRecipients(
+          context.connection.documentClient,
+          context.tableName,
+        );
         let failed = 0;
         try {
           for (const input of addresses) {
@@ -225,6 +236,19 @@ export function buildProgram(): Command {
             try {
               address = normalizeAddress(input);
             } catch (error) {
+              // Not an address, but SES may have sent it as a recipient: the processor kept such
+              // recipients by the hash of their text, which this text hashes to as well.
+              const hash = hashAddress(input);
+              const kept = await unreadable.find(hash);
+              if (kept.length > 0) {
+                print(options, { input, unreadable: hash, events: kept }, () =>
+                  [
+                    `${input}: unreadable recipient #${hash}, kept ${kept.length} time(s); its co-recipients were applied`,
+                    ...kept.map((entry) => `  ${describeUnreadable(entry)}`),
+                  ].join('\n'),
+                );
+                continue;
+              }
               failed++;
               print(
                 options,
@@ -445,6 +469,9 @@ function manualEvent(
   until: string | undefined,
 ): ManualEvent {
   if (reason.trim() === '') throw new UsageError('--reason must say why');
+  // The reason goes onto the address's state item (400 KB at most, shared with its events).
+  if (reason.length > TEXT_BOUNDS.manualReason)
+    throw new UsageError(`--reason: ${reason.length} characters, at most ${TEXT_BOUNDS.manualReason}`);
   const base: ManualEvent = {
     type: 'manual',
     id: `manual:${uuid}`,

@@ -1,3 +1,4 @@
+import type { UnreadableRecipient } from '../shared/core/events';
 import { effectiveState } from '../shared/core/state';
 import type { AddressRecord, AuditEntry, SuppressionStore } from '../shared/ports';
 
@@ -44,13 +45,22 @@ export const CSV_COLUMNS = [
 function csvCell(value: unknown): string {
   if (value === undefined) return '';
   const text = String(value);
-  // Quote per RFC 4180, and defuse spreadsheet formulas (=, +, -, @ at the start).
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // Quote per RFC 4180, and defuse spreadsheet formulas: =, +, -, @ at the start, and a leading TAB
+  // or CR, which spreadsheets skip before reading the formula behind it (OWASP CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export function csvLine(row: ExportRow): string {
   return CSV_COLUMNS.map((column) => csvCell(row[column])).join(',');
+}
+
+/** A one-line, human summary of an unreadable recipient kept by hash, for `bounce lookup`. */
+export function describeUnreadable(entry: UnreadableRecipient): string {
+  const classified = entry.classification
+    ? ` → ${entry.classification.reason} ${entry.classification.decision} [rule ${entry.classification.rule}]`
+    : '';
+  return `${entry.at}  ${entry.kind} via ${entry.identity}${classified}: ${entry.problem}`;
 }
 
 /** A one-line, human summary of an audit entry for `bounce lookup`. */

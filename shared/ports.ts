@@ -1,4 +1,10 @@
-import type { AddressEvent, HistoryEvent, StoredEvent, WatchElapsedEvent } from './core/events';
+import type {
+  AddressEvent,
+  HistoryEvent,
+  StoredEvent,
+  UnreadableRecipient,
+  WatchElapsedEvent,
+} from './core/events';
 import type { HourlyCounts } from './core/rates';
 import type { AddressState } from './core/state';
 
@@ -127,4 +133,12 @@ export interface CounterCleanupResult {
 /** Deletes counter days past their retention without scanning (engines without TTL never expire them). */
 export interface CounterCleanup {
   deleteStaleDays(now: Date, limits?: { maxDays?: number; maxItems?: number }): Promise<CounterCleanupResult>;
+}
+
+/** Recipients whose address could not be read, kept by the hash of their raw text (see UnreadableRecipient). */
+export interface UnreadableRecipientStore {
+  /** Keeps the entry; idempotent by its id. Resolves `added: false` when it was kept already (a redelivery). */
+  record(entry: UnreadableRecipient): Promise<{ added: boolean }>;
+  /** Every entry kept under `hash` (hashAddress of the raw text), oldest first. */
+  find(hash: string): Promise<UnreadableRecipient[]>;
 }

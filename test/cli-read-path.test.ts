@@ -135,7 +135,7 @@ describe('bounce import: formats and bad rows', () => {
       unchanged: 0,
       skipped: 0,
       failed: [
-        { line: 3, error: expect.stringMatching(/invalid address "not-an-address"/) },
+        { line: 3, error: expect.stringMatching(/invalid address #[0-9a-f]{12} \(14 characters\)/) },
         { line: 4, error: 'until: not an ISO-8601 time: "yesterday"' },
         { line: 5, error: expect.stringMatching(/is not after now/) },
         { line: 8, error: 'expected 3 columns, got 2' },
@@ -262,6 +262,15 @@ describe('bounce import: formats and bad rows', () => {
     const result = await bounce(table, ['import', file('nocol.csv', 'name,mail\nx,y@example.com\n')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no address column: expected one named email, emailAddress/);
+  });
+
+  it('refuses a row whose reason would bloat the state item (over 512 characters), and imports the rest', () => {
+    const parsed = parseImport(
+      `email,reason\na@example.com,${'r'.repeat(513)}\nb@example.com,${'r'.repeat(512)}\n`,
+      new Date(NOW),
+    );
+    expect(parsed.failed).toEqual([{ line: 2, error: 'reason: 513 characters, at most 512' }]);
+    expect(parsed.rows).toEqual([expect.objectContaining({ line: 3, address: 'b@example.com' })]);
   });
 
   it('tells a one-line JSONL file from the SES document, and refuses a malformed SES document', () => {

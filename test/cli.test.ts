@@ -128,8 +128,18 @@ describe('bounce replay, export and lookup on the embedded store', () => {
     ]);
   });
 
-  it('refuses a manual suppression without a reason or with an --until in the past (exit 2)', async () => {
+  it('refuses a manual suppression without a reason, with one over 512 characters or with an --until in the past (exit 2)', async () => {
     expect((await bounce(['suppress', 'a@example.com', '--data-dir', dataDir])).code).toBe(2);
+    const long = await bounce([
+      'suppress',
+      'a@example.com',
+      '--reason',
+      'r'.repeat(513),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain('--reason: 513 characters, at most 512');
     const past = await bounce([
       'suppress',
       'a@example.com',
@@ -144,10 +154,94 @@ describe('bounce replay, export and lookup on the embedded store', () => {
     expect(past.stderr).toContain('"2000-01-01"');
   });
 
-  it('rejects an invalid address in lookup with exit 1 and the address quoted', async () => {
+  it('rejects an invalid address in lookup with exit 1, naming it by hash', async () => {
     const { code, stdout } = await bounce(['lookup', 'not-an-address', '--data-dir', dataDir]);
     expect(code).toBe(1);
-    expect(stdout).toContain('"not-an-address"');
+    expect(stdout).toMatch(
+      /^not-an-address: invalid address #[0-9a-f]{12} \(14 characters\): expected local@domain/,
+    );
+  });
+});
+
+describe('bounce replay and lookup of a bounce with odd recipients', () => {
+  const dataDir = join(work, 'odd-recipients');
+  const stream = join(work, 'odd-recipients.jsonl');
+  const recipients = [
+    'first@example.com',
+    '"john doe"@example.com',
+    'jane@example.com.',
+    'jane@[192.0.2.1]',
+    'jane.secret@localhost',
+  ];
+  writeFileSync(
+    stream,
+    ses.snsEnvelope({
+      notificationType: 'Bounce',
+      mail: { timestamp: '2026-03-01T10:00:00.000Z', messageId: 'odd-1', source: 'news@mail.example.com' },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: recipients.map((emailAddress) => ({
+          emailAddress,
+          action: 'failed',
+          status: '5.1.1',
+        })),
+        timestamp: '2026-03-01T10:00:05.000Z',
+        feedbackId: 'odd-feedback-1',
+      },
+    }),
+  );
+
+  it('applies every readable recipient under one key and keeps the unreadable one by hash, visible in lookup', async () => {
+    const replay = await bounce(['replay', stream, '--json', '--data-dir', dataDir]);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ records: 1, processed: 1, failed: [] });
+    const rows = (await bounce(['export', '--data-dir', dataDir])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((r) => [r.emailAddress, r.status])).toEqual([
+      ['"john doe"@example.com', 'suppressed'],
+      ['first@example.com', 'suppressed'],
+      ['jane@[192.0.2.1]', 'suppressed'],
+      ['jane@example.com', 'suppressed'],
+    ]);
+    const lookup = await bounce(['lookup', 'jane.secret@localhost', '--json', '--data-dir', dataDir]);
+    expect(lookup.code).toBe(0);
+    const found = JSON.parse(lookup.stdout);
+    expect(found.unreadable).toMatch(/^[0-9a-f]{12}$/);
+    expect(found.events).toEqual([
+      expect.objectContaining({
+        kind: 'bounce',
+        at: '2026-03-01T10:00:05.000Z',
+        problem: expect.stringMatching(/bad domain/),
+      }),
+    ]);
+    expect(found.events[0].classification).toMatchObject({ reason: 'userunknown', decision: 'suppress' });
+    // The table keeps the hash, never the text.
+    expect(JSON.stringify(found.events)).not.toContain('secret');
+    // The same stream again: the unreadable recipient is a duplicate, not a second entry.
+    await bounce(['replay', stream, '--data-dir', dataDir]);
+    const again = JSON.parse(
+      (await bounce(['lookup', 'jane.secret@localhost', '--json', '--data-dir', dataDir])).stdout,
+    );
+    expect(again.events).toHaveLength(1);
+  });
+
+  it('defuses a leading TAB or CR in CSV export cells, as it does = + - @', async () => {
+    const cases = [
+      { address: 'tab@example.com', reason: '\t=1+1', cell: "'\t=1+1" },
+      // A CR also makes RFC 4180 quote the cell.
+      { address: 'cr@example.com', reason: '\r=1+1', cell: `"'\r=1+1"` },
+    ];
+    for (const { address, reason } of cases) {
+      expect((await bounce(['suppress', address, '--reason', reason, '--data-dir', dataDir])).code).toBe(0);
+    }
+    const csv = (await bounce(['export', '--format', 'csv', '--data-dir', dataDir])).stdout;
+    for (const { address, cell } of cases) {
+      const row = csv.split('\n').find((line) => line.startsWith(address)) ?? '';
+      expect(row.split(',')[2], address).toBe(cell);
+    }
   });
 });
 
@@ -238,7 +332,10 @@ describe('bounce classify', () => {
     expect(lines[1]).toMatchObject({ line: 2, emailAddress: 'jane@example.com', input: 'Jane@Example.COM' });
     expect(lines[2]).toMatchObject({ line: 3, emailAddress: 'plain@example.com' });
     expect(lines[2]).not.toHaveProperty('input');
-    expect(lines[3]).toEqual({ line: 4, error: expect.stringMatching(/invalid address "not an address"/) });
+    expect(lines[3]).toEqual({
+      line: 4,
+      error: expect.stringMatching(/invalid address #[0-9a-f]{12} \(14 characters\): expected local@domain/),
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runHygiene } from '../functions/hygiene/hygiene';
 import { ACCOUNT_DIMENSION, powertoolsHygieneMetrics } from '../functions/hygiene/metrics';
 import { powertoolsMetrics } from '../functions/processor/metrics';
+import { hashAddress } from '../shared/core/address';
 import type { HourlyCounts } from '../shared/core/rates';
 
 afterEach(() => {
@@ -34,6 +35,7 @@ describe('processor metrics (EMF through Powertools)', () => {
         failed: 1,
         gaveUp: 1,
         ignored: 2,
+        unreadableRecipients: 1,
         decisions: [{ decision: 'suppress', reason: 'userunknown', count: 4 }],
         senderSide: [{ identity: 'mail.example.com', reason: 'blocked', count: 3 }],
       }),
@@ -44,6 +46,7 @@ describe('processor metrics (EMF through Powertools)', () => {
       RecordsFailed: 1,
       StoreGiveUps: 1,
       RecordsIgnored: 2,
+      UnreadableRecipients: 1,
       SenderSideFailures: 3,
     });
     expect(documents.find((doc) => 'RecipientDecisions' in doc)).toMatchObject({
@@ -56,6 +59,24 @@ describe('processor metrics (EMF through Powertools)', () => {
       Identity: 'mail.example.com',
       Reason: 'blocked',
     });
+  });
+
+  it('names an email-address identity by its hash in the Identity dimension, never raw', () => {
+    const metrics = new Metrics({ namespace: 'SesBounceHandlerTest', serviceName: 'test' });
+    const documents = captureEmf(() =>
+      powertoolsMetrics(metrics).publish({
+        processed: 1,
+        failed: 0,
+        gaveUp: 0,
+        ignored: 0,
+        unreadableRecipients: 0,
+        decisions: [],
+        senderSide: [{ identity: 'jane.sender@example.com', reason: 'blocked', count: 1 }],
+      }),
+    );
+    const perIdentity = documents.find((doc) => 'SenderSideFailures' in doc && 'Identity' in doc);
+    expect(perIdentity?.Identity).toBe(`email#${hashAddress('jane.sender@example.com')}`);
+    expect(JSON.stringify(documents)).not.toContain('jane.sender');
   });
 });
 
@@ -124,5 +145,18 @@ describe('hygiene metrics (EMF through Powertools)', () => {
     expect(points.filter((p) => p.dimensions.Identity === undefined)).toEqual([
       { name: 'Heartbeat', dimensions: { service: 'ses-bounce-handler' }, value: 1 },
     ]);
+  });
+
+  it('names an email-address identity by its hash, as the alarms read it', async () => {
+    const counts = [hour('jane.sender@example.com', 1000, 60, 2)];
+    const emf = powertoolsHygieneMetrics(new Metrics({ namespace: 'N', serviceName: 'ses-bounce-handler' }));
+    const documents: Record<string, unknown>[] = [];
+    await runHygiene(new Date('2026-11-20T12:00:00Z'), {
+      counters: { add: async () => {}, read: async () => counts },
+      metrics: { publish: (r) => documents.push(...captureEmf(() => emf.publish(r))) },
+    });
+    const identities = new Set(documents.flatMap(declared).map((p) => p.dimensions.Identity));
+    expect(identities).toContain(`email#${hashAddress('jane.sender@example.com')}`);
+    expect(JSON.stringify(documents)).not.toContain('jane.sender');
   });
 });

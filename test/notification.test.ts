@@ -361,3 +361,87 @@ describe('real SES payloads: strict on everything else', () => {
     expect(() => parseMessageBody(` \uFEFF${ses.snsEnvelope(ses.simulatorBounce())}`)).toThrow(/not JSON/);
   });
 });
+
+describe('poison sizes: every text field is bounded before any regex or schema reads it', () => {
+  const KB = 1024;
+  const bounceWith = (recipient: Record<string, unknown>, mail: Record<string, unknown> = {}) =>
+    parseSesNotification({
+      ...ses.bounceWithDsn,
+      mail: { ...ses.bounceWithDsn.mail, ...mail },
+      bounce: { ...ses.bounceWithDsn.bounce, bouncedRecipients: [{ ...recipient }] },
+    });
+
+  it('cuts a diagnostic code before folding it: blanks and a line break past the bound are never scanned', () => {
+    const message = bounceWith({
+      emailAddress: 'jane@example.com',
+      diagnosticCode: `smtp; 550 5.1.1 user unknown${' '.repeat(5 * KB)}\ntail`,
+    });
+    const recipient = message.kind === 'bounce' ? message.bounce.bouncedRecipients[0] : undefined;
+    // Folding the whole text would have joined `tail` on; the bound (4,096) cuts it off first.
+    expect(recipient?.diagnosticCode).toBe('smtp; 550 5.1.1 user unknown');
+  });
+
+  it('bounds mail.source, sourceArn, tags, status, types and MTAs', () => {
+    const message = parseSesNotification({
+      ...ses.bounceWithDsn,
+      mail: {
+        ...ses.bounceWithDsn.mail,
+        source: '<'.repeat(250 * KB),
+        sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${'i'.repeat(250 * KB)}`,
+        tags: Object.fromEntries(
+          Array.from({ length: 60 }, (_, i) => [`${i}${'k'.repeat(250 * KB)}`, ['v'.repeat(2 * KB)]]),
+        ),
+      },
+      bounce: {
+        ...ses.bounceWithDsn.bounce,
+        bounceSubType: 's'.repeat(250 * KB),
+        reportingMTA: 'm'.repeat(250 * KB),
+        bouncedRecipients: [{ emailAddress: 'jane@example.com', status: 's'.repeat(250 * KB) }],
+      },
+    });
+    if (message.kind !== 'bounce') throw new Error(message.kind);
+    expect(message.mail.source).toHaveLength(1024);
+    expect(message.mail.sourceArn).toHaveLength(2048);
+    const tags = Object.entries(message.mail.tags ?? {});
+    expect(tags).toHaveLength(50);
+    expect(Math.max(...tags.flatMap(([key, values]) => [key.length, ...values.map((v) => v.length)]))).toBe(
+      256,
+    );
+    expect(message.bounce.bounceSubType).toHaveLength(64);
+    expect(message.bounce.reportingMTA).toHaveLength(1024);
+    expect(message.bounce.bouncedRecipients[0]?.status).toHaveLength(64);
+  });
+
+  it('keeps an identity over 256 bytes as a 64-character prefix and a hash (an item and a key stay small)', () => {
+    const mail = (sourceArn: string) => ({ ...ses.bounceWithDsn.mail, sourceArn });
+    const long = identityOf(mail(`arn:aws:ses:us-east-1:1:identity/${'i'.repeat(2000)}.example`));
+    expect(long).toMatch(/^i{64}#[0-9a-f]{12}$/);
+    expect(identityOf(mail(`arn:aws:ses:us-east-1:1:identity/${'i'.repeat(1999)}.example`))).not.toBe(long);
+    expect(identityOf(mail('arn:aws:ses:us-east-1:1:identity/Mail.Example.com'))).toBe('mail.example.com');
+    expect(
+      identityOf({
+        ...ses.bounceWithDsn.mail,
+        sourceArn: undefined,
+        source: `${'<'.repeat(900)}News <n@x.example>`,
+      }),
+    ).toBe('x.example');
+  });
+
+  it('shortens a 250 KB key in an error path and names a 100,000-deep value without overflowing the stack', () => {
+    expect(() =>
+      parseSesNotification({
+        ...ses.bounceWithDsn,
+        mail: { ...ses.bounceWithDsn.mail, tags: { ['k'.repeat(250 * KB)]: 7 } },
+      }),
+    ).toThrow(/^invalid Bounce notification: mail\.tags\.k{40}…: [^\n]{0,200}$/);
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => parseSesNotification(deep)).toThrow(MalformedMessageError);
+    expect(() => parseSesNotification(deep)).toThrow(/must be a JSON object, got \[{200}…$/);
+  });
+
+  it('fails a body that is not a string, naming what it is', () => {
+    expect(() => parseMessageBody({ Type: 'Notification' })).toThrow(
+      'SQS message body must be a string, got {"Type":"Notification"}',
+    );
+  });
+});

@@ -1,14 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toSqsEvent, toSqsRecord } from '../cli/sqs';
-import { createProcessor } from '../functions/processor/processor';
+import { type BatchMetrics, createProcessor } from '../functions/processor/processor';
+import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../shared/adapters/dynamodb/store';
+import { DynamoDbUnreadableRecipients } from '../shared/adapters/dynamodb/unreadable';
+import { hashAddress } from '../shared/core/address';
 import { classify } from '../shared/core/classify';
 import * as ses from './fixtures/ses-examples';
 import { startTestEngine, type TestEngine } from './support/engine';
 
 let engine: TestEngine;
 let store: DynamoDbSuppressionStore;
+let tableName: string;
 let processor: ReturnType<typeof createProcessor>;
 const logged: string[] = [];
 
@@ -19,7 +23,8 @@ afterAll(async () => {
   await engine.close();
 });
 beforeEach(async () => {
-  store = new DynamoDbSuppressionStore(engine.connection.documentClient, await engine.newTable());
+  tableName = await engine.newTable();
+  store = new DynamoDbSuppressionStore(engine.connection.documentClient, tableName);
   logged.length = 0;
   const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
   // Capture what the processor logs, to check that no raw address leaks into it.
@@ -183,7 +188,9 @@ describe('processor handler against a real DynamoDB engine', () => {
     );
     // Each error says what was wrong, quoting the value where there was one.
     for (const [id, error] of failures) expect(error.length, id).toBeGreaterThan(15);
-    expect(failures.get('bad: address without @')).toContain('"jane.example.com"');
+    // An address is named by its hash, never its text (PII).
+    expect(failures.get('bad: address without @')).toContain(`#${hashAddress('jane.example.com')}`);
+    expect(failures.get('bad: address without @')).not.toContain('jane.example.com');
     expect(failures.get('bad: bad timestamp')).toContain('"27/01/2016"');
     expect(failures.get('bad: unknown SNS Type')).toContain('"Gossip"');
     expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
@@ -232,5 +239,136 @@ describe('processor handler against a real DynamoDB engine', () => {
     await processor.handler(sqsEvent(ses.snsEnvelope(ses.bounceWithDsn), ses.snsEnvelope(bad)));
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.join('\n')).not.toMatch(/jane@example\.com|secret\.person@example\.com/);
+  });
+
+  it('fails a record whose SQS body is not a string, naming it, and lands the rest of the batch', async () => {
+    const records = [
+      toSqsRecord(ses.snsEnvelope(ses.bounceWithDsn), 'good'),
+      { ...toSqsRecord('', 'object body'), body: { Type: 'Notification' } as never },
+      { ...toSqsRecord('', 'missing body'), body: undefined as never },
+    ];
+    const { response, failures } = await processor.processBatch(toSqsEvent(records));
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'missing body',
+      'object body',
+    ]);
+    expect(failures.get('object body')).toBe(
+      'SQS message body must be a string, got {"Type":"Notification"}',
+    );
+    expect(failures.get('missing body')).toMatch(/SQS message body must be a string, got undefined/);
+    expect((await store.get('jane@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('fails a notificationType in the wrong case (`bounce`) naming it, instead of acknowledging it', async () => {
+    const { failures, outcomes } = await processor.processBatch(
+      sqsEvent(ses.snsEnvelope({ ...ses.bounceWithDsn, notificationType: 'bounce' })),
+    );
+    expect(outcomes.size).toBe(0);
+    expect(failures.get('m0')).toMatch(
+      /unknown notificationType "bounce": SES sends Bounce, Complaint, Delivery/,
+    );
+    expect(await store.get('jane@example.com')).toBeUndefined();
+  });
+});
+
+describe('per-recipient isolation: an odd or unreadable recipient never blocks its co-recipients', () => {
+  const withRecipients = (emailAddresses: string[], feedbackId = 'odd-recipients-1') => ({
+    ...ses.bounceWithDsn,
+    bounce: {
+      ...ses.bounceWithDsn.bounce,
+      feedbackId,
+      bouncedRecipients: emailAddresses.map((emailAddress) => ({
+        emailAddress,
+        action: 'failed',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+      })),
+    },
+  });
+
+  it.each([
+    ['"john doe"@example.com', '"john doe"@example.com'],
+    ['jane@example.com.', 'jane@example.com'],
+    ['jane@[192.0.2.1]', 'jane@[192.0.2.1]'],
+  ])('applies %j (as %j) and its valid co-recipient', async (odd, key) => {
+    const response = await processor.handler(
+      sqsEvent(ses.snsEnvelope(withRecipients(['valid@example.com', odd]))),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect((await store.get('valid@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.get(key))?.state.status).toBe('suppressed');
+  });
+
+  it('keeps an unreadable recipient by hash (counted, no raw value logged) while the rest of the record lands', async () => {
+    const unreadable = new DynamoDbUnreadableRecipients(engine.connection.documentClient, tableName);
+    const published: BatchMetrics[] = [];
+    const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
+    for (const level of ['info', 'warn', 'error'] as const) {
+      logger[level] = ((...args: unknown[]) => {
+        logged.push(JSON.stringify(args));
+      }) as never;
+    }
+    const isolated = createProcessor({
+      store,
+      classify: (input) => classify(input),
+      logger,
+      unreadable,
+      metrics: { publish: (batch) => published.push(batch) },
+    });
+    const raw = '"Jane Secret" <jane.secret@localhost>';
+    const body = ses.snsEnvelope(withRecipients(['first@example.com', raw, 'third@example.com']));
+    const first = await isolated.processBatch(sqsEvent(body));
+    expect(first.response.batchItemFailures).toEqual([]);
+    expect((await store.get('first@example.com'))?.state.status).toBe('suppressed');
+    expect((await store.get('third@example.com'))?.state.status).toBe('suppressed');
+    const kept = await unreadable.find(hashAddress(raw));
+    expect(kept).toEqual([
+      {
+        hash: hashAddress(raw),
+        id: `odd-recipients-1:#${hashAddress(raw)}`,
+        at: ses.bounceWithDsn.bounce.timestamp,
+        kind: 'bounce',
+        identity: 'example.com',
+        problem: `invalid address #${hashAddress(raw)} (${raw.length} characters): bad domain`,
+        classification: expect.objectContaining({ reason: 'userunknown', decision: 'suppress' }),
+      },
+    ]);
+    // Redelivered: nothing new, counted once.
+    await isolated.processBatch(sqsEvent(body));
+    expect(await unreadable.find(hashAddress(raw))).toHaveLength(1);
+    expect(published.map((batch) => batch.unreadableRecipients)).toEqual([1, 0]);
+    expect(logged.join('\n')).not.toMatch(/secret/i);
+  });
+
+  it('without a store for unreadable recipients, applies the co-recipients and fails the record (SQS redelivers it)', async () => {
+    const { response, failures } = await processor.processBatch(
+      sqsEvent(ses.snsEnvelope(withRecipients(['first@example.com', 'not an address']))),
+    );
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m0']);
+    expect(failures.get('m0')).toMatch(/expected local@domain/);
+    expect((await store.get('first@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('counts a bounce whose sourceArn identity is 3 KB under a bounded identity (the RATE# key stays valid)', async () => {
+    const counters = new DynamoDbRateCounters(engine.connection.documentClient, tableName);
+    const counted = createProcessor({
+      store,
+      classify: (input) => classify(input),
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      counters,
+    });
+    const huge = `${'i'.repeat(3 * 1024)}.example`;
+    const bounce = {
+      ...withRecipients(['counted@example.com'], 'huge-identity-1'),
+      mail: { ...ses.bounceWithDsn.mail, sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${huge}` },
+    };
+    const { response } = await counted.processBatch(sqsEvent(ses.snsEnvelope(bounce)));
+    expect(response.batchItemFailures).toEqual([]);
+    const rows = await counters.read(new Date('2016-01-27T00:00:00Z'), new Date('2016-01-28T00:00:00Z'));
+    expect(rows).toEqual([
+      // Unbounded, the counter sort key (`<hour>#<identity>`) passes 1 KB: the write fails, nothing counts.
+      expect.objectContaining({ permanentBounces: 1 }),
+    ]);
+    expect(rows[0]?.identity).toMatch(/^i{64}#[0-9a-f]{12}$/);
   });
 });

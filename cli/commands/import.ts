@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { hashAddress, normalizeAddress } from '../../shared/core/address';
+import { TEXT_BOUNDS } from '../../shared/core/bounds';
 import type { ManualEvent } from '../../shared/core/events';
 import type { SuppressionStore } from '../../shared/ports';
 import { UsageError } from '../context';
@@ -108,6 +109,9 @@ function toRow(
     return { line, error: (error as Error).message };
   }
   const reason = fields.reason?.trim() || DEFAULT_REASON;
+  // The reason goes onto the address's state item (400 KB at most, shared with its events).
+  if (reason.length > TEXT_BOUNDS.manualReason)
+    return { line, error: `reason: ${reason.length} characters, at most ${TEXT_BOUNDS.manualReason}` };
   const row: ImportRow = { line, address, reason };
   const untilText = fields.until?.trim();
   if (untilText) {

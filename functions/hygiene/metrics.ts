@@ -1,4 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { identityDimension } from '../../shared/core/bounds';
 import { type HygieneMetrics, type HygieneReport, LEVEL_VALUE } from './hygiene';
 
 /** The account's rows carry this identity dimension, next to the real identities. */
@@ -18,7 +19,9 @@ export function powertoolsHygieneMetrics(metrics: Metrics): HygieneMetrics {
     publish(report: HygieneReport) {
       for (const window of report.windows) {
         for (const row of [{ identity: ACCOUNT_DIMENSION, ...window.account }, ...window.identities]) {
-          metrics.addDimensions({ Identity: row.identity, Window: window.window.name });
+          // An identity can be an email address (PII): identityDimension hashes those; the alarms
+          // (infra/constructs/monitoring.ts) read the same function's output.
+          metrics.addDimensions({ Identity: identityDimension(row.identity), Window: window.window.name });
           metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
           metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
           metrics.addMetric('Sent', MetricUnit.Count, row.sent);

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
+import { DynamoDbUnreadableRecipients } from '../../shared/adapters/dynamodb/unreadable';
 import { classify } from '../../shared/core/classify';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { createProcessor, type ProcessorMetrics } from './processor';
@@ -40,6 +41,11 @@ export function composeProcessor(settings: ProcessorSettings, clients: Processor
   return createProcessor({
     store: new DynamoDbSuppressionStore(clients.documentClient, tableName, policy.state),
     counters: new DynamoDbRateCounters(clients.documentClient, tableName),
+    unreadable: new DynamoDbUnreadableRecipients(
+      clients.documentClient,
+      tableName,
+      policy.state.auditRetentionDays,
+    ),
     classify: (input) => classify(input, policy.decisions),
     logger: clients.logger,
     metrics: clients.metrics,

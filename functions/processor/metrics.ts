@@ -1,4 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { identityDimension } from '../../shared/core/bounds';
 import type { BatchMetrics, ProcessorMetrics } from './processor';
 
 const count = (metrics: Metrics, name: string, value: number) =>
@@ -15,6 +16,8 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
       count(metrics, 'RecordsFailed', batch.failed);
       count(metrics, 'StoreGiveUps', batch.gaveUp);
       count(metrics, 'RecordsIgnored', batch.ignored);
+      // Recipients kept by hash because no address could be read from them (see `bounce lookup`).
+      count(metrics, 'UnreadableRecipients', batch.unreadableRecipients);
       // The total (service dimension only) is what the sender-side spike alarm watches.
       count(
         metrics,
@@ -29,7 +32,8 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
       }
       for (const { identity, reason, count: n } of batch.senderSide) {
         const single = metrics.singleMetric();
-        single.addDimensions({ Identity: identity, Reason: reason });
+        // An identity can be an email address (PII): identityDimension hashes those.
+        single.addDimensions({ Identity: identityDimension(identity), Reason: reason });
         count(single, 'SenderSideFailures', n);
       }
     },

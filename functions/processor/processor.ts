@@ -1,12 +1,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { hashAddress } from '../../shared/core/address';
-import { type AddressEvent, type Classifier, eventsFromMessage } from '../../shared/core/events';
+import { hashAddress, InvalidAddressError } from '../../shared/core/address';
+import {
+  type AddressEvent,
+  type Classifier,
+  readMessage,
+  type UnreadableRecipient,
+} from '../../shared/core/events';
 import { identityOf, parseMessageBody } from '../../shared/core/notification';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
-import type { RateCounterStore, SuppressionStore } from '../../shared/ports';
+import type { RateCounterStore, SuppressionStore, UnreadableRecipientStore } from '../../shared/ports';
 import { KeyedSerializer } from './keyed';
 
 /** A batch's figures, for CloudWatch metrics (counted over new events only: duplicates count once). */
@@ -20,6 +25,8 @@ export interface BatchMetrics {
    */
   gaveUp: number;
   ignored: number;
+  /** Recipients kept as unreadable (newly: a redelivery does not count them again). */
+  unreadableRecipients: number;
   decisions: { decision: string; reason: string; count: number }[];
   senderSide: { identity: string; reason: string; count: number }[];
 }
@@ -38,6 +45,11 @@ export interface ProcessorDependencies {
   /** Hourly per-identity counters for the hygiene job's rates; absent: not counted. */
   counters?: RateCounterStore;
   /**
+   * Where recipients whose address cannot be read are kept (by hash). Absent: such a recipient
+   * fails its record once its co-recipients are applied, so SQS redelivers it and then dead-letters it.
+   */
+  unreadable?: UnreadableRecipientStore;
+  /**
    * Of the invocation's remaining time (`context.getRemainingTimeInMillis()`), how much is kept back
    * from the records: what is left when it starts is what the function needs to report the batch
    * response and publish metrics before Lambda's timeout. @default 3000
@@ -55,8 +67,9 @@ type Planned =
   | { kind: 'done'; outcome: RecordOutcome }
   | {
       kind: 'apply';
-      message: Parameters<typeof eventsFromMessage>[0];
+      message: Parameters<typeof readMessage>[0];
       byAddress: Map<string, AddressEvent[]>;
+      unreadable: UnreadableRecipient[];
     }
   | { kind: 'invalid'; error: unknown };
 
@@ -70,6 +83,8 @@ export type RecordOutcome =
       addresses: number;
       /** Events that were new to the store (duplicates excluded). */
       newEvents: AddressEvent[];
+      /** Unreadable recipients newly kept (by hash). */
+      unreadable: number;
     };
 
 /** Errors by which the store (or the time budget) gives a record up: it fails, and SQS redelivers it. */
@@ -80,6 +95,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
   const senderSide = new Map<string, BatchMetrics['senderSide'][number]>();
   let processed = 0;
   let ignored = 0;
+  let unreadableRecipients = 0;
   for (const outcome of outcomes) {
     processed++;
     if (outcome.kind === 'ignored') {
@@ -87,6 +103,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
       continue;
     }
     if (outcome.kind === 'send') continue;
+    unreadableRecipients += outcome.unreadable;
     for (const event of outcome.newEvents) {
       if (event.type !== 'bounce') continue;
       const { decision, reason, party } = event.classification;
@@ -108,6 +125,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
     failed,
     gaveUp,
     ignored,
+    unreadableRecipients,
     decisions: [...decisions.values()],
     senderSide: [...senderSide.values()],
   };
@@ -131,6 +149,7 @@ export function createProcessor({
   logger,
   metrics = NO_METRICS,
   counters,
+  unreadable: unreadableStore,
   timeReserveMs = 3000,
 }: ProcessorDependencies) {
   const batchProcessor = new BatchProcessor(EventType.SQS);
@@ -153,7 +172,7 @@ export function createProcessor({
         };
         return { kind: 'done', outcome };
       }
-      return { kind: 'apply', message, byAddress: eventsFromMessage(message, classify) };
+      return { kind: 'apply', message, ...readMessage(message, classify) };
     } catch (error) {
       return { kind: 'invalid', error };
     }
@@ -162,7 +181,7 @@ export function createProcessor({
   async function applyPlanned(planned: Planned, deadline?: number): Promise<RecordOutcome> {
     if (planned.kind === 'invalid') throw planned.error;
     if (planned.kind === 'done') return planned.outcome;
-    const { message, byAddress } = planned;
+    const { message, byAddress, unreadable } = planned;
     const newEvents: AddressEvent[] = [];
     for (const [address, events] of byAddress) {
       if (deadline !== undefined && Date.now() >= deadline) {
@@ -184,7 +203,34 @@ export function createProcessor({
         duplicate: result.added === 0,
       });
     }
-    return { kind: 'applied', messageKind: message.kind, addresses: byAddress.size, newEvents };
+    const kept = await keepUnreadable(unreadable);
+    return {
+      kind: 'applied',
+      messageKind: message.kind,
+      addresses: byAddress.size,
+      newEvents,
+      unreadable: kept,
+    };
+  }
+
+  /**
+   * Keeps the recipients no address could be read from (after their co-recipients landed): by hash,
+   * in the store; without one, the first fails the record (it is not dropped: SQS redelivers it).
+   */
+  async function keepUnreadable(entries: readonly UnreadableRecipient[]): Promise<number> {
+    let kept = 0;
+    for (const entry of entries) {
+      if (!unreadableStore) throw new InvalidAddressError(entry.problem);
+      const { added } = await unreadableStore.record(entry);
+      if (added) kept++;
+      logger.warn('unreadable recipient kept by hash; its co-recipients were applied', {
+        recipient: entry.hash,
+        kind: entry.kind,
+        problem: entry.problem,
+        duplicate: !added,
+      });
+    }
+    return kept;
   }
 
   /** One record on its own (no batch): parse → classify → persist. */

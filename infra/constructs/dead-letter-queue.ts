@@ -1,11 +1,12 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { cfnOf } from './function-defaults';
 
 /**
  * The dead-letter queue of an SNS subscription or an EventBridge target: SSE-SQS (they can send to it
- * without a key grant), TLS only, messages kept 14 days (the SQS maximum) to leave time to look.
+ * without a key grant), TLS only, messages kept 14 days (the SQS maximum) to leave time to look,
+ * and kept when the stack is deleted.
  * `of` names what it is the dead-letter queue of, for the acknowledgements below.
  */
 export function deadLetterQueue(scope: Construct, id: string, of: string): sqs.Queue {
@@ -13,6 +14,8 @@ export function deadLetterQueue(scope: Construct, id: string, of: string): sqs.Q
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
+    // What it holds was never delivered: `cdk destroy` keeps the queue (docs/deploy.md).
+    removalPolicy: RemovalPolicy.RETAIN,
   });
   acknowledgeTerminalQueue(queue, of);
   Validations.of(cfnOf(queue)).acknowledge({

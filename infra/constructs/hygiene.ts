@@ -20,6 +20,9 @@ import { acknowledgeXRayWildcard, functionProps } from './function-defaults';
 import { FunctionRole } from './function-role';
 import { acknowledgeNoFunctionDlq, type NistSettings } from './nist-profile';
 
+/** The item actions the hygiene job calls on the table (BatchWriteItem separately, on counters only). */
+export const HYGIENE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] as const;
+
 export interface HygieneProps {
   /**
    * The suppression table: rate counters are read; due soft-bounce watchers are promoted and stale
@@ -106,7 +109,22 @@ export class Hygiene extends Construct {
         policy: props.policy,
       }),
     );
-    grantTableItems(this.function, props.table, { indexes: [TABLE_SCHEMA.dueIndex.name] });
+    // What the job calls and nothing more: rate counters and the cleanup cursor are read with Query and
+    // GetItem, due watchers are found with a Query of the due index and settled with conditional
+    // PutItems (state and audit item). No Scan, UpdateItem, DeleteItem or ConditionCheckItem.
+    grantTableItems(this.function, props.table, {
+      indexes: [TABLE_SCHEMA.dueIndex.name],
+      actions: HYGIENE_TABLE_ACTIONS,
+    });
+    // The stale-counter cleanup deletes with BatchWriteItem, and only counter partitions (`RATE#<day>`).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteStaleRateCounters',
+        actions: ['dynamodb:BatchWriteItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      }),
+    );
     if (brake?.enabled) {
       const sets = [...new Set(Object.values(brake.configurationSets).flat())];
       if (sets.length > 0) {

@@ -24,8 +24,8 @@ export interface IngestProps {
   /**
    * SES resources allowed to publish (`aws:SourceArn`, matched with `ArnLike`): the ARNs of the
    * identities and configuration sets wired to the topic. Empty means any SES identity or
-   * configuration set of this account (`aws:SourceAccount` still applies).
-   * @default []
+   * configuration set of this account in this region (`arn:aws:ses:REGION:ACCOUNT:*`).
+   * @default [] (any SES resource of this account and region)
    */
   readonly sesSourceArns?: readonly string[];
 }
@@ -57,8 +57,9 @@ export class Ingest extends Construct {
     this.topicKey = new kms.Key(this, 'TopicKey', {
       description: 'Encrypts SES bounce/complaint/delivery notifications at rest in the SNS topic',
       enableKeyRotation: true,
-      // The key only protects messages in flight through SNS; nothing outlives the topic.
-      removalPolicy: RemovalPolicy.DESTROY,
+      // Kept when the stack is deleted (`cdk destroy`): a key scheduled for deletion cannot decrypt
+      // what it encrypted, and a notification in flight must never become unreadable. docs/deploy.md.
+      removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
     // The default key policy (account root) stays; this adds what SES needs to publish to the topic.
@@ -77,19 +78,19 @@ export class Ingest extends Construct {
       masterKey: this.topicKey,
       enforceSSL: true,
     });
-    // The topic policy admits exactly one publisher: SES acting for this account, and, once identities
-    // or configuration sets are configured, only for those (confused-deputy protection per resource).
-    const sourceArns = props.sesSourceArns ?? [];
+    // The topic policy admits exactly one publisher: SES acting for this account, from an SES resource
+    // of this account and region (`aws:SourceArn`, confused-deputy protection as AWS advises), and,
+    // once identities or configuration sets are configured, only from those.
+    const configured = props.sesSourceArns ?? [];
+    const sourceArns =
+      configured.length > 0 ? configured : [Stack.of(this).formatArn({ service: 'ses', resource: '*' })];
     this.topic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowSesPublishFromThisAccount',
         principals: [new iam.ServicePrincipal(SES)],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions:
-          sourceArns.length === 0
-            ? fromThisAccount
-            : { ...fromThisAccount, ArnLike: { 'aws:SourceArn': [...sourceArns] } },
+        conditions: { ...fromThisAccount, ArnLike: { 'aws:SourceArn': [...sourceArns] } },
       }),
     );
 
@@ -99,6 +100,8 @@ export class Ingest extends Construct {
       // A standard queue keeps the original enqueue time on redrive, so this must exceed the source's
       // retention (4 days) to give operators time to look at failures.
       retentionPeriod: Duration.days(14),
+      // Notifications that failed processing: `cdk destroy` must not delete them (docs/deploy.md).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {

@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACCOUNT_DIMENSION } from '../../functions/hygiene/metrics';
+import { identityDimension } from '../../shared/core/bounds';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './function-defaults';
 
 /** Rate thresholds as fractions (0.05 = 5 %), the same the hygiene job uses for its levels. */
@@ -87,13 +88,13 @@ export class Monitoring extends Construct {
         usingMetrics: {
           [`rate${suffix}`]: metric(
             name,
-            { Identity: identity, Window: '24h' },
+            { Identity: identityDimension(identity), Window: '24h' },
             'Maximum',
             Duration.hours(1),
           ),
           [`sent${suffix}`]: metric(
             'Sent',
-            { Identity: identity, Window: '24h' },
+            { Identity: identityDimension(identity), Window: '24h' },
             'Maximum',
             Duration.hours(1),
           ),

@@ -1,4 +1,4 @@
-import { normalizeAddress } from './address';
+import { hashAddress, InvalidAddressError, normalizeAddress } from './address';
 import type { Classification, RecipientBounce } from './classify/types';
 import { type InboundMessage, identityOf } from './notification';
 
@@ -81,6 +81,31 @@ export type StoredEvent =
 
 export type Classifier = (input: RecipientBounce) => Classification;
 
+/**
+ * A recipient whose address cannot be read (not even in the forms SES delivers to): kept, not
+ * dropped, under the hash of its raw text (the text itself is PII and never stored or logged), so
+ * `bounce lookup` of the same text finds it and its co-recipients are applied as usual.
+ */
+export interface UnreadableRecipient {
+  /** `hashAddress` of the raw value as SES sent it. */
+  hash: string;
+  /** Idempotency key: the message's key (feedbackId, or as for deliveries) + `#` + hash. */
+  id: string;
+  at: string;
+  kind: 'bounce' | 'complaint' | 'delivery';
+  identity: string;
+  /** Why it is unreadable (InvalidAddressError's message: it names the value by hash and length only). */
+  problem: string;
+  /** For a bounce, what the recipient was classified as (the DSN fields do not need the address). */
+  classification?: Classification;
+}
+
+/** A message's events by normalised address, and the recipients that could not be read. */
+export interface MessageEvents {
+  byAddress: Map<string, AddressEvent[]>;
+  unreadable: UnreadableRecipient[];
+}
+
 function bounded(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   return text.length > MAX_DIAGNOSTIC_LENGTH ? `${text.slice(0, MAX_DIAGNOSTIC_LENGTH - 1)}…` : text;
@@ -92,27 +117,65 @@ function withOptional<T extends object>(base: T, optional: Record<string, string
   return result as unknown as T;
 }
 
+type ActionableMessage = Exclude<InboundMessage, { kind: 'ignored' } | { kind: 'send' }>;
+
 /**
- * Turns one parsed SES message into per-address events. Every recipient is normalised first, so
- * one invalid address fails the whole message before anything is written.
+ * Turns one parsed SES message into per-address events, strictly: one recipient that cannot be read
+ * throws InvalidAddressError (naming it by hash). The processor uses `readMessage`, which keeps it apart.
  */
 export function eventsFromMessage(
-  message: Exclude<InboundMessage, { kind: 'ignored' } | { kind: 'send' }>,
+  message: ActionableMessage,
   classify: Classifier,
 ): Map<string, AddressEvent[]> {
+  const { byAddress, unreadable } = readMessage(message, classify);
+  const first = unreadable[0];
+  if (first) throw new InvalidAddressError(first.problem);
+  return byAddress;
+}
+
+/**
+ * Turns one parsed SES message into per-address events. Each recipient stands alone: one whose
+ * address cannot be read goes to `unreadable` (by hash) and never blocks its co-recipients.
+ */
+export function readMessage(message: ActionableMessage, classify: Classifier): MessageEvents {
   const identity = identityOf(message.mail);
   const byAddress = new Map<string, AddressEvent[]>();
+  const unreadable: UnreadableRecipient[] = [];
   const add = (address: string, event: AddressEvent) => {
     const list = byAddress.get(address);
     if (list) list.push(event);
     else byAddress.set(address, [event]);
+  };
+  /** The normalised address, or undefined after recording the recipient as unreadable. */
+  const read = (
+    raw: string,
+    kind: UnreadableRecipient['kind'],
+    key: string,
+    at: string,
+    classification?: Classification,
+  ): string | undefined => {
+    try {
+      return normalizeAddress(raw);
+    } catch (error) {
+      if (!(error instanceof InvalidAddressError)) throw error;
+      const hash = hashAddress(raw);
+      unreadable.push({
+        hash,
+        id: `${key}:#${hash}`,
+        at,
+        kind,
+        identity,
+        problem: error.message,
+        ...(classification ? { classification } : {}),
+      });
+      return undefined;
+    }
   };
 
   switch (message.kind) {
     case 'bounce': {
       const { bounce } = message;
       for (const recipient of bounce.bouncedRecipients) {
-        const address = normalizeAddress(recipient.emailAddress);
         const input: RecipientBounce = {
           bounceType: bounce.bounceType,
           bounceSubType: bounce.bounceSubType,
@@ -122,12 +185,21 @@ export function eventsFromMessage(
           remoteMtaIp: bounce.remoteMtaIp,
           reportingMTA: bounce.reportingMTA,
         };
+        const classification = classify(input);
+        const address = read(
+          recipient.emailAddress,
+          'bounce',
+          bounce.feedbackId,
+          bounce.timestamp,
+          classification,
+        );
+        if (address === undefined) continue;
         const base: BounceEvent = {
           type: 'bounce',
           id: `${bounce.feedbackId}:${address}`,
           at: bounce.timestamp,
           identity,
-          classification: classify(input),
+          classification,
           bounceType: bounce.bounceType,
           bounceSubType: bounce.bounceSubType,
         };
@@ -139,12 +211,13 @@ export function eventsFromMessage(
           }),
         );
       }
-      return byAddress;
+      return { byAddress, unreadable };
     }
     case 'complaint': {
       const { complaint } = message;
       for (const recipient of complaint.complainedRecipients) {
-        const address = normalizeAddress(recipient.emailAddress);
+        const address = read(recipient.emailAddress, 'complaint', complaint.feedbackId, complaint.timestamp);
+        if (address === undefined) continue;
         const base: ComplaintEvent = {
           type: 'complaint',
           id: `${complaint.feedbackId}:${address}`,
@@ -153,17 +226,18 @@ export function eventsFromMessage(
         };
         add(address, withOptional(base, { feedbackType: complaint.complaintFeedbackType }));
       }
-      return byAddress;
+      return { byAddress, unreadable };
     }
     case 'delivery': {
       const { delivery } = message;
       // Deliveries carry no feedbackId; the SNS MessageId (or, with raw delivery, the mail's id) is stable.
       const messageKey = message.snsMessageId ?? `${message.mail.messageId}@${delivery.timestamp}`;
       for (const recipient of delivery.recipients) {
-        const address = normalizeAddress(recipient);
+        const address = read(recipient, 'delivery', messageKey, delivery.timestamp);
+        if (address === undefined) continue;
         add(address, { type: 'delivery', id: `${messageKey}:${address}`, at: delivery.timestamp, identity });
       }
-      return byAddress;
+      return { byAddress, unreadable };
     }
     default:
       return message satisfies never;

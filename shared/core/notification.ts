@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { quote, valueAt } from './quote';
+import { boundIdentity, clip, TEXT_BOUNDS } from './bounds';
+import { quote, shortPath, valueAt } from './quote';
 
 /**
  * Schemas for what SES publishes through SNS (identity notifications and configuration-set event
@@ -34,42 +35,81 @@ const Timestamp = z.preprocess(
  * An optional text field: SES omits some, and some captured payloads carry `null` or `""` instead;
  * all three read as absent. `tidy` rewrites a present value.
  */
-const optionalText = (tidy: (value: string) => string = (value) => value) =>
+const optionalText = (max: number, tidy: (value: string) => string = (value) => value) =>
   z
-    .string()
-    .nullish()
-    .transform((value) =>
-      value === null || value === undefined || value.trim() === '' ? undefined : tidy(value),
+    .preprocess(
+      (value) => clip(value, max),
+      z
+        .string()
+        .nullish()
+        .transform((value) =>
+          value === null || value === undefined || value.trim() === '' ? undefined : tidy(value),
+        ),
     )
     .optional();
-const OptionalText = optionalText();
+const ShortText = optionalText(TEXT_BOUNDS.shortField);
+const MtaText = optionalText(TEXT_BOUNDS.mtaField);
+
+/** A required text field, cut at `max` before it is checked. */
+const requiredText = (max: number) => z.preprocess((value) => clip(value, max), z.string().min(1));
 
 /** DSN `Action` (RFC 3464 §2.3.3 says case-insensitive; `Failed` and `failed` both occur): lower-cased. */
-const DsnAction = optionalText((value) => value.trim().toLowerCase());
+const DsnAction = optionalText(TEXT_BOUNDS.shortField, (value) => value.trim().toLowerCase());
+
+// A run of blanks that holds a line break. Runs are maximal, so the scan is linear (a pattern such
+// as `\s*\r?\n\s*` retries every start in a run of blanks without one: quadratic).
+const BLANK_RUN = /\s+/g;
 
 /**
  * DSN `Diagnostic-Code` as SES copies it: lines of a folded header or a multi-line SMTP reply may
  * come with their CR/LF (and continuation blanks) in, and some MTAs write `smtp;550 …` with no
  * space after the type. Folded to one line and `type; text`, which is what the classifier reads.
  */
-const DiagnosticCode = optionalText((value) =>
+const DiagnosticCode = optionalText(TEXT_BOUNDS.diagnosticCode, (value) =>
   value
-    .replace(/\s*\r?\n\s*/g, ' ')
+    .replace(BLANK_RUN, (run) => (run.includes('\n') ? ' ' : run))
     .trim()
     .replace(/^([A-Za-z][A-Za-z0-9-]*);\s*/, '$1; '),
 );
 
-const SesId = z.string().min(1).max(256, { error: 'expected an SES id of at most 256 characters' });
+// Ids go into keys (an audit item's sort key holds the feedbackId and the address: at most 1 KB), so
+// they are printable ASCII, as SES's and SNS's are; the length is checked first, before the pattern.
+const SesId = z
+  .string()
+  .min(1)
+  .max(256, { error: 'expected an SES id of at most 256 characters', abort: true })
+  .regex(/^[\x21-\x7e]+$/, { error: 'expected an SES id of printable ASCII characters' });
+
+/**
+ * `mail.tags` cut to what SES can send (50 tags, names and values of 256 characters, a few values
+ * each) before the schema reads it: a 250 KB tag name costs nothing and does not flood an error.
+ * Not an object: left for the schema to refuse.
+ */
+function boundedTags(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const bounded: Record<string, unknown> = {};
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (count++ >= TEXT_BOUNDS.tagCount) break;
+    const values = (value as Record<string, unknown>)[key];
+    bounded[clip(key, TEXT_BOUNDS.tagText)] = Array.isArray(values)
+      ? values.slice(0, TEXT_BOUNDS.tagValues).map((v) => clip(v, TEXT_BOUNDS.tagText))
+      : values;
+  }
+  return bounded;
+}
 
 export const MailSchema = z.looseObject({
   timestamp: Timestamp,
   messageId: SesId,
-  source: z.string().min(1),
-  sourceArn: OptionalText,
-  sendingAccountId: OptionalText,
+  source: requiredText(TEXT_BOUNDS.source),
+  sourceArn: optionalText(TEXT_BOUNDS.sourceArn),
+  sendingAccountId: ShortText,
   /** As sent: display names (`"Jane" <jane@example.com>`, RFC 2047 words) included; only counted. */
   destination: z.array(z.string()).optional(),
-  tags: z.record(z.string(), z.array(z.string())).optional(),
+  /** Bounded before it is checked (see boundedTags): only `ses:tenant-name` is read. */
+  tags: z.preprocess(boundedTags, z.record(z.string(), z.array(z.string()))).optional(),
 });
 export type Mail = z.infer<typeof MailSchema>;
 
@@ -78,19 +118,19 @@ export const BouncedRecipientSchema = z.looseObject({
   /** May carry a display name (`Name <a@b>`, `=?UTF-8?B?…?= <a@b>`): normalizeAddress strips it. */
   emailAddress: z.string().min(1),
   action: DsnAction,
-  status: optionalText((value) => value.trim()),
+  status: optionalText(TEXT_BOUNDS.shortField, (value) => value.trim()),
   diagnosticCode: DiagnosticCode,
 });
 
 export const BounceSchema = z.looseObject({
-  bounceType: z.string().min(1),
-  bounceSubType: z.string().min(1),
+  bounceType: requiredText(TEXT_BOUNDS.shortField),
+  bounceSubType: requiredText(TEXT_BOUNDS.shortField),
   bouncedRecipients: z.array(BouncedRecipientSchema).min(1),
   timestamp: Timestamp,
   feedbackId: SesId,
-  remoteMtaIp: OptionalText,
+  remoteMtaIp: MtaText,
   /** `dns; host` per RFC 3464, but `dsn; host` and a bare host occur too; kept as sent. */
-  reportingMTA: OptionalText,
+  reportingMTA: MtaText,
 });
 export type Bounce = z.infer<typeof BounceSchema>;
 
@@ -98,10 +138,10 @@ export const ComplaintSchema = z.looseObject({
   complainedRecipients: z.array(z.looseObject({ emailAddress: z.string().min(1) })).min(1),
   timestamp: Timestamp,
   feedbackId: SesId,
-  complaintFeedbackType: OptionalText,
-  complaintSubType: OptionalText,
-  userAgent: OptionalText,
-  arrivalDate: OptionalText,
+  complaintFeedbackType: ShortText,
+  complaintSubType: ShortText,
+  userAgent: MtaText,
+  arrivalDate: MtaText,
 });
 export type Complaint = z.infer<typeof ComplaintSchema>;
 
@@ -109,9 +149,9 @@ export const DeliverySchema = z.looseObject({
   timestamp: Timestamp,
   recipients: z.array(z.string().min(1)).min(1),
   processingTimeMillis: z.number().nullish(),
-  smtpResponse: OptionalText,
-  reportingMTA: OptionalText,
-  remoteMtaIp: OptionalText,
+  smtpResponse: MtaText,
+  reportingMTA: MtaText,
+  remoteMtaIp: MtaText,
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
@@ -127,10 +167,10 @@ const SendEvent = z.looseObject({ mail: MailSchema });
  */
 const SnsEnvelopeSchema = z.looseObject({
   Type: z.string(),
-  MessageId: z.string().min(1),
+  MessageId: SesId,
   Message: z.string(),
-  TopicArn: OptionalText,
-  Timestamp: OptionalText,
+  TopicArn: MtaText,
+  Timestamp: MtaText,
 });
 
 /** Event types of configuration-set event publishing that this handler counts but does not act on. */
@@ -164,7 +204,7 @@ export type InboundMessage =
 /** One line per problem: where, what, and the value that was there. */
 export function describeZodError(error: z.ZodError, input: unknown, what: string): string {
   const problems = error.issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    const where = issue.path.length > 0 ? shortPath(issue.path) : '(root)';
     const found = valueAt(input, issue.path);
     return `${where}: ${issue.message}${found === undefined ? ' (missing)' : `, got ${quote(found)}`}`;
   });
@@ -196,6 +236,10 @@ const EVENT_DESTINATION_VALIDATION = /successfully validated sns topic/i;
  * Parses an SES notification (already JSON-decoded), in either the `notificationType` or the
  * `eventType` form. Setup messages and events this handler does not act on come back as `ignored`.
  */
+/** The identity-notification types SES sends (`notificationType`); any other value is a bad message. */
+const NOTIFICATION_TYPES = ['Bounce', 'Complaint', 'Delivery', 'AmazonSnsSubscriptionSucceeded'] as const;
+const KNOWN_TYPES = [...NOTIFICATION_TYPES, 'Send', ...PASSIVE_EVENT_TYPES];
+
 export function parseSesNotification(input: unknown, snsMessageId?: string): InboundMessage {
   if (!isRecord(input))
     throw new MalformedMessageError(`SES notification must be a JSON object, got ${quote(input)}`);
@@ -204,6 +248,17 @@ export function parseSesNotification(input: unknown, snsMessageId?: string): Inb
   if (typeof type !== 'string' || type === '') {
     throw new MalformedMessageError(
       `not an SES notification: no notificationType or eventType in ${quote(Object.keys(input))}`,
+    );
+  }
+  // SES spells its types exactly; `bounce` or `BOUNCE` is a broken producer, not a future event type
+  // to ignore (ignoring it would acknowledge a bounce that is never applied).
+  const field = form === 'notification' ? 'notificationType' : 'eventType';
+  if (
+    !(KNOWN_TYPES as readonly string[]).includes(type) &&
+    (form === 'notification' || KNOWN_TYPES.some((known) => known.toLowerCase() === type.toLowerCase()))
+  ) {
+    throw new MalformedMessageError(
+      `unknown ${field} ${quote(type)}: SES sends ${(form === 'notification' ? NOTIFICATION_TYPES : KNOWN_TYPES).join(', ')}`,
     );
   }
   switch (type) {
@@ -240,7 +295,10 @@ export function parseSesNotification(input: unknown, snsMessageId?: string): Inb
  * Parses one SQS message body: an SNS envelope whose Message is an SES notification, or the
  * notification itself (raw message delivery). Throws MalformedMessageError naming the bad value.
  */
-export function parseMessageBody(body: string): InboundMessage {
+export function parseMessageBody(body: unknown): InboundMessage {
+  if (typeof body !== 'string') {
+    throw new MalformedMessageError(`SQS message body must be a string, got ${quote(body)}`);
+  }
   const decoded = unwrapLambdaSnsEvent(parseJson(withoutBom(body), 'message body'));
   if (isRecord(decoded) && typeof decoded.Type === 'string' && !('notificationType' in decoded)) {
     return parseSnsEnvelope(decoded);
@@ -289,8 +347,15 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
 
 /** The SES identity that sent the mail: the name after `identity/` in sourceArn, else the source domain. */
 export function identityOf(mail: Mail): string {
-  const fromArn = mail.sourceArn?.split(':identity/')[1];
-  if (fromArn) return fromArn.toLowerCase();
-  const source = mail.source.replace(/^.*<([^>]*)>.*$/, '$1');
-  return source.slice(source.lastIndexOf('@') + 1).toLowerCase();
+  const arn = mail.sourceArn ?? '';
+  const marker = arn.indexOf(':identity/');
+  const fromArn = marker < 0 ? '' : arn.slice(marker + ':identity/'.length).split(':identity/')[0];
+  if (fromArn) return boundIdentity(fromArn.toLowerCase());
+  // The address inside the last `<…>` (`Name <news@example.com>`), found by index, not by a regex
+  // (`^.*<([^>]*)>.*$` on a run of `<` is quadratic).
+  let source = mail.source;
+  const close = source.lastIndexOf('>');
+  const open = close > 0 ? source.lastIndexOf('<', close) : -1;
+  if (open >= 0) source = source.slice(open + 1, source.indexOf('>', open));
+  return boundIdentity(source.slice(source.lastIndexOf('@') + 1).toLowerCase());
 }

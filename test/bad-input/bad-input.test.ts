@@ -79,6 +79,8 @@ describe('bad input corpus through the real processor', () => {
         expect(error).not.toMatch(/\n\s+at /);
       }
       for (const address of expectation.untouched ?? []) expect(await store.get(address)).toBeUndefined();
+      for (const address of expectation.landed ?? [])
+        expect((await store.get(address))?.state.status, address).toBe('suppressed');
     } else if ('ignored' in expectation) {
       expect(failed).toEqual([]);
       for (const id of caseIds) expect(outcomes.get(id)?.kind).toBe('ignored');

@@ -5,8 +5,10 @@ import {
   onlyProperties,
   onlyResource,
   type PolicyStatement,
+  render,
   resourcesOfType,
   type SynthesizedStack,
+  sesArn,
   synthesize,
 } from './helpers';
 
@@ -49,16 +51,21 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
   };
 
   describe('topic policy', () => {
-    it('lets only ses.amazonaws.com publish, and only on behalf of this account', () => {
+    it('lets only ses.amazonaws.com publish, only on behalf of this account and from its SES resources (aws:SourceArn)', () => {
       const allows = topicPolicyStatements().filter((s) => s.Effect === 'Allow');
       expect(allows).toEqual([
         expect.objectContaining({
           Principal: { Service: 'ses.amazonaws.com' },
           Action: 'sns:Publish',
           Resource: { Ref: topic().logicalId },
-          Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT_ID } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT_ID },
+            ArnLike: { 'aws:SourceArn': [expect.anything()] },
+          },
         }),
       ]);
+      const arns = (allows[0]?.Condition?.ArnLike?.['aws:SourceArn'] ?? []) as unknown[];
+      expect(arns.map(render)).toEqual([sesArn('*')]);
     });
 
     it('denies publishing over plain HTTP (enforceSSL)', () => {
@@ -172,6 +179,20 @@ describe('ingest: SES → SNS topic → SQS queue + DLQ', () => {
       expect(main.Properties.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [dlq.logicalId, 'Arn'] },
         maxReceiveCount: 5,
+      });
+    });
+
+    it('keeps both DLQs and the topic key when the stack is deleted (DeletionPolicy Retain)', () => {
+      const { dlq, subscriptionDlq } = queues();
+      for (const logicalId of [dlq.logicalId, subscriptionDlq.logicalId]) {
+        expect(template.toJSON().Resources[logicalId], logicalId).toMatchObject({
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+        });
+      }
+      expect(onlyResource(template, 'AWS::KMS::Key', 'Ingest').resource).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
       });
     });
 

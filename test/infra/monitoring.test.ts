@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashAddress } from '../../shared/core/address';
 import {
   actionsOf,
   onlyProperties,
@@ -162,7 +163,7 @@ describe('monitoring: alarms to on-call, dashboard, hygiene schedule', () => {
     }
   });
 
-  it('gives the hygiene function read/write on the table (list hygiene) and nothing else of DynamoDB', () => {
+  it('gives the hygiene function only the table calls it makes (least privilege), on the table and the due index', () => {
     const tableId = onlyResource(template, 'AWS::DynamoDB::Table').logicalId;
     const statements = Object.entries(template.findResources('AWS::IAM::Policy'))
       .filter(([id]) => id.startsWith('Hygiene'))
@@ -171,7 +172,21 @@ describe('monitoring: alarms to on-call, dashboard, hygiene schedule', () => {
           (p.Properties as { PolicyDocument: { Statement: PolicyStatement[] } }).PolicyDocument.Statement,
       );
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
+    // Least privilege: what the job calls (see infra/constructs/hygiene.ts), no Scan, UpdateItem,
+    // DeleteItem, BatchGetItem or ConditionCheckItem.
+    expect([...new Set(dynamo.flatMap(actionsOf))].sort()).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+    // BatchWriteItem (the stale-counter cleanup) only on counter partitions.
+    const batchWrite = dynamo.filter((s) => actionsOf(s).includes('dynamodb:BatchWriteItem'));
+    expect(batchWrite).toHaveLength(1);
+    expect(actionsOf(batchWrite[0] as PolicyStatement)).toEqual(['dynamodb:BatchWriteItem']);
+    expect(batchWrite[0]?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] },
+    });
     for (const statement of dynamo) expect(JSON.stringify(statement.Resource)).toContain(tableId);
     // The table and the due index by name: no `index/*` wildcard.
     const resources = JSON.stringify(dynamo.map((statement) => statement.Resource));
@@ -308,6 +323,22 @@ describe('monitoring: identity alarms', () => {
         .map(([, props]) => props.Metrics?.find((m) => m.Id === 'rate')?.MetricStat?.Metric.Dimensions)
         .map((dimensions) => dimensions?.find((d) => d.Name === 'Identity')?.Value);
       expect(identities.sort()).toEqual(['ACCOUNT', 'a.b.example', 'ab.example']);
+    } finally {
+      synth.cleanup();
+    }
+  });
+
+  it('reads an email-address identity by the hashed dimension the hygiene metrics publish (no raw address)', () => {
+    const synth = synthesize({ sesIdentities: ['news@example.com'] });
+    try {
+      const dimensions = alarmsOf(synth.template)
+        .filter(([id]) => /^Monitoring(Bounce|Complaint)(Warning|Critical)newsexamplecom/.test(id))
+        .flatMap(([, props]) => props.Metrics ?? [])
+        .flatMap((m) => m.MetricStat?.Metric.Dimensions ?? [])
+        .filter((d) => d.Name === 'Identity')
+        .map((d) => d.Value);
+      expect(dimensions).toHaveLength(8);
+      expect(new Set(dimensions)).toEqual(new Set([`email#${hashAddress('news@example.com')}`]));
     } finally {
       synth.cleanup();
     }

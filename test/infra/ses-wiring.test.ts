@@ -64,10 +64,11 @@ describe('SES wiring', () => {
       expect(synth.stack.sesWiring.node.children).toHaveLength(0);
     });
 
-    it('admits SES for any identity or configuration set of this account (no aws:SourceArn)', () => {
-      expect(sesAllow(synth.template).Condition).toEqual({
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    it('admits SES for any identity or configuration set of this account and region (aws:SourceArn)', () => {
+      expect(sesAllow(synth.template).Condition?.StringEquals).toEqual({
+        'aws:SourceAccount': { Ref: 'AWS::AccountId' },
       });
+      expect(sourceArns(synth.template)).toEqual([sesArn('*')]);
     });
   });
 
