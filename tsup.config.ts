@@ -19,6 +19,9 @@
  *   its libraries (commander, zod, Powertools) bundled, the SDK and dynalite (optional peer: the
  *   embedded store) resolved at run time.
  */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
 const EXTERNAL = [/^@aws-sdk\//, /^@smithy\//, 'dynalite'];
@@ -81,6 +84,20 @@ const functions = {
   clean: true,
 } satisfies Options;
 
+/**
+ * cdk-nag names each rule after its file (`parse(__filename).name`); bundled, every file would be
+ * "index". Each rule file gets its own name written in instead.
+ */
+const cdkNagRuleNames: Plugin = {
+  name: 'cdk-nag-rule-names',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]cdk-nag[\\/]lib[\\/]rules[\\/].*\.js$/ }, async ({ path }) => ({
+      contents: (await readFile(path, 'utf8')).replaceAll('__filename', JSON.stringify(basename(path))),
+      loader: 'js',
+    }));
+  },
+};
+
 const cdk = {
   entry: { index: 'infra/index.ts' },
   outDir: 'dist/cdk',
@@ -90,6 +107,7 @@ const cdk = {
   dts: true,
   external: [/^aws-cdk-lib(\/|$)/, /^constructs$/],
   noExternal: ['zod', 'cdk-nag'],
+  esbuildPlugins: [cdkNagRuleNames],
   // import.meta.url in the CommonJS build (infra/paths.ts finds the prebuilt functions from it).
   shims: true,
   define: { __PREBUILT_FUNCTIONS__: JSON.stringify('../functions') },
