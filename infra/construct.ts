@@ -40,7 +40,15 @@ export const CHECK_ACTIONS = ['dynamodb:BatchGetItem'] as const;
  * bounces.grantCheck(pipelineFunction);
  * applyChecks(bounces);
  */
+/** Marks a SesBounceHandler across copies of this package (its ESM and CJS builds are two classes). */
+const SES_BOUNCE_HANDLER = Symbol.for('ses-bounce-handler.SesBounceHandler');
+
 export class SesBounceHandler extends Construct {
+  /** Whether `x` is a SesBounceHandler, from whichever copy or build (ESM, CJS) of this package. */
+  static isSesBounceHandler(x: unknown): x is SesBounceHandler {
+    return typeof x === 'object' && x !== null && SES_BOUNCE_HANDLER in x;
+  }
+
   /** The validated settings, defaults filled in. */
   readonly settings: SesBounceHandlerSettings;
   /** The suppression table (what `SuppressionClient` reads; `TABLE_NAME` for the CLI). */
@@ -73,6 +81,7 @@ export class SesBounceHandler extends Construct {
   /** @throws ConfigError naming every unknown key (with "did you mean …") and every bad value */
   constructor(scope: Construct, id: string, props: SesBounceHandlerProps = {}) {
     super(scope, id);
+    Object.defineProperty(this, SES_BOUNCE_HANDLER, { value: true });
     const settings = resolveSettings(props);
     this.settings = settings;
 

@@ -33,7 +33,7 @@ export interface CheckOptions {
  * aws-cdk-lib; cdk-nag finds resources by `CfnResource.isCfnResource`, not `instanceof`.
  */
 export function applyChecks(scope: IConstruct, options: CheckOptions = {}): NagPack[] {
-  const handler = scope instanceof SesBounceHandler ? scope : undefined;
+  const handler = SesBounceHandler.isSesBounceHandler(scope) ? scope : undefined;
   const nist = options.nist ?? handler?.settings.compliance === 'nist-800-53-r5';
   // verbose: a finding explains itself (the rule's why, not only its name).
   const packs: NagPack[] = [
