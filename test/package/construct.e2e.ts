@@ -5,7 +5,7 @@
  * `SesBounceHandler` to a stack that also holds resources of its own, and synthesizing offline.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -245,5 +245,47 @@ describe('a bad prop in a fresh app', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toMatch(/SesBounceHandler "alarmEmail": .*got "oncall-at-acme"/);
     expect(run.stderr).toMatch(/SesBounceHandler "sesSyncMode": .*got "sometimes"/);
+  });
+});
+
+/** The consumer's app with the construct's resources made by a second copy of aws-cdk-lib. */
+const TWO_COPIES = `import { App, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { applyChecks, SesBounceHandler } from 'ses-bounce-handler/cdk';
+const app = new App({ outdir: 'cdk.out.copies' });
+const stack = new Stack(app, 'Platform');
+new sqs.Queue(stack, 'TheirQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+const bounces = new SesBounceHandler(stack, 'Bounces', { alarmEmail: 'oncall@acme.example' });
+if (process.argv[2] === 'untraced') bounces.hygiene.function.node.defaultChild.tracingConfig = undefined;
+applyChecks(bounces);
+const template = app.synth().getStackByName('Platform').template;
+console.log(JSON.stringify({
+  sameCopy: bounces.table instanceof dynamodb.Table,
+  resources: Object.keys(template.Resources).length,
+  acknowledged: JSON.stringify(template).includes('rules_to_suppress'),
+}));
+`;
+
+describe('a consumer whose app uses another copy of aws-cdk-lib than the construct', () => {
+  it('still synthesizes and still runs the checks on the construct, and only on it', () => {
+    const project = join(dir, 'js-app');
+    // npm would dedupe one version; a nested copy is what two versions give (the "instanceof" trap).
+    const nested = join(project, 'node_modules', 'ses-bounce-handler', 'node_modules');
+    mkdirSync(nested, { recursive: true });
+    cpSync(join(project, 'node_modules', 'aws-cdk-lib'), join(nested, 'aws-cdk-lib'), { recursive: true });
+    writeFileSync(join(project, 'copies.mjs'), TWO_COPIES);
+    const ok = spawnSync(process.execPath, ['copies.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(ok.stderr).toBe('');
+    expect(JSON.parse(ok.stdout)).toMatchObject({ sameCopy: false, acknowledged: true });
+    const untraced = spawnSync(process.execPath, ['copies.mjs', 'untraced'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(untraced.status).not.toBe(0);
+    expect(untraced.stderr).toMatch(
+      /\[Serverless-LambdaTracing\] \(warning\) Platform\/Bounces\/Hygiene\/Function/,
+    );
+    expect(untraced.stderr).not.toMatch(/TheirQueue/);
   });
 });
