@@ -1,20 +1,22 @@
 import * as z from 'zod';
-import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../shared/core/brake';
+import {
+  type BrakeConfig,
+  type BrakeConfigInput,
+  DEFAULT_BRAKE_CONFIG,
+  resolveBrakeConfig,
+} from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
 
 /**
- * Deployment settings for the CDK app, read once in `infra/app.ts` from the CDK context
- * (`cdk.json` → `context`, or `npx cdk synth -c key=value`).
+ * Settings of the `SesBounceHandler` construct, and the deployment settings of this repository's app
+ * (`cdk.json` → `context`, or `npx cdk synth -c key=value`): one schema, one set of defaults,
+ * validated once when the construct is created. Unknown keys are refused (with "did you mean …" for
+ * near misses); errors name the key and the bad value.
  *
  * Values passed with `-c` arrive as strings, so integer settings also accept an integer string.
  */
-export interface AppConfig {
-  /**
-   * CloudFormation stack name (also the CDK stack id, so `cdk.out/<stackName>.template.json`).
-   * @default 'SesBounceHandler'
-   */
-  readonly stackName: string;
+export interface SesBounceHandlerProps {
   /**
    * Messages per processor invocation (SQS event source `batchSize`, 1..10000). Above 10, SQS needs
    * a batching window ({@link maxBatchingWindowSeconds} ≥ 1). The processor's timeout, and from it the
@@ -22,29 +24,29 @@ export interface AppConfig {
    * `processorBatchSize`, which is still read. See docs/ingest.md for how the default was chosen.
    * @default 100
    */
-  readonly batchSize: number;
+  readonly batchSize?: number | undefined;
   /**
    * Longest the event source gathers messages before invoking (SQS event source
    * `maximumBatchingWindow`, 0..300 seconds): a batch goes when it is full or this has passed.
    * @default 5
    */
-  readonly maxBatchingWindowSeconds: number;
+  readonly maxBatchingWindowSeconds?: number | undefined;
   /**
    * Upper bound on concurrent processor invocations driven by the queue (SQS event source
    * `maximumConcurrency`, 2..1000). Formerly `processorMaxConcurrency`, which is still read.
    * @default 5
    */
-  readonly maxConcurrency: number;
+  readonly maxConcurrency?: number | undefined;
   /**
    * Receives before a message is moved to the dead-letter queue (queue redrive `maxReceiveCount`).
    * @default 5
    */
-  readonly dlqMaxReceiveCount: number;
+  readonly dlqMaxReceiveCount?: number | undefined;
   /**
    * Retention of the processor's CloudWatch log group, in days; one of {@link LOG_RETENTION_DAYS}.
    * @default 30
    */
-  readonly logRetentionDays: number;
+  readonly logRetentionDays?: number | undefined;
   /**
    * SES identities (verified domains or email addresses, by name) whose Bounce/Complaint/Delivery
    * notifications the stack points at its topic (SES `SetIdentityNotificationTopic`, through a custom
@@ -52,83 +54,84 @@ export interface AppConfig {
    * Also limits the topic policy's `aws:SourceArn` to these identities (plus the configuration sets).
    * @default []
    */
-  readonly sesIdentities: readonly string[];
+  readonly sesIdentities?: readonly string[] | undefined;
   /**
    * Existing SES configuration sets (by name; not created here) that get an event destination
    * publishing {@link sesEventTypes} to the topic. Also limits the topic policy's `aws:SourceArn`.
    * @default []
    */
-  readonly sesConfigurationSets: readonly string[];
+  readonly sesConfigurationSets?: readonly string[] | undefined;
   /**
    * Event types the configuration set event destinations publish; a subset of {@link SES_EVENT_TYPES}.
    * @default ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND']
    */
-  readonly sesEventTypes: readonly SesEventType[];
+  readonly sesEventTypes?: readonly SesEventType[] | undefined;
   /**
    * Notification types pointed at the topic for each of {@link sesIdentities};
    * a subset of {@link IDENTITY_NOTIFICATION_TYPES}.
    * @default ['Bounce', 'Complaint', 'Delivery']
    */
-  readonly identityNotificationTypes: readonly IdentityNotificationType[];
+  readonly identityNotificationTypes?: readonly IdentityNotificationType[] | undefined;
   /**
    * The suppression policy (decision overrides, soft-bounce escalation, temporary suppression and
    * audit retention; see the README's "Suppression policy"), passed to the processor as `BOUNCE_POLICY`.
    * Validated here with the same schema the function applies at start.
    * @default {} (the documented defaults)
    */
-  readonly policy: PolicyConfig;
+  readonly policy?: PolicyConfig | undefined;
   /**
    * Sync with the SES account-level suppression list: `push` (our permanent suppressions to SES, and
    * what an operator lifts here removed from it), `pull` (what SES adds becomes `ses-sync` suppressions
    * here), `both`, or `off` (no sync function, rule or SES permission is created).
    * @default 'off'
    */
-  readonly sesSyncMode: SesSyncMode;
+  readonly sesSyncMode?: SesSyncMode | undefined;
   /**
    * EventBridge schedule of the sync (`rate(...)` or `cron(...)`); only used when {@link sesSyncMode} is not `off`.
    * @default 'rate(1 hour)'
    */
-  readonly syncSchedule: string;
+  readonly syncSchedule?: string | undefined;
   /**
    * SES suppression-list calls per second the sync makes, retries included (0.1..50).
    * @default 1
    */
-  readonly sesSyncRatePerSecond: number;
+  readonly sesSyncRatePerSecond?: number | undefined;
   /**
-   * EventBridge schedule of the hygiene job (rates, levels, metrics, list hygiene).
-   * The heartbeat alarm expects a run at least hourly.
+   * EventBridge schedule of the hygiene job (rates, levels, metrics, list hygiene): `rate(...)` of at
+   * most 12 hours, or a `cron(...)` whose interval can be read (every N minutes, hourly, every N hours).
+   * The heartbeat alarm (`HygieneHeartbeatMissing`) is derived from it: two missed intervals (at
+   * least one hour each) page on-call.
    * @default 'rate(1 hour)'
    */
-  readonly hygieneSchedule: string;
+  readonly hygieneSchedule?: string | undefined;
   /**
    * Rate levels as fractions (0.05 = 5 %) and the minimum volume below which an identity is
    * `low-volume`; used by the hygiene job and by the rate alarms. Keys not given keep their default.
    * @default { bounceWarning: 0.02, bounceCritical: 0.05, complaintWarning: 0.0008, complaintCritical: 0.001, minimumVolume: 200 }
    */
-  readonly thresholds: Thresholds;
+  readonly thresholds?: Partial<Thresholds> | undefined;
   /**
    * Email address subscribed to the on-call topic (it must confirm the subscription); empty: none.
    * @default '' (subscribe your pager to the `OnCallTopicArn` output)
    */
-  readonly alarmEmail: string;
+  readonly alarmEmail?: string | undefined;
   /**
    * Age of the oldest queued notification, in minutes, that pages on-call (processing stalled).
    * @default 30
    */
-  readonly oldestMessageAgeMinutes: number;
+  readonly oldestMessageAgeMinutes?: number | undefined;
   /**
    * Sender-side failures (blocklists, SPF/DKIM/DMARC, reputation) within 15 minutes that page on-call.
    * @default 10
    */
-  readonly senderSideAlarmThreshold: number;
+  readonly senderSideAlarmThreshold?: number | undefined;
   /**
    * Emergency brake (opt-in): when an identity is critical over 24 h, the hygiene run pauses the SES
    * configuration sets mapped to it (and the whole account only with `pauseAccount`), and tells on-call.
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
    */
-  readonly emergencyBrake: BrakeConfig;
+  readonly emergencyBrake?: BrakeConfigInput | undefined;
 
-  // --- Compliance profile (issue 16) ---
   /**
    * Compliance profile: `nist-800-53-r5` adds cdk-nag's NIST 800-53 rev 5 pack to every synth and the
    * resources it asks for (KMS-encrypted log groups, an AWS Backup plan for the table, reserved
@@ -136,8 +139,28 @@ export interface AppConfig {
    * AwsSolutions and Serverless packs only.
    * @default 'none'
    */
-  readonly compliance: ComplianceProfile;
+  readonly compliance?: ComplianceProfile | undefined;
 }
+
+/**
+ * The repository app's settings, resolved: the construct's settings ({@link SesBounceHandlerProps},
+ * defaults filled in) plus the stack's name.
+ */
+export interface AppConfig extends SesBounceHandlerSettings {
+  /**
+   * CloudFormation stack name (also the CDK stack id, so `cdk.out/<stackName>.template.json`).
+   * @default 'SesBounceHandler'
+   */
+  readonly stackName: string;
+}
+
+/** {@link SesBounceHandlerProps} resolved: every setting present, defaults filled in. */
+export type SesBounceHandlerSettings = {
+  readonly [K in Exclude<keyof SesBounceHandlerProps, 'thresholds' | 'emergencyBrake'>]-?: Exclude<
+    SesBounceHandlerProps[K],
+    undefined
+  >;
+} & { readonly thresholds: Thresholds; readonly emergencyBrake: BrakeConfig };
 
 /** Compliance profiles (extra cdk-nag packs and the resources they require). */
 export const COMPLIANCE_PROFILES = ['none', 'nist-800-53-r5'] as const;
@@ -199,13 +222,13 @@ export const CONFIG_ALIASES = {
   processorMaxConcurrency: 'maxConcurrency',
 } as const satisfies Record<string, keyof AppConfig>;
 
-/** The context keys this app reads (former names included); anything else in the context is ignored. */
+/** The settings' keys (former names included): the app's context keys and, but for `stackName`, the construct's props. */
 export const CONFIG_KEYS: readonly string[] = [
   ...Object.keys(DEFAULT_CONFIG),
   ...Object.keys(CONFIG_ALIASES),
 ];
 
-/** Thrown by {@link loadConfig}; the message names every bad key and value, one per line. */
+/** Thrown by {@link loadConfig} and {@link resolveSettings}; the message names every bad key and value, one per line. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -337,13 +360,14 @@ const scheduleExpression = (fallback: string) =>
 
 const retentionError = `expected one of ${LOG_RETENTION_DAYS.join(', ')} (days)`;
 
-const schema = z.object({
-  stackName: z
-    .string({ error: 'expected a string' })
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, {
-      error: 'expected a CloudFormation stack name (a letter, then letters, digits or hyphens; at most 128)',
-    })
-    .default(DEFAULT_CONFIG.stackName),
+const stackName = z
+  .string({ error: 'expected a string' })
+  .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, {
+    error: 'expected a CloudFormation stack name (a letter, then letters, digits or hyphens; at most 128)',
+  })
+  .default(DEFAULT_CONFIG.stackName);
+
+const handlerSchema = z.object({
   batchSize: integer(1, 10_000).default(DEFAULT_CONFIG.batchSize),
   maxBatchingWindowSeconds: integer(0, 300).default(DEFAULT_CONFIG.maxBatchingWindowSeconds),
   maxConcurrency: integer(2, 1000).default(DEFAULT_CONFIG.maxConcurrency),
@@ -413,7 +437,69 @@ const schema = z.object({
     .default(DEFAULT_CONFIG.compliance),
 });
 
-const settings = schema.superRefine((config, ctx) => {
+/**
+ * The hygiene schedule's longest gap between runs, in minutes, or why it cannot be read. The heartbeat
+ * alarm is derived from it (two missed intervals of at least an hour; CloudWatch evaluates at most a
+ * day, hence at most 12 hours).
+ */
+export function hygieneIntervalMinutes(schedule: string): number | { problem: string } {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  const minutes = rate
+    ? Number(rate[1]) * (rate[2]?.startsWith('minute') ? 1 : rate[2]?.startsWith('hour') ? 60 : 1440)
+    : cronIntervalMinutes(schedule);
+  if (typeof minutes !== 'number') return minutes;
+  if (minutes > MAX_HYGIENE_INTERVAL_MINUTES)
+    return {
+      problem: `runs ${minutes / 60} hours apart; the heartbeat alarm (two missed runs) needs a run at least every ${MAX_HYGIENE_INTERVAL_MINUTES / 60} hours`,
+    };
+  return minutes;
+}
+
+const MAX_HYGIENE_INTERVAL_MINUTES = 12 * 60;
+
+/** Longest cyclic gap between the values a cron field selects out of 0..size-1 (`*`, `a/N`, `* /N`, `a,b,c`). */
+function cronFieldGap(field: string, size: number): number | undefined {
+  let values: number[];
+  const step = /^(\*|\d+)\/(\d+)$/.exec(field);
+  if (field === '*') return 1;
+  if (step) {
+    const every = Number(step[2]);
+    if (every < 1) return undefined;
+    values = [];
+    for (let v = step[1] === '*' ? 0 : Number(step[1]); v < size; v += every) values.push(v);
+  } else if (/^\d+(,\d+)*$/.test(field)) {
+    values = [...new Set(field.split(',').map(Number))].sort((a, b) => a - b);
+  } else return undefined;
+  if (values.length === 0 || values.some((v) => v >= size)) return undefined;
+  const first = values[0] as number;
+  return Math.max(...values.map((v, n) => (values[n + 1] ?? first + size) - v));
+}
+
+/** Every N minutes, hourly at fixed minutes, or every N hours at one minute, on every day; nothing else. */
+function cronIntervalMinutes(schedule: string): number | { problem: string } {
+  const problem = {
+    problem:
+      'the heartbeat alarm cannot be derived from this cron(...): use rate(...), or a cron(...) that runs every day at fixed minutes or hours (e.g. cron(0 * * * ? *), cron(0/15 * * * ? *), cron(0 0/3 * * ? *))',
+  };
+  const fields = /^cron\((.*)\)$/.exec(schedule)?.[1]?.split(' ');
+  if (fields?.length !== 6) return problem;
+  const [minute = '', hour = '', dayOfMonth, month, dayOfWeek, year] = fields;
+  const everyDay =
+    ['*', '?'].includes(dayOfMonth ?? '') &&
+    month === '*' &&
+    ['*', '?'].includes(dayOfWeek ?? '') &&
+    year === '*';
+  if (!everyDay) return problem;
+  if (hour === '*') return cronFieldGap(minute, 60) ?? problem;
+  const hours = cronFieldGap(hour, 24);
+  if (hours === undefined || !/^\d+$/.test(minute)) return problem;
+  return hours * 60;
+}
+
+type HandlerSettingsOutput = z.output<typeof handlerSchema>;
+
+/** Settings that are valid alone but contradict each other; each issue names both settings. */
+function refineTogether(config: HandlerSettingsOutput, ctx: z.RefinementCtx): void {
   // SQS event sources refuse a batch size above 10 without a batching window (CreateEventSourceMapping).
   if (config.batchSize > 10 && config.maxBatchingWindowSeconds < 1) {
     ctx.addIssue({
@@ -422,15 +508,79 @@ const settings = schema.superRefine((config, ctx) => {
       message: `expected at least 1 when batchSize is above 10 (batchSize is ${config.batchSize}; SQS needs a batching window for batches over 10)`,
     });
   }
-});
+  const interval = SCHEDULE_EXPRESSION.test(config.hygieneSchedule)
+    ? hygieneIntervalMinutes(config.hygieneSchedule)
+    : 60;
+  if (typeof interval !== 'number') {
+    ctx.addIssue({ code: 'custom', path: ['hygieneSchedule'], message: interval.problem });
+  }
+  // The brake pauses configuration sets the stack knows (and may scope its SES permission to).
+  const wired = new Set(config.sesConfigurationSets);
+  const unwired = Object.values(config.emergencyBrake.configurationSets)
+    .flat()
+    .filter((name) => !wired.has(name));
+  if (unwired.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['emergencyBrake'],
+      message: `configurationSets names ${[...new Set(unwired)].map(describe).join(', ')}, not in sesConfigurationSets (${describe(config.sesConfigurationSets)}); add them there or remove them from the brake`,
+    });
+  }
+}
+
+const handlerSettings = handlerSchema.superRefine(refineTogether);
+const appSettings = handlerSchema.extend({ stackName }).superRefine(refineTogether);
+
+/** A context key that could be one of ours: CDK's own (`@aws-cdk/…`, `aws:cdk:…`, `cli-telemetry`) never are. */
+const SETTING_SHAPE = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /**
  * Validates the app's settings and fills in defaults. Pure: pass it the CDK context (or any record);
- * keys it does not know are ignored, `undefined` means "use the default".
+ * keys shaped like CDK's own (feature flags, `aws:cdk:…`, `cli-telemetry`) are ignored, any other key
+ * that is not a setting is refused (with "did you mean …"), `undefined` means "use the default".
  *
  * @throws ConfigError e.g. `config "batchSize": expected an integer 1..10000, got "abc"`
  */
 export function loadConfig(context: Record<string, unknown>): AppConfig {
+  const ours = Object.fromEntries(Object.entries(context).filter(([key]) => SETTING_SHAPE.test(key)));
+  return parseSettings(ours, appSettings, CONFIG_KEYS, 'config') as AppConfig;
+}
+
+/** The construct's props' keys (every setting's, former names included, but `stackName`). */
+export const PROP_KEYS: readonly string[] = CONFIG_KEYS.filter((key) => key !== 'stackName');
+
+/**
+ * Validates the construct's props (the same schema as {@link loadConfig}, without `stackName`) and
+ * fills in defaults; every key must be a setting. `extraKeys` are keys the caller handles itself
+ * (a stack's own props), accepted and left out.
+ *
+ * @throws ConfigError e.g. `SesBounceHandler "alarmEmail": expected an email address (or "" for none), got "oncall-at-acme"`
+ */
+export function resolveSettings(
+  props: unknown,
+  source = 'SesBounceHandler',
+  extraKeys: readonly string[] = [],
+): SesBounceHandlerSettings {
+  if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props)))
+    throw new ConfigError(`${source}: expected an object of settings, got ${describe(props)}`);
+  const given = Object.fromEntries(
+    Object.entries((props ?? {}) as Record<string, unknown>).filter(([key]) => !extraKeys.includes(key)),
+  );
+  return parseSettings(given, handlerSettings, [...PROP_KEYS, ...extraKeys], source);
+}
+
+function parseSettings<S extends z.ZodType>(
+  context: Record<string, unknown>,
+  schema: S,
+  known: readonly string[],
+  source: string,
+): z.output<S> {
+  const unknownKeys = Object.keys(context)
+    .filter((key) => !known.includes(key) && context[key] !== undefined)
+    .map((key) => {
+      const near = didYouMean(key, known);
+      return `${source} "${key}": not a setting${near === undefined ? ` (settings: ${known.join(', ')})` : ` (did you mean "${near}"?)`}, got ${describe(context[key])}`;
+    });
   // Former names fill in their setting; errors then name the key the operator actually wrote.
   const input: Record<string, unknown> = { ...context };
   const writtenAs: Record<string, string> = {};
@@ -440,7 +590,7 @@ export function loadConfig(context: Record<string, unknown>): AppConfig {
     if (context[former] === undefined) continue;
     if (context[current] !== undefined && String(context[current]) !== String(context[former])) {
       aliasProblems.push(
-        `config "${former}": the former name of "${current}", which is set too (to ${describe(context[current])}); keep one, got ${describe(context[former])}`,
+        `${source} "${former}": the former name of "${current}", which is set too (to ${describe(context[current])}); keep one, got ${describe(context[former])}`,
       );
       continue;
     }
@@ -449,24 +599,52 @@ export function loadConfig(context: Record<string, unknown>): AppConfig {
       writtenAs[current] = former;
     }
   }
-  const result = settings.safeParse(input);
-  if (!result.success || aliasProblems.length > 0) {
+  const result = schema.safeParse(input);
+  if (!result.success || aliasProblems.length > 0 || unknownKeys.length > 0) {
     const lines = (result.error?.issues ?? []).map((issue) => {
       const setting = String(issue.path[0] ?? '(root)');
       const key = writtenAs[setting] ?? setting;
-      return `config "${key}": ${issue.message}, got ${describe(context[key])}`;
+      return `${source} "${key}": ${issue.message}, got ${describe(context[key])}`;
     });
-    throw new ConfigError([...aliasProblems, ...lines].join('\n'));
+    throw new ConfigError([...unknownKeys, ...aliasProblems, ...lines].join('\n'));
   }
-  const config: AppConfig = result.data;
-  return config;
+  return result.data as z.output<S>;
 }
 
+/** The known key closest to a mistyped one (case ignored), if it is close enough to be a typo. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  const typed = key.toLowerCase().slice(0, 64);
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(typed, candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { key: candidate, distance };
+  }
+  if (best === undefined) return undefined;
+  return best.distance <= Math.max(2, Math.floor(best.key.length / 4)) ? best.key : undefined;
+}
+
+/** Levenshtein distance (two rows; keys are short and bounded above). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, n) => n);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** A value as JSON, shortened: errors quote what was given without echoing a whole document. */
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

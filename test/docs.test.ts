@@ -3,6 +3,7 @@
  *
  * - ```ts blocks are type-checked (strict, the repository's tsconfig), `ses-bounce-handler` resolving
  *   to the package's own source entry (shared/client/index.ts, which dist/index.d.ts is built from).
+ *   `ses-bounce-handler/cdk` to infra/index.ts (dist/cdk/index.d.ts's source).
  * - ```sh blocks are read line by line (`\` continuations joined, comments kept for bash):
  *   - a line that runs `npx bounce` is executed with bash, in order, in one scratch directory per
  *     document (with `samples/` linked in and `bounce` installed in its node_modules/.bin, as
@@ -259,7 +260,10 @@ describe('the docs', () => {
         extends: '../../tsconfig.json',
         compilerOptions: {
           noUnusedLocals: false,
-          paths: { 'ses-bounce-handler': ['../../shared/client/index.ts'] },
+          paths: {
+            'ses-bounce-handler': ['../../shared/client/index.ts'],
+            'ses-bounce-handler/cdk': ['../../infra/index.ts'],
+          },
         },
         include: ['*.ts'],
       }),

@@ -1,15 +1,14 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type Duration, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import type { PolicyConfig } from '../../shared/core/policy-config';
-import { LOCK_FILE, REPO_ROOT } from '../paths';
 
 /** Node.js 22+ runtime required; 24 is the newest Lambda offers (and what cdk-nag's L1 expects). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
 
 /** Powertools service name and metrics namespace shared by every function (and the alarms). */
 export const POWERTOOLS_SERVICE_NAME = 'ses-bounce-handler';
@@ -17,7 +16,7 @@ export const POWERTOOLS_METRICS_NAMESPACE = 'SesBounceHandler';
 
 export interface FunctionSettings {
   readonly description: string;
-  /** TypeScript entry exporting `handler`. */
+  /** Directory of the prebuilt function (index.mjs exporting `handler`; see `infra/paths.ts`). */
   readonly entry: string;
   /** The function's own role (its log group and table grants are added by the caller). */
   readonly role: iam.IRole;
@@ -38,17 +37,15 @@ export interface FunctionSettings {
 
 /**
  * The settings every function of the stack shares: ARM64, the Node runtime, its own role and log
- * group, X-Ray active tracing (call {@link acknowledgeXRayWildcard} on the role's policy), and one
- * esbuild bundling (ESM, minified, source maps, the tested SDK bundled in).
+ * group, X-Ray active tracing (call {@link acknowledgeXRayWildcard} on the role's policy), and the
+ * prebuilt code (tsup.config.ts bundles it once: ESM, minified, source maps, the tested SDK bundled in).
  */
-export function functionProps(settings: FunctionSettings): nodejs.NodejsFunctionProps {
+export function functionProps(settings: FunctionSettings): lambda.FunctionProps {
   const policy = settings.policy ?? {};
   return {
     description: settings.description,
-    entry: settings.entry,
-    handler: 'handler',
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: LOCK_FILE,
+    code: prebuiltCode(settings.entry),
+    handler: 'index.handler',
     runtime: FUNCTION_RUNTIME,
     role: settings.role,
     architecture: lambda.Architecture.ARM_64,
@@ -68,20 +65,20 @@ export function functionProps(settings: FunctionSettings): nodejs.NodejsFunction
       NODE_OPTIONS: '--enable-source-maps',
       ...(Object.keys(policy).length > 0 ? { BOUNCE_POLICY: JSON.stringify(policy) } : {}),
     },
-    bundling: {
-      format: nodejs.OutputFormat.ESM,
-      target: ESBUILD_TARGET,
-      mainFields: ['module', 'main'],
-      minify: true,
-      sourceMap: true,
-      // Stack traces only need line mappings; leaving sources out keeps the asset small.
-      sourcesContent: false,
-      // Ship the SDK version the code was tested with instead of whatever the runtime carries.
-      bundleAwsSDK: true,
-      // CommonJS dependencies bundled into ESM may still call require() for Node built-ins.
-      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
   };
+}
+
+/**
+ * The asset of a prebuilt function: its directory as the package build left it (no bundling at synth,
+ * so a consumer's synth needs neither esbuild nor the TypeScript sources).
+ */
+function prebuiltCode(directory: string): lambda.Code {
+  if (!existsSync(path.join(directory, 'index.mjs'))) {
+    throw new Error(
+      `no prebuilt function in ${directory} (index.mjs): run \`npm run build\` (in this repository) or reinstall ses-bounce-handler`,
+    );
+  }
+  return lambda.Code.fromAsset(directory, { exclude: ['*.d.ts'] });
 }
 
 /**

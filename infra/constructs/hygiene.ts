@@ -4,7 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -67,7 +67,7 @@ export interface HygieneProps {
 
 /** The scheduled hygiene job: rates and levels per identity from the hourly counters, as metrics. */
 export class Hygiene extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly rule: events.Rule;
   /** Schedule events EventBridge could not deliver to the function (after its retries). */
   readonly scheduleDeadLetterQueue: sqs.Queue;
@@ -87,7 +87,7 @@ export class Hygiene extends Construct {
 
     const thresholds = props.thresholds ?? {};
     const brake = props.brake;
-    this.function = new nodejs.NodejsFunction(
+    this.function = new lambda.Function(
       this,
       'Function',
       functionProps({

@@ -22,6 +22,12 @@ export interface MonitoringProps {
   readonly processor: lambda.IFunction;
   readonly hygiene: lambda.IFunction;
   /**
+   * Longest gap between scheduled hygiene runs (derived from `hygieneSchedule`, at most 12 hours):
+   * the heartbeat alarm fires after two such periods (each at least an hour) without a run.
+   * @default Duration.hours(1)
+   */
+  readonly hygieneInterval?: Duration;
+  /**
    * The SES suppression list sync, when deployed (`sesSyncMode` not `off`).
    * @default no sync alarm
    */
@@ -223,12 +229,15 @@ export class Monitoring extends Construct {
           "The SES suppression list sync failed; nothing is lost (its cursor only moves after a complete pull, pushes are re-planned every run), but SES's list and the table drift apart until it runs again. First: the sync function's log group (SES throttling, permissions).",
       });
     }
-    this.alarm('HygieneHeartbeatMissing', metric('Heartbeat', {}, 'Sum', Duration.hours(1)), 1, {
+    // One period per scheduled run (at least an hour), so a run every 3 hours does not read as missing.
+    const heartbeatPeriod = Duration.minutes(
+      Math.max(60, Math.ceil((props.hygieneInterval ?? Duration.hours(1)).toMinutes())),
+    );
+    this.alarm('HygieneHeartbeatMissing', metric('Heartbeat', {}, 'Sum', heartbeatPeriod), 1, {
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
       missing: cloudwatch.TreatMissingData.BREACHING,
-      description:
-        'No hygiene run reported for two hours: bounce-rate alarms are blind. First: the schedule rule and the hygiene function (errors, permissions).',
+      description: `No hygiene run reported for ${heartbeatPeriod.toHumanString()} twice in a row: bounce-rate alarms are blind. First: the schedule rule and the hygiene function (errors, permissions).`,
     });
 
     this.dashboard = this.buildDashboard(props, rate);

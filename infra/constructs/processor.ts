@@ -2,7 +2,6 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -117,7 +116,7 @@ export interface ProcessorProps {
 
 /** The processor Lambda and its SQS event source. */
 export class Processor extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   /** The function timeout and the visibility timeout its queue needs (the queue must use the latter). */
   readonly timing: ProcessorTiming;
@@ -144,7 +143,7 @@ export class Processor extends Construct {
     });
     this.logGroup.grantWrite(role);
 
-    this.function = new nodejs.NodejsFunction(
+    this.function = new lambda.Function(
       this,
       'Function',
       functionProps({

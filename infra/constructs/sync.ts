@@ -3,7 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -62,7 +62,7 @@ export interface SyncProps {
 
 /** The scheduled Lambda that syncs the suppression table with SES's account-level suppression list. */
 export class Sync extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly rule: events.Rule;
   /** Schedule events EventBridge could not deliver to the function. */
@@ -100,7 +100,7 @@ export class Sync extends Construct {
         'This policy holds only those actions, limited to the ones the configured sesSyncMode needs.',
     });
 
-    this.function = new nodejs.NodejsFunction(
+    this.function = new lambda.Function(
       this,
       'Function',
       functionProps({

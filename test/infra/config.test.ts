@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../infra/config';
+import {
+  ConfigError,
+  DEFAULT_CONFIG,
+  didYouMean,
+  hygieneIntervalMinutes,
+  loadConfig,
+  resolveSettings,
+} from '../../infra/config';
 
 describe('loadConfig: policy', () => {
   it('accepts a policy object from cdk.json or a JSON string from -c', () => {
@@ -303,5 +310,109 @@ describe('loadConfig: compliance profile', () => {
     expect(() => loadConfig({ compliance: 'nist-800-53-r4' })).toThrow(
       'config "compliance": expected one of none, nist-800-53-r5, got "nist-800-53-r4"',
     );
+  });
+});
+
+describe('loadConfig: keys that are not settings', () => {
+  it('refuses a mistyped top-level key with "did you mean", naming the key and its value', () => {
+    expect(() => loadConfig({ alarmEmial: 'oncall@acme-corp.example' })).toThrow(
+      new ConfigError(
+        'config "alarmEmial": not a setting (did you mean "alarmEmail"?), got "oncall@acme-corp.example"',
+      ),
+    );
+    expect(() => loadConfig({ batchsize: '10' })).toThrow(
+      /^config "batchsize": not a setting \(did you mean "batchSize"\?\), got "10"$/,
+    );
+  });
+
+  it('lists the settings when nothing is close, and reports every bad key at once', () => {
+    expect(() => loadConfig({ pagerDuty: 'x', batchSize: 0 })).toThrow(
+      /^config "pagerDuty": not a setting \(settings: stackName, batchSize, .*\), got "x"\nconfig "batchSize": expected an integer/,
+    );
+  });
+
+  it("still leaves CDK's own context keys alone", () => {
+    expect(
+      loadConfig({
+        '@aws-cdk/core:checkSecretUsage': true,
+        'aws:cdk:enable-path-metadata': true,
+        'cli-telemetry': false,
+        'availability-zones:account=1:region=x': ['a'],
+      }),
+    ).toEqual(DEFAULT_CONFIG);
+  });
+
+  it('suggests only near misses', () => {
+    expect(didYouMean('sesIdentity', ['sesIdentities', 'sesSyncMode'])).toBe('sesIdentities');
+    expect(didYouMean('HYGIENESCHEDULE', ['hygieneSchedule'])).toBe('hygieneSchedule');
+    expect(didYouMean('region', ['stackName', 'batchSize'])).toBeUndefined();
+  });
+});
+
+describe("resolveSettings: the construct's props, the same schema", () => {
+  it('gives the defaults of cdk.json without the stack name', () => {
+    const { stackName: _, ...defaults } = DEFAULT_CONFIG;
+    expect(resolveSettings({})).toEqual(defaults);
+    expect(resolveSettings(undefined)).toEqual(defaults);
+  });
+
+  it('refuses stackName (a stack prop, not a construct setting) and unknown keys', () => {
+    expect(() => resolveSettings({ stackName: 'X' })).toThrow('SesBounceHandler "stackName": not a setting');
+    expect(() => resolveSettings({ alarmEmial: 'a@b.example' })).toThrow(
+      'SesBounceHandler "alarmEmial": not a setting (did you mean "alarmEmail"?), got "a@b.example"',
+    );
+  });
+
+  it('names the key and the bad value, as the context does', () => {
+    expect(() => resolveSettings({ alarmEmail: 'oncall-at-acme' })).toThrow(
+      new ConfigError(
+        'SesBounceHandler "alarmEmail": expected an email address (or "" for none), got "oncall-at-acme"',
+      ),
+    );
+    expect(() => resolveSettings({ sesSyncMode: 'sometimes' })).toThrow(
+      'SesBounceHandler "sesSyncMode": expected one of off, push, pull, both, got "sometimes"',
+    );
+  });
+
+  it('accepts the keys the caller takes itself, and leaves them out', () => {
+    expect(resolveSettings({ env: { region: 'eu-west-1' }, batchSize: 10 }, 'Stack', ['env']).batchSize).toBe(
+      10,
+    );
+  });
+
+  it('shortens a long bad value in the error', () => {
+    expect(() => resolveSettings({ alarmEmail: 'x'.repeat(10_000) })).toThrow(/got "x{116}\.\.\.$/);
+  });
+});
+
+describe('settings that contradict each other', () => {
+  it('derives the heartbeat from the hygiene schedule: rate(...) and readable cron(...)', () => {
+    expect(hygieneIntervalMinutes('rate(1 hour)')).toBe(60);
+    expect(hygieneIntervalMinutes('rate(3 hours)')).toBe(180);
+    expect(hygieneIntervalMinutes('rate(15 minutes)')).toBe(15);
+    expect(hygieneIntervalMinutes('cron(0 * * * ? *)')).toBe(60);
+    expect(hygieneIntervalMinutes('cron(0/15 * * * ? *)')).toBe(15);
+    expect(hygieneIntervalMinutes('cron(5 0/3 * * ? *)')).toBe(180);
+    expect(hygieneIntervalMinutes('cron(0 0,6,12 * * ? *)')).toBe(720);
+  });
+
+  it('refuses a hygiene schedule the heartbeat cannot follow, naming the setting and value', () => {
+    expect(() => loadConfig({ hygieneSchedule: 'rate(1 day)' })).toThrow(
+      /^config "hygieneSchedule": runs 24 hours apart; the heartbeat alarm \(two missed runs\) needs a run at least every 12 hours, got "rate\(1 day\)"$/,
+    );
+    expect(() => loadConfig({ hygieneSchedule: 'cron(0 9 ? * MON-FRI *)' })).toThrow(
+      /^config "hygieneSchedule": the heartbeat alarm cannot be derived from this cron/,
+    );
+    expect(() => loadConfig({ hygieneSchedule: 'cron(0 3 * * ? *)' })).toThrow(/runs 24 hours apart/);
+  });
+
+  it('refuses brake configuration sets that are not in sesConfigurationSets, naming both settings', () => {
+    const emergencyBrake = { enabled: true, configurationSets: { 'example.com': ['main', 'marketing'] } };
+    expect(() => loadConfig({ sesConfigurationSets: 'main', emergencyBrake })).toThrow(
+      /^config "emergencyBrake": configurationSets names "marketing", not in sesConfigurationSets \(\["main"\]\); add them there or remove them from the brake, got \{/,
+    );
+    expect(
+      loadConfig({ sesConfigurationSets: 'main,marketing', emergencyBrake }).emergencyBrake.enabled,
+    ).toBe(true);
   });
 });

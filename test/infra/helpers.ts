@@ -5,7 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { NagPack } from 'cdk-nag';
 import { loadConfig } from '../../infra/config';
-import { addNagChecks } from '../../infra/nag';
+import { applyChecks } from '../../infra/nag';
 import { REPO_ROOT } from '../../infra/paths';
 import { SesBounceHandlerStack, stackPropsFromConfig } from '../../infra/stack';
 
@@ -20,7 +20,7 @@ export interface SynthesizedStack {
   readonly template: Template;
   /** Removes the temporary cloud assembly directory; call from `afterAll`. */
   readonly cleanup: () => void;
-  /** The cdk-nag packs registered on the app, when asked for with `{ nag: true }`. */
+  /** The cdk-nag packs applied to the stack, when asked for with `{ nag: true }`. */
   readonly nag: NagPack[] | undefined;
 }
 
@@ -37,7 +37,8 @@ export function synthesize(
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const config = loadConfig(context);
   const stack = new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
-  const nag = options.nag === true ? addNagChecks(app, config.compliance) : undefined;
+  const nag =
+    options.nag === true ? applyChecks(stack, { nist: config.compliance === 'nist-800-53-r5' }) : undefined;
   const template = Template.fromStack(stack);
   return { app, stack, template, nag, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }

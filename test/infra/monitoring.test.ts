@@ -267,7 +267,7 @@ describe('hygiene: emergency brake permissions', () => {
 
   it('may pause only the mapped configuration sets and publish to the on-call topic when enabled', () => {
     const brake = { enabled: true, configurationSets: { 'example.com': ['marketing', 'newsletter'] } };
-    const synth = synthesize({ emergencyBrake: brake });
+    const synth = synthesize({ emergencyBrake: brake, sesConfigurationSets: 'marketing,newsletter' });
     try {
       const statements = hygieneStatements(synth.template);
       const ses = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));

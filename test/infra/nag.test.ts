@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infra/config';
-import { addNagChecks } from '../../infra/nag';
+import { applyChecks, findings as findingsOf } from '../../infra/nag';
 import { SesBounceHandlerStack, stackPropsFromConfig } from '../../infra/stack';
 import { actionsOf, CDK_JSON_CONTEXT, type PolicyStatement, resourcesOf } from './helpers';
 
@@ -19,8 +19,9 @@ function build(context: Record<string, unknown>, extend: (stack: SesBounceHandle
   const config = loadConfig(context);
   const stack = new SesBounceHandlerStack(app, config.stackName, stackPropsFromConfig(config));
   extend(stack);
-  const packs = addNagChecks(app, config.compliance);
-  // Synthesis runs the plugins and throws "Validation failed" on any unacknowledged finding.
+  const packs = applyChecks(stack, { nist: config.compliance === 'nist-800-53-r5' });
+  // Synthesis runs the checks (a validation of the stack) and throws "Validation failed" on any
+  // unacknowledged finding.
   let synthError: unknown;
   try {
     app.synth();
@@ -30,13 +31,8 @@ function build(context: Record<string, unknown>, extend: (stack: SesBounceHandle
   // The same checks again, for a readable failure: rule id (with finding) → construct paths, errors
   // and warnings alike (both fail synthesis).
   const findings: Record<string, string[]> = {};
-  for (const pack of packs) {
-    for (const v of pack.validateScope(app).violations) {
-      findings[v.ruleName] = [
-        ...(findings[v.ruleName] ?? []),
-        ...v.violatingResources.map((r) => r.constructPath ?? '(no path)'),
-      ];
-    }
+  for (const finding of findingsOf(packs, [stack])) {
+    findings[finding.rule] = [...(findings[finding.rule] ?? []), finding.path];
   }
   return {
     app,
@@ -68,29 +64,29 @@ const PROVIDER = `${S}/AWS679f53fac002430cb0da5b7982bd2287`;
 
 /** Reviewed in docs/security.md: what every synth acknowledges (AwsSolutions and Serverless). */
 const BASE_ACKS = [
-  `${S}/Ingest/DeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
-  `${S}/Ingest/SubscriptionDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
-  `${S}/Ingest/SubscriptionDeadLetterQueue/Resource AwsSolutions-SQS3`,
-  `${S}/Processor/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
-  `${S}/Processor/Function/Resource Serverless-LambdaDLQ`,
-  `${S}/Processor/Function/SqsEventSource:SesBounceHandlerIngestQueue7B68E7B8/Resource Serverless-LambdaEventSourceMappingDestination`,
-  `${S}/Hygiene/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
-  `${S}/Hygiene/Function/Resource Serverless-LambdaDLQ`,
-  `${S}/Hygiene/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
-  `${S}/Hygiene/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
+  `${S}/Default/Ingest/DeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Default/Ingest/SubscriptionDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Default/Ingest/SubscriptionDeadLetterQueue/Resource AwsSolutions-SQS3`,
+  `${S}/Default/Processor/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Default/Processor/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Default/Processor/Function/SqsEventSource:SesBounceHandlerIngestQueue7B68E7B8/Resource Serverless-LambdaEventSourceMappingDestination`,
+  `${S}/Default/Hygiene/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Default/Hygiene/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Default/Hygiene/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Default/Hygiene/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
 ];
 const SES_ACKS = [
   `${PROVIDER}/Resource Serverless-LambdaDLQ`,
   `${PROVIDER}/Resource Serverless-LambdaTracing`,
-  `${S}/OnCall/OnCallTopic/oncall@example.com Serverless-SNSRedrivePolicy`,
+  `${S}/Default/OnCall/OnCallTopic/oncall@example.com Serverless-SNSRedrivePolicy`,
 ];
-const BRAKE_ACKS = [`${S}/Hygiene/AccountBrakePolicy AwsSolutions-IAM5[Resource::*]`];
+const BRAKE_ACKS = [`${S}/Default/Hygiene/AccountBrakePolicy AwsSolutions-IAM5[Resource::*]`];
 const SYNC_ACKS = [
-  `${S}/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
-  `${S}/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]`,
-  `${S}/Sync/Function/Resource Serverless-LambdaDLQ`,
-  `${S}/Sync/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
-  `${S}/Sync/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
+  `${S}/Default/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Default/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]`,
+  `${S}/Default/Sync/Function/Resource Serverless-LambdaDLQ`,
+  `${S}/Default/Sync/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Default/Sync/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3`,
 ];
 /**
  * Under the NIST profile: customer managed policies move the IAM5 acknowledgements from DefaultPolicy
@@ -103,7 +99,7 @@ const nistAcks = (acks: string[], functions: string[]) => [
     `${S}/${fn}/Resource NIST.800.53.R5-LambdaInsideVPC`,
     `${S}/${fn}/Resource NIST.800.53.R5-LambdaDLQ`,
   ]),
-  `${S}/Nist/BackupPlan/SuppressionTable/Role AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]`,
+  `${S}/Default/Nist/BackupPlan/SuppressionTable/Role AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]`,
 ];
 
 const SES_CONTEXT = {
@@ -112,6 +108,7 @@ const SES_CONTEXT = {
   alarmEmail: 'oncall@example.com',
 };
 const BRAKE_CONTEXT = {
+  sesConfigurationSets: 'marketing',
   emergencyBrake: { enabled: true, configurationSets: { 'example.com': ['marketing'] }, pauseAccount: true },
 };
 const BRAKE_ACTIONS = ['ses:GetAccount', 'ses:PutAccountSendingAttributes'];
@@ -153,15 +150,20 @@ const CONFIGURATIONS = {
   'NIST 800-53 r5 profile, defaults otherwise': {
     context: { compliance: 'nist-800-53-r5' },
     packs: ['AwsSolutions', 'Serverless', 'NIST.800.53.R5'],
-    acks: nistAcks(BASE_ACKS, ['Processor/Function', 'Hygiene/Function']),
+    acks: nistAcks(BASE_ACKS, ['Default/Processor/Function', 'Default/Hygiene/Function']),
     wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
   'NIST 800-53 r5 profile, everything on': {
-    context: { compliance: 'nist-800-53-r5', ...SES_CONTEXT, ...BRAKE_CONTEXT, sesSyncMode: 'both' },
+    context: { compliance: 'nist-800-53-r5', ...BRAKE_CONTEXT, ...SES_CONTEXT, sesSyncMode: 'both' },
     packs: ['AwsSolutions', 'Serverless', 'NIST.800.53.R5'],
     acks: nistAcks(
       [...BASE_ACKS, ...SES_ACKS, ...BRAKE_ACKS, ...SYNC_ACKS],
-      ['Processor/Function', 'Hygiene/Function', 'Sync/Function', PROVIDER.slice(S.length + 1)],
+      [
+        'Default/Processor/Function',
+        'Default/Hygiene/Function',
+        'Default/Sync/Function',
+        PROVIDER.slice(S.length + 1),
+      ],
     ),
     wildcardActions: [...BRAKE_ACTIONS, ...SYNC_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
@@ -233,7 +235,9 @@ describe('the nag check itself', () => {
       expect(built.findings).toEqual({
         'AwsSolutions-IAM5[Resource::*]': ['SesBounceHandler/TooBroad/Resource'],
       });
-      expect(String(built.synthError)).toMatch(/wildcard permissions[\s\S]*validation-report\.json/);
+      expect(String(built.synthError)).toMatch(
+        /Validation failed[\s\S]*\[AwsSolutions-IAM5\[Resource::\*\]\] \(error\) SesBounceHandler\/TooBroad\/Resource: .*wildcard permissions/,
+      );
     } finally {
       built.cleanup();
     }
@@ -241,11 +245,11 @@ describe('the nag check itself', () => {
 
   it('fails synthesis on a warning-level finding too (a function without tracing)', () => {
     const built = build({}, (stack) => {
-      (stack.hygiene.function.node.defaultChild as lambda.CfnFunction).tracingConfig = undefined;
+      (stack.handler.hygiene.function.node.defaultChild as lambda.CfnFunction).tracingConfig = undefined;
     });
     try {
       expect(built.findings).toEqual({
-        'Serverless-LambdaTracing': ['SesBounceHandler/Hygiene/Function/Resource'],
+        'Serverless-LambdaTracing': ['SesBounceHandler/Default/Hygiene/Function/Resource'],
       });
       expect(String(built.synthError)).toMatch(/Serverless-LambdaTracing/);
     } finally {
@@ -272,18 +276,18 @@ describe('the nag check itself', () => {
 
   it('does not let the X-Ray acknowledgement on the processor policy cover other policies', () => {
     const built = build({}, (stack) => {
-      stack.processor.function.addToRolePolicy(
+      stack.handler.processor.function.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::bucket/*'] }),
       );
       new iam.Policy(stack, 'OtherWildcard', {
-        roles: [stack.processor.function.role as iam.IRole],
+        roles: [stack.handler.processor.function.role as iam.IRole],
         statements: [new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] })],
       });
     });
     try {
       expect(built.findings).toEqual({
         'AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*]': [
-          'SesBounceHandler/Processor/Role/DefaultPolicy/Resource',
+          'SesBounceHandler/Default/Processor/Role/DefaultPolicy/Resource',
         ],
         'AwsSolutions-IAM5[Resource::*]': ['SesBounceHandler/OtherWildcard/Resource'],
       });

@@ -61,7 +61,7 @@ describe('SES wiring', () => {
       expect(extraResources(template, 'AWS::Lambda::Function')).toHaveLength(0);
       expect(extraResources(template, 'AWS::IAM::Role')).toHaveLength(0);
       expect(extraResources(template, 'AWS::Logs::LogGroup')).toHaveLength(0);
-      expect(synth.stack.sesWiring.node.children).toHaveLength(0);
+      expect(synth.stack.handler.sesWiring.node.children).toHaveLength(0);
     });
 
     it('admits SES for any identity or configuration set of this account and region (aws:SourceArn)', () => {

@@ -30,7 +30,7 @@ describe('SES suppression list sync (CDK)', () => {
     afterAll(() => synth.cleanup());
 
     it('creates no sync function, schedule or SES suppression-list permission', () => {
-      expect(synth.stack.sync).toBeUndefined();
+      expect(synth.stack.handler.sync).toBeUndefined();
       expect(syncFunctions(synth.template)).toEqual([]);
       expect(JSON.stringify(synth.template.toJSON())).not.toMatch(/SuppressedDestination/);
     });
@@ -132,15 +132,15 @@ describe('SES suppression list sync (CDK)', () => {
         }
       }
       expect(Object.keys(acks).sort()).toEqual([
-        'SesBounceHandler/Sync/Function/Resource Serverless-LambdaDLQ',
-        'SesBounceHandler/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
-        'SesBounceHandler/Sync/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3',
-        'SesBounceHandler/Sync/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy',
-        'SesBounceHandler/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]',
+        'SesBounceHandler/Default/Sync/Function/Resource Serverless-LambdaDLQ',
+        'SesBounceHandler/Default/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
+        'SesBounceHandler/Default/Sync/ScheduleDeadLetterQueue/Resource AwsSolutions-SQS3',
+        'SesBounceHandler/Default/Sync/ScheduleDeadLetterQueue/Resource Serverless-SQSRedrivePolicy',
+        'SesBounceHandler/Default/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]',
       ]);
-      expect(acks['SesBounceHandler/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]']).toMatch(
-        /account-level suppression list, which has no ARN/,
-      );
+      expect(
+        acks['SesBounceHandler/Default/Sync/SesSuppressionListPolicy AwsSolutions-IAM5[Resource::*]'],
+      ).toMatch(/account-level suppression list, which has no ARN/);
     });
   });
 

@@ -185,6 +185,7 @@ describe('the packed package in a fresh project', () => {
     expect(readdirSync(installed).sort()).toEqual([
       'LICENSE',
       'README.md',
+      'cdk',
       'dist',
       'package.json',
       'samples',

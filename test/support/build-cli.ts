@@ -1,7 +1,9 @@
 /**
- * Vitest global setup: compiles the CLI (tsup, `BUILD_ONLY=cli`, well under a second) before any test
- * runs, so the tests that spawn `bounce` run the JavaScript the package ships (dist/cli/bounce.js),
- * built from the sources under test — never a stale build, never a TypeScript loader.
+ * Vitest global setup: compiles the CLI and the Lambda functions (tsup, `BUILD_ONLY=cli,functions`, a
+ * few seconds) before any test runs, so the tests that spawn `bounce` run the JavaScript the package
+ * ships (dist/cli/bounce.js), and every synthesized template (test/infra, the twin) deploys the
+ * prebuilt functions the package ships (dist/functions), built from the sources under test — never a
+ * stale build, never a TypeScript loader.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ export default function buildCli(): void {
   const root = join(import.meta.dirname, '..', '..');
   execFileSync(process.execPath, [join(root, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent'], {
     cwd: root,
-    env: { ...process.env, BUILD_ONLY: 'cli' },
+    env: { ...process.env, BUILD_ONLY: 'cli,functions' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -15,6 +15,8 @@ import { Twin } from './twin';
  */
 const CONFIG = {
   sesIdentities: ['one.example', 'three.example', 'six.example'],
+  // The brake pauses only configuration sets the stack wires (a setting contradicting that is refused).
+  sesConfigurationSets: ['brake-set'],
   sesSyncMode: 'both',
   // The sync paces SES calls in real time; the twin's clock does not move while a function runs.
   sesSyncRatePerSecond: 50,
