@@ -221,7 +221,7 @@ describe('the docs', () => {
     // CloudFormation generates the name; the docs pass it on (`--table "$TABLE"`, `<SuppressionTableName>`,
     // an environment variable). Literal names are for a local engine (`--endpoint`) or the embedded
     // store's own table.
-    const output = readFileSync(join(ROOT, 'infra', 'stack.ts'), 'utf8');
+    const output = readFileSync(join(ROOT, 'infra', 'construct.ts'), 'utf8');
     expect(output).toContain("new CfnOutput(this, 'SuppressionTableName'");
     for (const { path, blocks } of docs) {
       for (const block of blocks) {

@@ -1,6 +1,7 @@
 /**
- * One Lambda container in its own OS process: imports the real processor entry
- * (functions/processor/handler.ts) under the environment it was started with, prints `ready`, waits
+ * One Lambda container in its own OS process: imports the processor function the package ships and
+ * the construct deploys (dist/functions/processor/index.mjs, built from functions/processor/handler.ts
+ * by the test setup) under the environment it was started with, prints `ready`, waits
  * for a line on stdin (the test's start signal, sent once every container is ready), then invokes the handler with each of its batches in turn. Records the handler reports
  * as failed are delivered again in a later batch, as SQS would (receive count + 1), until
  * `maxReceives`, after which they are dead letters. Prints one JSON line: what happened.
@@ -29,7 +30,8 @@ export interface ContainerReport {
 }
 
 const input = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as ContainerInput;
-const { handler } = (await import('../../functions/processor/handler')) as {
+const asset = new URL('../../dist/functions/processor/index.mjs', import.meta.url).href;
+const { handler } = (await import(asset)) as {
   handler: (event: SQSEvent, context: Context, callback: () => void) => Promise<SQSBatchResponse>;
 };
 

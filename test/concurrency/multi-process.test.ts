@@ -17,7 +17,8 @@ import { notificationStream, prng, shuffle } from '../support/stream';
 import type { ContainerReport } from './lambda-container';
 
 /**
- * Several Lambda containers in separate OS processes, each importing the real processor entry,
+ * Several Lambda containers in separate OS processes, each importing the processor function as it
+ * ships (the prebuilt dist/functions/processor/index.mjs that `Code.fromAsset` deploys),
  * deliver at the same moment shuffled, redelivered and late batches on a few hot addresses, against
  * the test engine (AWS's DynamoDB Local in CI's second run, dynalite's HTTP endpoint otherwise); a
  * `bounce replay` process delivers beside them. Afterwards the export equals an in-order replay of
