@@ -233,11 +233,16 @@ export class Monitoring extends Construct {
     const heartbeatPeriod = Duration.minutes(
       Math.max(60, Math.ceil((props.hygieneInterval ?? Duration.hours(1)).toMinutes())),
     );
+    // Missing data is `missing` and the page is the INSUFFICIENT_DATA action: an alarm starts in
+    // INSUFFICIENT_DATA, so a fresh deployment stays there quietly until the first run reports (OK);
+    // once runs have reported, two periods without one move it OK → INSUFFICIENT_DATA, which pages.
+    // (Missing data `breaching` paged on every fresh deployment, before the first scheduled run.)
     this.alarm('HygieneHeartbeatMissing', metric('Heartbeat', {}, 'Sum', heartbeatPeriod), 1, {
       comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 2,
-      missing: cloudwatch.TreatMissingData.BREACHING,
-      description: `No hygiene run reported for ${heartbeatPeriod.toHumanString()} twice in a row: bounce-rate alarms are blind. First: the schedule rule and the hygiene function (errors, permissions).`,
+      missing: cloudwatch.TreatMissingData.MISSING,
+      pageOnNoData: true,
+      description: `No hygiene run reported for ${heartbeatPeriod.toHumanString()} twice in a row (the alarm pages in state INSUFFICIENT_DATA): bounce-rate alarms are blind. First: the schedule rule and the hygiene function (errors, permissions).`,
     });
 
     this.dashboard = this.buildDashboard(props, rate);
@@ -252,6 +257,8 @@ export class Monitoring extends Construct {
       comparison?: cloudwatch.ComparisonOperator;
       evaluationPeriods?: number;
       missing?: cloudwatch.TreatMissingData;
+      /** Also page when the alarm goes to INSUFFICIENT_DATA (every period of the range without data). */
+      pageOnNoData?: boolean;
     },
   ) {
     const alarm = new cloudwatch.Alarm(this, id, {
@@ -265,6 +272,7 @@ export class Monitoring extends Construct {
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));
+    if (options.pageOnNoData) alarm.addInsufficientDataAction(new actions.SnsAction(this.topic));
     this.alarms.push(alarm);
     return alarm;
   }

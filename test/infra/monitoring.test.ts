@@ -133,14 +133,19 @@ describe('monitoring: alarms to on-call, dashboard, hygiene schedule', () => {
     });
   });
 
-  it('alarms when the hygiene heartbeat is missing, treating missing data as breaching', () => {
-    expect(alarm(template, 'HygieneHeartbeatMissing')).toMatchObject({
+  it('pages when the hygiene heartbeat stops (INSUFFICIENT_DATA), not on a fresh deployment before the first run', () => {
+    const heartbeat = alarm(template, 'HygieneHeartbeatMissing');
+    expect(heartbeat).toMatchObject({
       MetricName: 'Heartbeat',
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       EvaluationPeriods: 2,
-      TreatMissingData: 'breaching',
+      // `breaching` would move a new alarm to ALARM (and page) before the first scheduled run.
+      TreatMissingData: 'missing',
     });
+    const actions = heartbeat as unknown as { AlarmActions: unknown[]; InsufficientDataActions?: unknown[] };
+    expect(actions.InsufficientDataActions).toEqual(actions.AlarmActions);
+    expect(actions.AlarmActions).toHaveLength(1);
   });
 
   it('runs the hygiene function on the configured schedule', () => {

@@ -33,6 +33,7 @@ function rateAlarm(overrides: Partial<AlarmDefinition> = {}): AlarmDefinition {
     treatMissingData: 'notBreaching',
     alarmActions: [],
     okActions: [],
+    insufficientDataActions: [],
     ...overrides,
   };
 }

@@ -257,6 +257,8 @@ export interface AlarmDefinition {
   treatMissingData: string;
   alarmActions: string[];
   okActions: string[];
+  /** Topics notified on a transition to INSUFFICIENT_DATA (every period of the range without data). */
+  insufficientDataActions: string[];
 }
 
 const toDimensions = (list: unknown): Record<string, string> =>
@@ -276,6 +278,7 @@ export function alarmDefinition(logicalId: string, p: Record<string, unknown>): 
     treatMissingData: String(p.TreatMissingData ?? 'missing'),
     alarmActions: ((p.AlarmActions ?? []) as unknown[]).map(String),
     okActions: ((p.OKActions ?? []) as unknown[]).map(String),
+    insufficientDataActions: ((p.InsufficientDataActions ?? []) as unknown[]).map(String),
   };
   if (Array.isArray(p.Metrics)) {
     const metrics = (p.Metrics as Record<string, unknown>[]).map((m) => {

@@ -273,24 +273,27 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     await expectCallsAllowed(twin);
   }, 120_000);
 
-  it('(e) the hygiene schedule stops for 3 hours: the missed-run alarm fires, and clears when runs resume', async () => {
+  it('(e) the hygiene schedule stops for 3 hours: the missed-run alarm pages once, and clears when runs resume; a fresh deployment does not page before its first run', async () => {
     const twin = await deploy();
     const [missed] = alarmsReading(twin, 'SesBounceHandler', 'Heartbeat');
     expect(missed).toBeDefined();
     await twin.advance(2 * HOUR + 60_000);
     report(twin, '(e) after two hourly runs');
     expect(state(twin, missed as AlarmDefinition)).toBe('OK');
+    // From the deployment to the first run the alarm had no data: nothing but the move to OK.
+    expect(
+      twin.transitions.filter((t) => t.alarm === missed?.logicalId).map((t) => [t.from, t.to]),
+    ).toEqual([['INSUFFICIENT_DATA', 'OK']]);
     twin.pauseSchedule('Hygiene', true);
     const paused = twin.transitions.length;
     await twin.advance(3 * HOUR);
     report(twin, '(e) after 3 hours without a run');
-    expect(state(twin, missed as AlarmDefinition)).toBe('ALARM');
-    expect(
-      twin.transitions
-        .slice(paused)
-        .filter((t) => t.alarm === missed?.logicalId && t.to === 'ALARM')
-        .map((t) => t.notified),
-    ).toEqual([missed?.alarmActions]);
+    // Every period of its range without a heartbeat: INSUFFICIENT_DATA, whose action pages on-call.
+    expect(state(twin, missed as AlarmDefinition)).toBe('INSUFFICIENT_DATA');
+    const pages = twin.transitions
+      .slice(paused)
+      .filter((t) => t.alarm === missed?.logicalId && t.notified.length > 0);
+    expect(pages.map((t) => [t.to, t.notified])).toEqual([['INSUFFICIENT_DATA', missed?.alarmActions]]);
     twin.pauseSchedule('Hygiene', false);
     await twin.advance(HOUR + 60_000);
     report(twin, '(e) after the schedule resumed');

@@ -525,7 +525,12 @@ export class Twin {
       const { state } = evaluateAlarm(alarm, this.metrics, this.now, previous);
       if (state === previous) continue;
       this.alarmStates.set(alarm.logicalId, state);
-      const notified = state === 'ALARM' ? alarm.alarmActions : state === 'OK' ? alarm.okActions : [];
+      const notified =
+        state === 'ALARM'
+          ? alarm.alarmActions
+          : state === 'OK'
+            ? alarm.okActions
+            : alarm.insufficientDataActions;
       this.transitions.push({ at: this.isoNow, alarm: alarm.logicalId, from: previous, to: state, notified });
     }
   }
