@@ -604,7 +604,9 @@ function parseSettings<S extends z.ZodType>(
     const lines = (result.error?.issues ?? []).map((issue) => {
       const setting = String(issue.path[0] ?? '(root)');
       const key = writtenAs[setting] ?? setting;
-      return `${source} "${key}": ${issue.message}, got ${describe(context[key])}`;
+      // A nested setting's own check already quotes the value it refused: say it once.
+      const quoted = /\bgot\b/.test(issue.message);
+      return `${source} "${key}": ${issue.message}${quoted ? '' : `, got ${describe(context[key])}`}`;
     });
     throw new ConfigError([...unknownKeys, ...aliasProblems, ...lines].join('\n'));
   }

@@ -268,6 +268,17 @@ describe('loadConfig: hygiene and on-call settings', () => {
     expect(loadConfig({ thresholds: '{"minimumVolume":50}' }).thresholds.minimumVolume).toBe(50);
   });
 
+  it('refuses a threshold given in percent, saying rates are fractions and quoting the value once', () => {
+    let message = '';
+    try {
+      loadConfig({ thresholds: { bounceWarning: 5 } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^config "thresholds": .*bounceWarning.*fraction.*got 5$/);
+    expect(message.match(/\bgot\b/g)).toHaveLength(1);
+  });
+
   it('accepts an alarm email, a schedule and integer strings for the alarm settings', () => {
     expect(
       loadConfig({
@@ -285,7 +296,6 @@ describe('loadConfig: hygiene and on-call settings', () => {
   });
 
   it.each([
-    ['thresholds', { bounceWarning: 2 }, /thresholds/],
     ['thresholds', { bounceWarning: 0.06 }, /warning threshold is above its critical one/],
     ['thresholds', { bounceCeiling: 0.1 }, /bounceCeiling/],
     ['alarmEmail', 'oncall', /expected an email address/],
