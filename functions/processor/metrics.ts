@@ -6,7 +6,8 @@ const count = (metrics: Metrics, name: string, value: number) =>
 
 /**
  * Publishes a batch's figures as CloudWatch metrics in EMF through Powertools: record counts, recipient
- * decisions by decision and reason, and sender-side failures by identity and reason (the alarms' input).
+ * decisions by decision and reason, sender-side failures by identity and reason, and by mailbox
+ * provider (dimension `Provider`, a fixed set: the per-provider alarms' input).
  */
 export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
   return {
@@ -29,6 +30,11 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
       for (const { identity, reason, count: n } of batch.senderSide) {
         const single = metrics.singleMetric();
         single.addDimensions({ Identity: identity, Reason: reason });
+        count(single, 'SenderSideFailures', n);
+      }
+      for (const { provider, count: n } of batch.providerSenderSide ?? []) {
+        const single = metrics.singleMetric();
+        single.addDimensions({ Provider: provider });
         count(single, 'SenderSideFailures', n);
       }
     },

@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { hashAddress } from '../../shared/core/address';
 import { type AddressEvent, type Classifier, eventsFromMessage } from '../../shared/core/events';
 import { identityOf, parseMessageBody } from '../../shared/core/notification';
+import { type Provider, providersOfMessage } from '../../shared/core/providers';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
 import type { RateCounterStore, SuppressionStore } from '../../shared/ports';
@@ -16,6 +17,8 @@ export interface BatchMetrics {
   ignored: number;
   decisions: { decision: string; reason: string; count: number }[];
   senderSide: { identity: string; reason: string; count: number }[];
+  /** Sender-side failures per mailbox provider (./providers), for the per-provider alarms. */
+  providerSenderSide?: { provider: Provider; count: number }[];
 }
 
 export interface ProcessorMetrics {
@@ -51,6 +54,8 @@ type Planned =
       kind: 'apply';
       message: Parameters<typeof eventsFromMessage>[0];
       byAddress: Map<string, AddressEvent[]>;
+      /** Each address's mailbox provider (./providers), for the per-provider rate counters. */
+      providers: Map<string, Provider>;
     }
   | { kind: 'invalid'; error: unknown };
 
@@ -64,11 +69,14 @@ export type RecordOutcome =
       addresses: number;
       /** Events that were new to the store (duplicates excluded). */
       newEvents: AddressEvent[];
+      /** The mailbox provider of each new event, by event id. */
+      providers?: Map<string, Provider>;
     };
 
 function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchMetrics {
   const decisions = new Map<string, BatchMetrics['decisions'][number]>();
   const senderSide = new Map<string, BatchMetrics['senderSide'][number]>();
+  const byProvider = new Map<Provider, number>();
   let processed = 0;
   let ignored = 0;
   for (const outcome of outcomes) {
@@ -92,6 +100,8 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
       };
       sender.count++;
       senderSide.set(`${event.identity}|${reason}`, sender);
+      const provider = outcome.providers?.get(event.id);
+      if (provider !== undefined) byProvider.set(provider, (byProvider.get(provider) ?? 0) + 1);
     }
   }
   return {
@@ -100,6 +110,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
     ignored,
     decisions: [...decisions.values()],
     senderSide: [...senderSide.values()],
+    providerSenderSide: [...byProvider].map(([provider, count]) => ({ provider, count })),
   };
 }
 
@@ -143,7 +154,8 @@ export function createProcessor({
         };
         return { kind: 'done', outcome };
       }
-      return { kind: 'apply', message, byAddress: eventsFromMessage(message, classify) };
+      const byAddress = eventsFromMessage(message, classify);
+      return { kind: 'apply', message, byAddress, providers: providersOfMessage(message) };
     } catch (error) {
       return { kind: 'invalid', error };
     }
@@ -154,6 +166,7 @@ export function createProcessor({
     if (planned.kind === 'done') return planned.outcome;
     const { message, byAddress } = planned;
     const newEvents: AddressEvent[] = [];
+    const providers = new Map<string, Provider>();
     for (const [address, events] of byAddress) {
       if (deadline !== undefined && Date.now() >= deadline) {
         throw new OutOfTimeError(
@@ -162,6 +175,8 @@ export function createProcessor({
       }
       const result = await store.applyEvents(address, events, deadline === undefined ? {} : { deadline });
       newEvents.push(...result.addedEvents);
+      const provider = planned.providers.get(address);
+      if (provider !== undefined) for (const added of result.addedEvents) providers.set(added.id, provider);
       logger.info('address updated', {
         address: hashAddress(address),
         kind: message.kind,
@@ -174,7 +189,7 @@ export function createProcessor({
         duplicate: result.added === 0,
       });
     }
-    return { kind: 'applied', messageKind: message.kind, addresses: byAddress.size, newEvents };
+    return { kind: 'applied', messageKind: message.kind, addresses: byAddress.size, newEvents, providers };
   }
 
   /** One record on its own (no batch): parse → classify → persist. */
@@ -242,7 +257,8 @@ export function createProcessor({
     const tally = new HourlyTally();
     for (const outcome of done) {
       if (outcome.kind === 'send') tally.addSend(outcome.identity, outcome.at, outcome.recipients);
-      else if (outcome.kind === 'applied') tally.addEvents(outcome.newEvents);
+      else if (outcome.kind === 'applied')
+        tally.addEvents(outcome.newEvents, (event) => outcome.providers?.get(event.id));
     }
     const counts = tally.counts();
     if (counts.length === 0) return;
