@@ -126,6 +126,12 @@ export interface SesBounceHandlerProps {
    */
   readonly senderSideAlarmThreshold?: number | undefined;
   /**
+   * Sender-side failures at one mailbox provider (Google, Microsoft, Yahoo/AOL, …) within an hour
+   * that page on-call: a block list listing or an authentication requirement there.
+   * @default 25
+   */
+  readonly providerSenderSideAlarmThreshold?: number | undefined;
+  /**
    * Emergency brake (opt-in): when an identity is critical over 24 h, the hygiene run pauses the SES
    * configuration sets mapped to it (and the whole account only with `pauseAccount`), and tells on-call.
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
@@ -211,6 +217,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   alarmEmail: '',
   oldestMessageAgeMinutes: 30,
   senderSideAlarmThreshold: 10,
+  providerSenderSideAlarmThreshold: 25,
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
   // --- Compliance profile (issue 16) ---
   compliance: 'none',
@@ -428,6 +435,9 @@ const handlerSchema = z.object({
     .default(DEFAULT_CONFIG.alarmEmail),
   oldestMessageAgeMinutes: integer(5, 24 * 60).default(DEFAULT_CONFIG.oldestMessageAgeMinutes),
   senderSideAlarmThreshold: integer(1, 100_000).default(DEFAULT_CONFIG.senderSideAlarmThreshold),
+  providerSenderSideAlarmThreshold: integer(1, 100_000).default(
+    DEFAULT_CONFIG.providerSenderSideAlarmThreshold,
+  ),
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),

@@ -170,6 +170,7 @@ export class SesBounceHandler extends Construct {
       thresholds: settings.thresholds,
       oldestMessageAge: Duration.minutes(settings.oldestMessageAgeMinutes),
       senderSideFailures: settings.senderSideAlarmThreshold,
+      providerSenderSideFailures: settings.providerSenderSideAlarmThreshold,
     });
 
     this.table = this.store.table;

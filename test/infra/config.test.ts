@@ -53,6 +53,7 @@ describe('loadConfig', () => {
       alarmEmail: '',
       oldestMessageAgeMinutes: 30,
       senderSideAlarmThreshold: 10,
+      providerSenderSideAlarmThreshold: 25,
       emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
       compliance: 'none',
     });
