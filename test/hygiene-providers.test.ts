@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,5 +141,14 @@ describe('bounce hygiene per mailbox provider', () => {
 
     const table = (await bounce('hygiene', '--now', NOW.toISOString())).stdout;
     expect(table).toMatch(/microsoft\s+80\s+37\.50 %.*sender-side: blocked 30/);
+
+    // The HTML report's provider view shows the same row.
+    const html = join(work, 'report.html');
+    await bounce('report', '--html', html, '--now', NOW.toISOString());
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Rates per mailbox provider');
+    expect(page).toMatch(
+      /<td>Microsoft \(Outlook\.com, 365\)<\/td><td class="n">80<\/td><td class="n">30<\/td><td class="n">0<\/td><td>37\.5\d* %<\/td><td>[^<]*<\/td><td>low-volume<\/td><td>blocked 30<\/td>/,
+    );
   });
 });
