@@ -7,6 +7,7 @@ import {
 } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
+import { type ChatSettings, resolveChatSettings } from './constructs/chat';
 
 /**
  * Settings of the `SesBounceHandler` construct, and the deployment settings of this repository's app
@@ -132,6 +133,13 @@ export interface SesBounceHandlerProps {
    */
   readonly providerSenderSideAlarmThreshold?: number | undefined;
   /**
+   * Also send on-call alarms to a chat channel through AWS Chatbot: `{ slack: { workspaceId,
+   * channelId } }` or `{ teams: { teamId, channelId, tenantId } }` (the workspace or team authorised
+   * once in the AWS Chatbot console); read-only guardrail, a role with no permissions.
+   * @default {} (no chat channel)
+   */
+  readonly chat?: ChatSettings | undefined;
+  /**
    * Emergency brake (opt-in): when an identity is critical over 24 h, the hygiene run pauses the SES
    * configuration sets mapped to it (and the whole account only with `pauseAccount`), and tells on-call.
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
@@ -218,6 +226,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   oldestMessageAgeMinutes: 30,
   senderSideAlarmThreshold: 10,
   providerSenderSideAlarmThreshold: 25,
+  chat: {},
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
   // --- Compliance profile (issue 16) ---
   compliance: 'none',
@@ -438,6 +447,7 @@ const handlerSchema = z.object({
   providerSenderSideAlarmThreshold: integer(1, 100_000).default(
     DEFAULT_CONFIG.providerSenderSideAlarmThreshold,
   ),
+  chat: jsonSetting((value) => resolveChatSettings(value, 'chat')).default(DEFAULT_CONFIG.chat),
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       oldestMessageAgeMinutes: 30,
       senderSideAlarmThreshold: 10,
       providerSenderSideAlarmThreshold: 25,
+      chat: {},
       emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
       compliance: 'none',
     });
