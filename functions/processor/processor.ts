@@ -17,7 +17,7 @@ export interface BatchMetrics {
   ignored: number;
   decisions: { decision: string; reason: string; count: number }[];
   senderSide: { identity: string; reason: string; count: number }[];
-  /** Sender-side failures per mailbox provider (./providers), for the per-provider alarms. */
+  /** Sender-side failures per mailbox provider (./providers) the batch reached (0 included), for the per-provider alarms. */
   providerSenderSide?: { provider: Provider; count: number }[];
 }
 
@@ -87,6 +87,9 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
     }
     if (outcome.kind === 'send') continue;
     for (const event of outcome.newEvents) {
+      // Every provider the batch reached gets a figure, 0 included: its alarm then reads data, not silence.
+      const provider = outcome.providers?.get(event.id);
+      if (provider !== undefined && !byProvider.has(provider)) byProvider.set(provider, 0);
       if (event.type !== 'bounce') continue;
       const { decision, reason, party } = event.classification;
       const entry = decisions.get(`${decision}|${reason}`) ?? { decision, reason, count: 0 };
@@ -100,7 +103,6 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number): BatchM
       };
       sender.count++;
       senderSide.set(`${event.identity}|${reason}`, sender);
-      const provider = outcome.providers?.get(event.id);
       if (provider !== undefined) byProvider.set(provider, (byProvider.get(provider) ?? 0) + 1);
     }
   }

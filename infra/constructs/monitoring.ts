@@ -281,6 +281,10 @@ export class Monitoring extends Construct {
         metric('SenderSideFailures', { Provider: provider }, 'Sum', Duration.hours(1)),
         providerThreshold,
         {
+          // This clock hour or the last one: fires as soon as the hour's count crosses the threshold,
+          // stays through the next hour (a block does not lift at :00), clears after a quiet hour.
+          evaluationPeriods: 2,
+          datapointsToAlarm: 1,
           runbook: {
             what: `At least ${providerThreshold} sender-side rejections at ${name} within an hour: that provider refuses our mail while others may accept it.`,
             causes: `our sending IPs or domain on ${name}'s block list (Outlook S3150, Yahoo [BL21]), an authentication requirement (Microsoft 5.7.515, Gmail 5.7.26), throttling for volume or complaints.`,
@@ -495,6 +499,7 @@ export class Monitoring extends Construct {
       runbook: Runbook;
       comparison?: cloudwatch.ComparisonOperator;
       evaluationPeriods?: number;
+      datapointsToAlarm?: number;
       missing?: cloudwatch.TreatMissingData;
     },
   ) {
@@ -502,6 +507,7 @@ export class Monitoring extends Construct {
       metric,
       threshold,
       evaluationPeriods: options.evaluationPeriods ?? 1,
+      ...(options.datapointsToAlarm !== undefined ? { datapointsToAlarm: options.datapointsToAlarm } : {}),
       comparisonOperator:
         options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: options.missing ?? cloudwatch.TreatMissingData.NOT_BREACHING,

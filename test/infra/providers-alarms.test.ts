@@ -61,6 +61,8 @@ describe('per-provider alarms', () => {
         Statistic: 'Sum',
         Period: 3600,
         Threshold: 7,
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 1,
         Dimensions: expect.arrayContaining([{ Name: 'Provider', Value: provider }]),
       });
     }
