@@ -137,7 +137,10 @@ const FINGERPRINT = new RegExp(FINGERPRINTS.map(([, pattern]) => `(${pattern})`)
 /** Text past this length is not read: fingerprints sit at the start of replies and host names. */
 export const MAX_FINGERPRINT_TEXT = 1024;
 // Addresses in a reply name recipients, senders or forwarders, not the receiver that answered.
-const ADDRESS = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
+// Whole tokens, each read once (linear), dropped when they hold an `@`.
+const TOKEN = /[^\s<>()[\]"',;:]+/g;
+const withoutAddresses = (text: string) =>
+  text.replace(TOKEN, (token) => (token.includes('@') ? ' ' : token));
 // SES's own outbound hosts in `reportingMTA`: SES wrote the DSN, the receiver did not.
 const SES_HOST = /amazonses\.com/;
 
@@ -145,7 +148,8 @@ const SES_HOST = /amazonses\.com/;
 export function providerFromFingerprints(texts: readonly (string | undefined)[]): Provider | undefined {
   for (const raw of texts) {
     if (raw === undefined) continue;
-    const text = raw.slice(0, MAX_FINGERPRINT_TEXT).toLowerCase().replace(ADDRESS, ' ');
+    const lowered = raw.slice(0, MAX_FINGERPRINT_TEXT).toLowerCase();
+    const text = withoutAddresses(lowered);
     const match = FINGERPRINT.exec(text);
     if (!match) continue;
     const group = match.findIndex((value, i) => i > 0 && value !== undefined);
