@@ -7,6 +7,7 @@ import {
 } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
+import { type ChatSettings, resolveChatSettings } from './constructs/chat';
 
 /**
  * Settings of the `SesBounceHandler` construct, and the deployment settings of this repository's app
@@ -126,6 +127,19 @@ export interface SesBounceHandlerProps {
    */
   readonly senderSideAlarmThreshold?: number | undefined;
   /**
+   * Sender-side failures at one mailbox provider (Google, Microsoft, Yahoo/AOL, …) within an hour
+   * that page on-call: a block list listing or an authentication requirement there.
+   * @default 25
+   */
+  readonly providerSenderSideAlarmThreshold?: number | undefined;
+  /**
+   * Also send on-call alarms to a chat channel through AWS Chatbot: `{ slack: { workspaceId,
+   * channelId } }` or `{ teams: { teamId, channelId, tenantId } }` (the workspace or team authorised
+   * once in the AWS Chatbot console); read-only guardrail, a role with no permissions.
+   * @default {} (no chat channel)
+   */
+  readonly chat?: ChatSettings | undefined;
+  /**
    * Emergency brake (opt-in): when an identity is critical over 24 h, the hygiene run pauses the SES
    * configuration sets mapped to it (and the whole account only with `pauseAccount`), and tells on-call.
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
@@ -211,6 +225,8 @@ export const DEFAULT_CONFIG: AppConfig = {
   alarmEmail: '',
   oldestMessageAgeMinutes: 30,
   senderSideAlarmThreshold: 10,
+  providerSenderSideAlarmThreshold: 25,
+  chat: {},
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
   // --- Compliance profile (issue 16) ---
   compliance: 'none',
@@ -428,6 +444,10 @@ const handlerSchema = z.object({
     .default(DEFAULT_CONFIG.alarmEmail),
   oldestMessageAgeMinutes: integer(5, 24 * 60).default(DEFAULT_CONFIG.oldestMessageAgeMinutes),
   senderSideAlarmThreshold: integer(1, 100_000).default(DEFAULT_CONFIG.senderSideAlarmThreshold),
+  providerSenderSideAlarmThreshold: integer(1, 100_000).default(
+    DEFAULT_CONFIG.providerSenderSideAlarmThreshold,
+  ),
+  chat: jsonSetting((value) => resolveChatSettings(value, 'chat')).default(DEFAULT_CONFIG.chat),
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),

@@ -12,6 +12,7 @@ import {
   type SesBounceHandlerProps,
   type SesBounceHandlerSettings,
 } from './config';
+import { ChatNotifications } from './constructs/chat';
 import { Hygiene } from './constructs/hygiene';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
@@ -73,6 +74,8 @@ export class SesBounceHandler extends Construct {
   /** The SES suppression list sync; undefined when `sesSyncMode` is `off`. */
   readonly sync: Sync | undefined;
   readonly onCall: OnCall;
+  /** The on-call topic's chat channel (AWS Chatbot), when `chat` names one. */
+  readonly chat?: ChatNotifications;
   readonly hygiene: Hygiene;
   readonly monitoring: Monitoring;
   /** The NIST 800-53 r5 profile's key and backup plan; undefined unless `compliance` selects it. */
@@ -143,6 +146,8 @@ export class SesBounceHandler extends Construct {
           });
 
     this.onCall = new OnCall(this, 'OnCall', { alarmEmail: settings.alarmEmail });
+    if (settings.chat.slack || settings.chat.teams)
+      this.chat = new ChatNotifications(this, 'Chat', { topic: this.onCall.topic, chat: settings.chat });
     this.hygiene = new Hygiene(this, 'Hygiene', {
       table: this.store.table,
       schedule: settings.hygieneSchedule,
@@ -170,6 +175,7 @@ export class SesBounceHandler extends Construct {
       thresholds: settings.thresholds,
       oldestMessageAge: Duration.minutes(settings.oldestMessageAgeMinutes),
       senderSideFailures: settings.senderSideAlarmThreshold,
+      providerSenderSideFailures: settings.providerSenderSideAlarmThreshold,
     });
 
     this.table = this.store.table;

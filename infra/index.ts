@@ -17,5 +17,6 @@ export {
   type SesSyncMode,
 } from './config';
 export { CHECK_ACTIONS, SesBounceHandler } from './construct';
+export type { ChatSettings, SlackChannel, TeamsChannel } from './constructs/chat';
 export { applyChecks, type CheckOptions, type Finding, findings } from './nag';
 export { SesBounceHandlerStack, type SesBounceHandlerStackProps } from './stack';

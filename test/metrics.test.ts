@@ -160,3 +160,66 @@ describe('hygiene metrics (EMF through Powertools)', () => {
     expect(JSON.stringify(documents)).not.toContain('jane.sender');
   });
 });
+
+describe('per-provider metrics', () => {
+  it('processor: sender-side failures per Provider, one bounded dimension', () => {
+    const metrics = new Metrics({ namespace: 'SesBounceHandlerTest', serviceName: 'test' });
+    const documents = captureEmf(() =>
+      powertoolsMetrics(metrics).publish({
+        processed: 3,
+        failed: 0,
+        gaveUp: 0,
+        ignored: 0,
+        unreadableRecipients: 0,
+        decisions: [],
+        senderSide: [{ identity: 'mail.example.com', reason: 'blocked', count: 3 }],
+        providerSenderSide: [{ provider: 'microsoft', count: 3 }],
+      }),
+    );
+    expect(documents.filter((doc) => 'Provider' in doc).flatMap(declared)).toEqual([
+      { name: 'SenderSideFailures', dimensions: { service: 'test', Provider: 'microsoft' }, value: 3 },
+    ]);
+  });
+
+  it('hygiene: BounceRate, ComplaintRate, Sent and Level per Provider and Window', async () => {
+    const counts: HourlyCounts[] = [
+      {
+        identity: 'a.example',
+        hour: '2026-11-20T10',
+        sends: 0,
+        deliveries: 0,
+        permanentBounces: 0,
+        transientBounces: 0,
+        complaints: 0,
+        senderSide: {},
+        providers: {
+          google: {
+            deliveries: 990,
+            permanentBounces: 10,
+            transientBounces: 0,
+            complaints: 3,
+            senderSide: {},
+          },
+        },
+      },
+    ];
+    const emf = powertoolsHygieneMetrics(new Metrics({ namespace: 'N', serviceName: 'svc' }));
+    const documents: Record<string, unknown>[] = [];
+    await runHygiene(new Date('2026-11-20T12:00:00Z'), {
+      counters: { add: async () => {}, read: async () => counts },
+      metrics: { publish: (r) => documents.push(...captureEmf(() => emf.publish(r))) },
+    });
+    const points = documents.flatMap(declared).filter((p) => p.dimensions.Provider !== undefined);
+    expect(points.filter((p) => p.dimensions.Window === '24h')).toEqual([
+      { name: 'BounceRate', dimensions: { service: 'svc', Provider: 'google', Window: '24h' }, value: 1 },
+      {
+        name: 'ComplaintRate',
+        dimensions: { service: 'svc', Provider: 'google', Window: '24h' },
+        value: 0.3,
+      },
+      { name: 'Sent', dimensions: { service: 'svc', Provider: 'google', Window: '24h' }, value: 1000 },
+      { name: 'Level', dimensions: { service: 'svc', Provider: 'google', Window: '24h' }, value: 2 },
+    ]);
+    expect(points.some((p) => p.dimensions.Identity !== undefined)).toBe(false);
+  });
+});

@@ -137,3 +137,51 @@ describe('rateReport', () => {
     expect(report.account).toMatchObject({ sent: 306, bounceRate: 0.019608 });
   });
 });
+
+describe('per-provider counts', () => {
+  it('counts each event at its provider, leaves SES-suppressed bounces out, and rates providers in a fixed order', () => {
+    const tally = new HourlyTally();
+    const at = '2026-01-01T10:15:00.000Z';
+    const suppressed = {
+      ...bounceEvent('s1', at, 'userunknown'),
+      classification: {
+        ...bounceEvent('s1', at, 'userunknown').classification,
+        reason: 'suppressed' as const,
+      },
+    };
+    const events = [
+      deliveryEvent('d1', at),
+      deliveryEvent('d2', at),
+      bounceEvent('b1', at, 'blocked'),
+      bounceEvent('b2', at, 'userunknown'),
+      complaintEvent('c1', at),
+      suppressed,
+    ];
+    const providerOf = {
+      d1: 'microsoft',
+      d2: 'google',
+      b1: 'microsoft',
+      b2: 'google',
+      c1: 'google',
+      s1: 'google',
+    } as const;
+    tally.addEvents(events, (event) => providerOf[event.id as keyof typeof providerOf]);
+    const [bucket] = tally.counts();
+    expect(bucket?.permanentBounces).toBe(3);
+    expect(bucket?.providers).toEqual({
+      microsoft: {
+        deliveries: 1,
+        permanentBounces: 1,
+        transientBounces: 0,
+        complaints: 0,
+        senderSide: { blocked: 1 },
+      },
+      google: { deliveries: 1, permanentBounces: 1, transientBounces: 0, complaints: 1, senderSide: {} },
+    });
+    const report = rateReport(tally.counts(), windowOf('24h', 24, new Date('2026-01-01T12:00:00Z')));
+    expect(report.providers.map((p) => [p.provider, p.sent, p.bounces, p.bounceRate, p.senderSide])).toEqual([
+      ['google', 2, 1, 0.5, {}],
+      ['microsoft', 2, 1, 0.5, { blocked: 1 }],
+    ]);
+  });
+});

@@ -20,6 +20,15 @@ export function formatHygiene(report: HygieneReport): string {
     );
     lines.push(row('(account)', window.account));
     for (const identity of window.identities) lines.push(row(identity.identity, identity));
+    if (window.providers.length > 0) {
+      lines.push(`    ${'provider'.padEnd(32)}`);
+      for (const p of window.providers) {
+        const senderSide = Object.entries(p.senderSide)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ');
+        lines.push(`${row(p.provider, p)}${senderSide ? `  sender-side: ${senderSide}` : ''}`);
+      }
+    }
     lines.push('');
   }
   const list = report.listHygiene;

@@ -1,5 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { PROVIDER_NAMES } from '../../shared/core/providers';
 import { STATUSES } from '../../shared/core/state';
 import { type ReportData, SUPPRESSION_SOURCES } from './report-data';
 
@@ -483,6 +484,32 @@ export async function renderReportHtml(
     rateRows,
   ).replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
   const shown = shownSuppressions(data);
+  // Where it hurts: a block at one provider is averaged away in the account's figures.
+  const providerTable = tableHtml(
+    'Rates per mailbox provider (sent = deliveries + bounces there; sender-side: receivers refusing our mail)',
+    [
+      'provider',
+      'sent',
+      'permanent bounces',
+      'complaints',
+      'bounce rate',
+      'complaint rate',
+      'level',
+      'sender-side',
+    ],
+    (data.providers ?? []).map((r) => [
+      PROVIDER_NAMES[r.provider],
+      r.sent,
+      r.bounces,
+      r.complaints,
+      percent(r.bounceRate),
+      percent(r.complaintRate, 3),
+      r.level,
+      Object.entries(r.senderSide)
+        .map(([reason, n]) => `${reason} ${n}`)
+        .join(', ') || '–',
+    ]),
+  ).replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
   const suppressedTable = tableHtml(
     shown.length < data.suppressed.length
       ? `Addresses suppressed in the window: the ${shown.length} most recent of ${data.suppressed.length} (\`bounce export\` lists every address)`
@@ -512,6 +539,7 @@ export async function renderReportHtml(
     '<section aria-labelledby="rates-heading">',
     '<h2 id="rates-heading">Sending reputation</h2>',
     rateTable,
+    providerTable,
     '</section>',
     '<section aria-labelledby="charts-heading">',
     '<h2 id="charts-heading">Charts</h2>',

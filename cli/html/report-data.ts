@@ -3,6 +3,7 @@ import type { HistoryEvent } from '../../shared/core/events';
 import {
   DEFAULT_THRESHOLDS,
   type HourlyCounts,
+  type ProviderRow,
   type RateRow,
   rateReport,
   type Thresholds,
@@ -60,6 +61,8 @@ export interface ReportData {
   /** Rates over the whole window: the same figures `bounce hygiene` reports for the same window. */
   identities: RateRow[];
   account: Omit<RateRow, 'identity'>;
+  /** The same per mailbox provider (`bounce hygiene`'s `providers`). */
+  providers: ProviderRow[];
   hourly: HourlyRate[];
   /** Recipient-side bounces (party not sender) per time bucket, reason and decision. */
   decisions: { bucket: string; reason: string; decision: string; count: number }[];
@@ -257,6 +260,7 @@ export function buildReportData(
     thresholds,
     identities: rates.identities,
     account: rates.account,
+    providers: rates.providers,
     hourly: hourlyRows,
     decisions: byKey(decisions.values(), (r) => `${r.bucket}|${r.reason}|${r.decision}`),
     bucket,

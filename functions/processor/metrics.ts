@@ -7,7 +7,8 @@ const count = (metrics: Metrics, name: string, value: number) =>
 
 /**
  * Publishes a batch's figures as CloudWatch metrics in EMF through Powertools: record counts, recipient
- * decisions by decision and reason, and sender-side failures by identity and reason (the alarms' input).
+ * decisions by decision and reason, sender-side failures by identity and reason, and by mailbox
+ * provider (dimension `Provider`, a fixed set: the per-provider alarms' input).
  */
 export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
   return {
@@ -34,6 +35,11 @@ export function powertoolsMetrics(metrics: Metrics): ProcessorMetrics {
         const single = metrics.singleMetric();
         // An identity can be an email address (PII): identityDimension hashes those.
         single.addDimensions({ Identity: identityDimension(identity), Reason: reason });
+        count(single, 'SenderSideFailures', n);
+      }
+      for (const { provider, count: n } of batch.providerSenderSide ?? []) {
+        const single = metrics.singleMetric();
+        single.addDimensions({ Provider: provider });
         count(single, 'SenderSideFailures', n);
       }
     },

@@ -9,6 +9,7 @@ import {
   type UnreadableRecipient,
 } from '../../shared/core/events';
 import { identityOf, parseMessageBody } from '../../shared/core/notification';
+import { type Provider, providersOfMessage } from '../../shared/core/providers';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
 import type { RateCounterStore, SuppressionStore, UnreadableRecipientStore } from '../../shared/ports';
@@ -29,6 +30,8 @@ export interface BatchMetrics {
   unreadableRecipients: number;
   decisions: { decision: string; reason: string; count: number }[];
   senderSide: { identity: string; reason: string; count: number }[];
+  /** Sender-side failures per mailbox provider (./providers) the batch reached (0 included), for the per-provider alarms. */
+  providerSenderSide?: { provider: Provider; count: number }[];
 }
 
 export interface ProcessorMetrics {
@@ -70,6 +73,8 @@ type Planned =
       message: Parameters<typeof readMessage>[0];
       byAddress: Map<string, AddressEvent[]>;
       unreadable: UnreadableRecipient[];
+      /** Each address's mailbox provider (./providers), for the per-provider rate counters. */
+      providers: Map<string, Provider>;
     }
   | { kind: 'invalid'; error: unknown };
 
@@ -85,6 +90,8 @@ export type RecordOutcome =
       newEvents: AddressEvent[];
       /** Unreadable recipients newly kept (by hash). */
       unreadable: number;
+      /** The mailbox provider of each new event, by event id. */
+      providers?: Map<string, Provider>;
     };
 
 /** Errors by which the store (or the time budget) gives a record up: it fails, and SQS redelivers it. */
@@ -93,6 +100,7 @@ const GIVE_UPS: ReadonlySet<string> = new Set(['ConcurrentUpdateError', 'OutOfTi
 function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp: number): BatchMetrics {
   const decisions = new Map<string, BatchMetrics['decisions'][number]>();
   const senderSide = new Map<string, BatchMetrics['senderSide'][number]>();
+  const byProvider = new Map<Provider, number>();
   let processed = 0;
   let ignored = 0;
   let unreadableRecipients = 0;
@@ -105,6 +113,9 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
     if (outcome.kind === 'send') continue;
     unreadableRecipients += outcome.unreadable;
     for (const event of outcome.newEvents) {
+      // Every provider the batch reached gets a figure, 0 included: its alarm then reads data, not silence.
+      const provider = outcome.providers?.get(event.id);
+      if (provider !== undefined && !byProvider.has(provider)) byProvider.set(provider, 0);
       if (event.type !== 'bounce') continue;
       const { decision, reason, party } = event.classification;
       const entry = decisions.get(`${decision}|${reason}`) ?? { decision, reason, count: 0 };
@@ -118,6 +129,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
       };
       sender.count++;
       senderSide.set(`${event.identity}|${reason}`, sender);
+      if (provider !== undefined) byProvider.set(provider, (byProvider.get(provider) ?? 0) + 1);
     }
   }
   return {
@@ -128,6 +140,7 @@ function batchMetrics(outcomes: Iterable<RecordOutcome>, failed: number, gaveUp:
     unreadableRecipients,
     decisions: [...decisions.values()],
     senderSide: [...senderSide.values()],
+    providerSenderSide: [...byProvider].map(([provider, count]) => ({ provider, count })),
   };
 }
 
@@ -172,7 +185,12 @@ export function createProcessor({
         };
         return { kind: 'done', outcome };
       }
-      return { kind: 'apply', message, ...readMessage(message, classify) };
+      return {
+        kind: 'apply',
+        message,
+        ...readMessage(message, classify),
+        providers: providersOfMessage(message),
+      };
     } catch (error) {
       return { kind: 'invalid', error };
     }
@@ -183,6 +201,7 @@ export function createProcessor({
     if (planned.kind === 'done') return planned.outcome;
     const { message, byAddress, unreadable } = planned;
     const newEvents: AddressEvent[] = [];
+    const providers = new Map<string, Provider>();
     for (const [address, events] of byAddress) {
       if (deadline !== undefined && Date.now() >= deadline) {
         throw new OutOfTimeError(
@@ -191,6 +210,8 @@ export function createProcessor({
       }
       const result = await store.applyEvents(address, events, deadline === undefined ? {} : { deadline });
       newEvents.push(...result.addedEvents);
+      const provider = planned.providers.get(address);
+      if (provider !== undefined) for (const added of result.addedEvents) providers.set(added.id, provider);
       logger.info('address updated', {
         address: hashAddress(address),
         kind: message.kind,
@@ -210,6 +231,7 @@ export function createProcessor({
       addresses: byAddress.size,
       newEvents,
       unreadable: kept,
+      providers,
     };
   }
 
@@ -300,7 +322,8 @@ export function createProcessor({
     const tally = new HourlyTally();
     for (const outcome of done) {
       if (outcome.kind === 'send') tally.addSend(outcome.identity, outcome.at, outcome.recipients);
-      else if (outcome.kind === 'applied') tally.addEvents(outcome.newEvents);
+      else if (outcome.kind === 'applied')
+        tally.addEvents(outcome.newEvents, (event) => outcome.providers?.get(event.id));
     }
     const counts = tally.counts();
     if (counts.length === 0) return;

@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACCOUNT_DIMENSION } from '../../functions/hygiene/metrics';
 import { identityDimension } from '../../shared/core/bounds';
+import { PROVIDER_NAMES, PROVIDERS, type Provider } from '../../shared/core/providers';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './function-defaults';
 
 /** Rate thresholds as fractions (0.05 = 5 %), the same the hygiene job uses for its levels. */
@@ -58,7 +59,55 @@ export interface MonitoringProps {
    * @default 10
    */
   readonly senderSideFailures?: number;
+  /**
+   * Sender-side failures at one mailbox provider within an hour that page on-call (a block list
+   * listing, an authentication requirement there).
+   * @default 25
+   */
+  readonly providerSenderSideFailures?: number;
 }
+
+/** Where each alarm's runbook entry lives (docs/operate.md, section "Alarm runbook"). */
+export const RUNBOOK_URL =
+  'https://github.com/ses-bounce-handler/ses-bounce-handler/blob/main/docs/operate.md';
+
+/**
+ * What an alarm's description must say: what it measures, the likely causes, the first three things
+ * to check, and the anchor of its runbook entry in docs/operate.md.
+ */
+export interface Runbook {
+  readonly what: string;
+  readonly causes: string;
+  readonly checks: readonly [string, string, string];
+  readonly anchor: string;
+}
+
+/** CloudWatch's limit on an alarm description. */
+const MAX_DESCRIPTION = 1024;
+
+export function runbookDescription({ what, causes, checks, anchor }: Runbook): string {
+  const text = `${what} Likely causes: ${causes} First: 1) ${checks[0]} 2) ${checks[1]} 3) ${checks[2]} Runbook: ${RUNBOOK_URL}#${anchor}`;
+  if (text.length > MAX_DESCRIPTION)
+    throw new Error(
+      `alarm description of ${anchor} is ${text.length} characters (CloudWatch allows ${MAX_DESCRIPTION})`,
+    );
+  return text;
+}
+
+/**
+ * Mailbox providers with their own alarms: every named one of the fixed set (./providers), not
+ * `other` (a mix of receivers, watched by the account-wide alarms).
+ */
+export const ALARMED_PROVIDERS: readonly Exclude<Provider, 'other'>[] = PROVIDERS.filter(
+  (provider): provider is Exclude<Provider, 'other'> => provider !== 'other',
+);
+
+/**
+ * A provider's own complaint-rate limit where it publishes one (Gmail and Yahoo: bulk senders must
+ * stay under 0.3 %, https://support.google.com/a/answer/81126, https://senders.yahooinc.com/best-practices/);
+ * other providers are held to `thresholds.complaintCritical`.
+ */
+export const PROVIDER_COMPLAINT_LIMITS: Partial<Record<Provider, number>> = { google: 0.003, yahoo: 0.003 };
 
 /** The account's rows in the hygiene metrics carry this `Identity` dimension. */
 export const ACCOUNT_IDENTITY = ACCOUNT_DIMENSION;
@@ -108,6 +157,27 @@ export class Monitoring extends Construct {
         label: `${name} ${identity} (24 h, %)`,
         period: Duration.hours(1),
       });
+    // The same per mailbox provider, from the hygiene job's Provider-dimensioned rates.
+    const providerRate = (provider: Provider, name: 'BounceRate' | 'ComplaintRate', suffix = '') =>
+      new cloudwatch.MathExpression({
+        expression: `IF(sent${suffix} >= ${t.minimumVolume}, rate${suffix}, 0)`,
+        usingMetrics: {
+          [`rate${suffix}`]: metric(
+            name,
+            { Provider: provider, Window: '24h' },
+            'Maximum',
+            Duration.hours(1),
+          ),
+          [`sent${suffix}`]: metric(
+            'Sent',
+            { Provider: provider, Window: '24h' },
+            'Maximum',
+            Duration.hours(1),
+          ),
+        },
+        label: `${name} ${provider} (24 h, %)`,
+        period: Duration.hours(1),
+      });
     const pct = (fraction: number) => `${Math.round(fraction * 100_000) / 1000} %`;
     const usedIds = new Set<string>();
     for (const identity of [ACCOUNT_IDENTITY, ...props.identities]) {
@@ -116,17 +186,39 @@ export class Monitoring extends Construct {
       let safe = identity.replace(/[^A-Za-z0-9]/g, '');
       if (usedIds.has(safe)) safe = `${safe}${usedIds.size}`;
       usedIds.add(safe);
+      const bounceRunbook = (level: string, threshold: number): Runbook => ({
+        what: `${level}: permanent-bounce rate of ${who} over 24 h is at or above ${pct(threshold)} (SES reviews accounts at 5 % and may pause sending at 10 %).`,
+        causes:
+          'a list imported or bought without validation, a pipeline not calling SuppressionClient.check, an old segment re-mailed.',
+        checks: [
+          '`bounce hygiene` for which identity and provider carry the bounces.',
+          'the dashboard’s decisions by reason (userunknown vs hostunknown).',
+          'that every sending pipeline checks suppressions before sending; stop the campaign if critical.',
+        ],
+        anchor: 'bounce-rate',
+      });
       this.alarm(`BounceWarning${safe}`, rate(identity, 'BounceRate'), t.bounceWarning * 100, {
-        description: `Bounce rate of ${who} over 24 h is at or above ${pct(t.bounceWarning)} (AWS advises investigating above 2 %; SES reviews at 5 %). First: \`bounce hygiene\` and the dashboard for which campaign or list; check that pipelines call SuppressionClient.check before sending.`,
+        runbook: bounceRunbook('Warning', t.bounceWarning),
       });
       this.alarm(`BounceCritical${safe}`, rate(identity, 'BounceRate'), t.bounceCritical * 100, {
-        description: `CRITICAL: bounce rate of ${who} over 24 h is at or above ${pct(t.bounceCritical)}; SES puts accounts under review at 5 % and may pause sending at 10 %. First: stop the offending campaign or configuration set, then find the list that was not filtered.`,
+        runbook: bounceRunbook('CRITICAL', t.bounceCritical),
+      });
+      const complaintRunbook = (level: string, threshold: number): Runbook => ({
+        what: `${level}: complaint rate of ${who} over 24 h is at or above ${pct(threshold)} (SES reviews at 0.1 % and may pause sending at 0.5 %).`,
+        causes:
+          'mail recipients did not ask for, too frequent mailings, a hidden or broken unsubscribe link, a new audience.',
+        checks: [
+          '`bounce hygiene` for the identity and the providers whose users complain.',
+          'which mailing went out before the rise; stop it if critical.',
+          'that the List-Unsubscribe header and link work.',
+        ],
+        anchor: 'complaint-rate',
       });
       this.alarm(`ComplaintWarning${safe}`, rate(identity, 'ComplaintRate'), t.complaintWarning * 100, {
-        description: `Complaint rate of ${who} over 24 h is at or above ${pct(t.complaintWarning)} (SES reviews at 0.1 %). First: check which mailings drew the complaints and that unsubscribe links work.`,
+        runbook: complaintRunbook('Warning', t.complaintWarning),
       });
       this.alarm(`ComplaintCritical${safe}`, rate(identity, 'ComplaintRate'), t.complaintCritical * 100, {
-        description: `CRITICAL: complaint rate of ${who} over 24 h is at or above ${pct(t.complaintCritical)}; SES may pause sending at 0.5 %. First: stop the mailing that draws complaints.`,
+        runbook: complaintRunbook('CRITICAL', t.complaintCritical),
       });
     }
 
@@ -138,26 +230,120 @@ export class Monitoring extends Construct {
         period: Duration.hours(1),
       });
     this.alarm('SesReputationBounceRate', sesReputation('Reputation.BounceRate'), 0.05, {
-      description:
-        "SES's own account bounce rate (Reputation.BounceRate) is at or above 5 %: the account is under review. First: the SES console's reputation page, then this stack's dashboard for the identity at fault.",
+      runbook: {
+        what: "SES's own account bounce rate (AWS/SES Reputation.BounceRate) is at or above 5 %: the account is under review.",
+        causes: 'the same as a high bounce rate here, or mail sent by something this stack does not see.',
+        checks: [
+          "the SES console's reputation page.",
+          "this stack's dashboard for the identity at fault.",
+          'identities or accounts sending without this stack (not in `bounce hygiene`).',
+        ],
+        anchor: 'ses-reputation',
+      },
     });
     this.alarm('SesReputationComplaintRate', sesReputation('Reputation.ComplaintRate'), 0.001, {
-      description:
-        "SES's own account complaint rate (Reputation.ComplaintRate) is at or above 0.1 %: the account is under review. First: the SES console's reputation page and the complaint sources.",
+      runbook: {
+        what: "SES's own account complaint rate (AWS/SES Reputation.ComplaintRate) is at or above 0.1 %: the account is under review.",
+        causes: 'unwanted mail, or complaints about mail this stack does not see.',
+        checks: [
+          "the SES console's reputation page.",
+          '`bounce hygiene` for the identities and providers with complaints.',
+          'the mailing sent before the rise; stop it.',
+        ],
+        anchor: 'ses-reputation',
+      },
     });
     this.alarm(
       'SenderSideFailures',
       metric('SenderSideFailures', {}, 'Sum', Duration.minutes(15)),
       props.senderSideFailures ?? 10,
       {
-        description:
-          'Receivers are refusing OUR mail (blocklists, SPF/DKIM/DMARC, reputation, rate limits); recipients were not suppressed. First: `bounce lookup` a recent address or the dashboard for the reason and identity, then check DNS authentication and blocklist listings.',
+        runbook: {
+          what: `At least ${props.senderSideFailures ?? 10} sender-side failures in 15 minutes: receivers refuse OUR mail; no recipient was suppressed.`,
+          causes:
+            'a block list listing of our IPs or domain, SPF/DKIM/DMARC failing after a DNS change, poor reputation, rate limits.',
+          checks: [
+            '`bounce hygiene` providers rows (which receiver, which reason).',
+            '`bounce lookup` of a recent address for the exact reply.',
+            'DNS authentication (SPF, DKIM, DMARC) and block list listings of the sending IPs.',
+          ],
+          anchor: 'sender-side-failures',
+        },
       },
     );
     this.alarm('StoreGiveUps', metric('StoreGiveUps', {}, 'Sum', Duration.minutes(15)), 5, {
-      description:
-        'Records failed because an address kept changing under the processor until its time budget ran out (or no time was left to start them). Nothing is lost: each failed record is redelivered by SQS (then the DLQ, which has its own alarm), and every event already recorded is in the address\'s audit trail. A steady count means heavy contention on a few addresses or a timeout too short for the batch size. First: the processor log\'s "record failed" lines (errorName ConcurrentUpdateError / OutOfTimeError), then batchSize, maxConcurrency and the function timeout (docs/ingest.md).',
+      runbook: {
+        what: "At least 5 records in 15 minutes failed because an address kept changing under the processor until its time budget ran out (or no time was left to start them). Nothing is lost: SQS redelivers each one (then the DLQ, which has its own alarm) and every event already recorded is in its address's audit trail.",
+        causes:
+          'heavy contention on a few hot addresses (a storm, many late events), a function timeout too short for the batch size, a slow or throttled table.',
+        checks: [
+          'the processor log\'s "record failed" lines (errorName ConcurrentUpdateError or OutOfTimeError) and which address hashes repeat.',
+          'batchSize, maxConcurrency and the function timeout (docs/ingest.md).',
+          'DynamoDB throttling and latency on the dashboard; DeadLetters if records keep failing.',
+        ],
+        anchor: 'store-give-ups',
+      },
     });
+
+    // Per mailbox provider: problems there are averaged away in the account's figures.
+    const providerThreshold = props.providerSenderSideFailures ?? 25;
+    for (const provider of ALARMED_PROVIDERS) {
+      const name = PROVIDER_NAMES[provider];
+      const id = provider.charAt(0).toUpperCase() + provider.slice(1);
+      this.alarm(
+        `ProviderSenderSideFailures${id}`,
+        metric('SenderSideFailures', { Provider: provider }, 'Sum', Duration.hours(1)),
+        providerThreshold,
+        {
+          // This clock hour or the last one: fires as soon as the hour's count crosses the threshold,
+          // stays through the next hour (a block does not lift at :00), clears after a quiet hour.
+          evaluationPeriods: 2,
+          datapointsToAlarm: 1,
+          runbook: {
+            what: `At least ${providerThreshold} sender-side rejections at ${name} within an hour: that provider refuses our mail while others may accept it.`,
+            causes: `our sending IPs or domain on ${name}'s block list (Outlook S3150, Yahoo [BL21]), an authentication requirement (Microsoft 5.7.515, Gmail 5.7.26), throttling for volume or complaints.`,
+            checks: [
+              '`bounce hygiene` providers row for the reason counts, `bounce lookup` of a recent address for the reply.',
+              `${name}'s postmaster pages for the code (docs/operate.md links them).`,
+              'SPF/DKIM/DMARC alignment of the sending identity, then request delisting.',
+            ],
+            anchor: 'provider-sender-side-failures',
+          },
+        },
+      );
+      this.alarm(`ProviderBounceRate${id}`, providerRate(provider, 'BounceRate'), t.bounceCritical * 100, {
+        runbook: {
+          what: `Permanent-bounce rate at ${name} over 24 h is at or above ${pct(t.bounceCritical)} (once ${t.minimumVolume} messages went there).`,
+          causes: `stale addresses at ${name} (closed accounts), a list without validation, or ${name} rejecting for policy with a permanent code.`,
+          checks: [
+            '`bounce hygiene` providers row: sender-side reasons mean a block, not bad addresses.',
+            'the dashboard’s decisions by reason.',
+            'which campaign went to that audience; stop it if the rate keeps rising.',
+          ],
+          anchor: 'provider-bounce-rate',
+        },
+      });
+      const complaintLimit = PROVIDER_COMPLAINT_LIMITS[provider] ?? t.complaintCritical;
+      this.alarm(
+        `ProviderComplaintRate${id}`,
+        providerRate(provider, 'ComplaintRate'),
+        complaintLimit * 100,
+        {
+          runbook: {
+            what: `Complaint rate at ${name} over 24 h is at or above ${pct(complaintLimit)}${PROVIDER_COMPLAINT_LIMITS[provider] !== undefined ? ` (${name}'s own limit for bulk senders)` : ''}.`,
+            causes:
+              'mail its users did not expect, no one-click unsubscribe (Gmail and Yahoo require it), too frequent mailings.',
+            checks: [
+              '`bounce hygiene` providers row and the identity with the complaints.',
+              `${name}'s postmaster tools (Google Postmaster Tools, Yahoo Sender Hub, Microsoft SNDS).`,
+              'the List-Unsubscribe and List-Unsubscribe-Post headers; pause the mailing.',
+            ],
+            anchor: 'provider-complaint-rate',
+          },
+        },
+      );
+    }
+
     this.alarm(
       'DeadLetters',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -166,25 +352,49 @@ export class Monitoring extends Construct {
       }),
       1,
       {
-        description:
-          'Notifications failed processing repeatedly and wait in the DLQ (nothing is lost yet; the DLQ keeps them 14 days). First: the processor log\'s "record failed" lines for the error, then redrive (README: Dead-letter queue).',
+        runbook: {
+          what: 'Notifications failed processing repeatedly and wait in the DLQ; their recipients are not suppressed yet (the DLQ keeps them 14 days).',
+          causes: 'a notification the processor cannot read, a table throttled or unreachable, a bug.',
+          checks: [
+            'the processor log\'s "record failed" lines for the error.',
+            'one message of the DLQ (its SES payload).',
+            'fix, then redrive (docs/operate.md, Dead-letter queue).',
+          ],
+          anchor: 'dead-letters',
+        },
       },
     );
     // Dead letters of SNS and EventBridge: standard AWS/SQS depth (QueueName dimension), like DeadLetters.
     const depth = (queue: sqs.IQueue) =>
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' });
     this.alarm('UndeliveredNotifications', depth(props.subscriptionDeadLetterQueue), 1, {
-      description:
-        'SNS could not deliver SES notifications to the processing queue (queue policy, encryption or the queue itself broken), so they never reached the processor and their recipients are NOT suppressed yet; the subscription DLQ keeps them 14 days. First: fix the queue (CloudFormation drift, queue policy), then move them into the processing queue: `aws sqs start-message-move-task --source-arn <subscription DLQ ARN> --destination-arn <processing queue ARN>` (look at one message first: the processor expects the SNS envelope, Type/MessageId/Message; docs/security.md).',
+      runbook: {
+        what: 'SNS could not deliver SES notifications to the processing queue; they never reached the processor and their recipients are NOT suppressed yet (kept 14 days).',
+        causes: 'the queue policy, its encryption key policy, or the queue itself changed or broken.',
+        checks: [
+          'CloudFormation drift on the queue, its policy and key.',
+          'one message of the subscription DLQ (the SNS envelope is intact).',
+          'move them back: `aws sqs start-message-move-task` from the subscription DLQ to the processing queue.',
+        ],
+        anchor: 'undelivered-notifications',
+      },
+    });
+    const scheduleRunbook = (what: string): Runbook => ({
+      what: `EventBridge could not invoke the ${what} function, so runs were skipped.`,
+      causes: 'a missing invoke permission, the function deleted or throttled.',
+      checks: [
+        'the ERROR_CODE and ERROR_MESSAGE attributes of a message in the schedule DLQ.',
+        'the function and its resource policy.',
+        'purge the queue once fixed: nothing to redrive, the next run does the work.',
+      ],
+      anchor: 'schedule-undelivered',
     });
     this.alarm('HygieneScheduleUndelivered', depth(props.hygieneScheduleDeadLetterQueue), 1, {
-      description:
-        'EventBridge could not invoke the hygiene function (a missing invoke permission, the function gone or throttled), so runs were skipped and rates go stale. First: the ERROR_CODE and ERROR_MESSAGE attributes of a message in the hygiene schedule DLQ, then the function and its resource policy. Nothing to redrive: the next run does the work; purge the queue once fixed.',
+      runbook: scheduleRunbook('hygiene'),
     });
     if (props.syncScheduleDeadLetterQueue) {
       this.alarm('SyncScheduleUndelivered', depth(props.syncScheduleDeadLetterQueue), 1, {
-        description:
-          'EventBridge could not invoke the SES suppression list sync function, so syncs were skipped and SES and the table drift apart. First: the ERROR_CODE and ERROR_MESSAGE attributes of a message in the sync schedule DLQ, then the function and its resource policy. Nothing to redrive: the next run catches up; purge the queue once fixed.',
+        runbook: scheduleRunbook('SES suppression list sync'),
       });
     }
     this.alarm(
@@ -192,8 +402,16 @@ export class Monitoring extends Construct {
       props.processor.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       1,
       {
-        description:
-          'The processor Lambda failed whole invocations (not single records). First: its log group for the error; notifications stay queued and are retried.',
+        runbook: {
+          what: 'The processor Lambda failed whole invocations (not single records); notifications stay queued and are retried.',
+          causes: 'a timeout, out of memory, a broken deployment, missing permissions.',
+          checks: [
+            "the processor's log group for the error.",
+            'the last deployment.',
+            "the function's duration and memory against its limits.",
+          ],
+          anchor: 'processor-errors',
+        },
       },
     );
     this.alarm(
@@ -201,8 +419,16 @@ export class Monitoring extends Construct {
       props.processor.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
       1,
       {
-        description:
-          'The processor Lambda was throttled (account concurrency exhausted). First: check account concurrency; the queue buffers notifications meanwhile.',
+        runbook: {
+          what: 'The processor Lambda was throttled; the queue buffers notifications meanwhile.',
+          causes: "the account's concurrency used up by other functions, or a burst of notifications.",
+          checks: [
+            "the account's concurrent executions.",
+            'which other functions used it.',
+            'the queue age (OldestMessageAge).',
+          ],
+          anchor: 'processor-throttles',
+        },
       },
     );
     const oldest = props.oldestMessageAge ?? Duration.minutes(30);
@@ -211,7 +437,17 @@ export class Monitoring extends Construct {
       props.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
       oldest.toSeconds(),
       {
-        description: `Notifications have waited more than ${oldest.toMinutes()} minutes: processing is stalled or too slow, and suppressions lag behind. First: processor errors, throttles and the event source mapping's state.`,
+        runbook: {
+          what: `Notifications have waited more than ${oldest.toMinutes()} minutes: processing is stalled or too slow, and suppressions lag behind.`,
+          causes:
+            'processor errors or throttles, a disabled event source mapping, a burst beyond maxConcurrency.',
+          checks: [
+            'ProcessorErrors and ProcessorThrottles.',
+            "the event source mapping's state.",
+            'the queue depth against maxConcurrency × batchSize.',
+          ],
+          anchor: 'oldest-message-age',
+        },
       },
     );
     this.alarm(
@@ -219,14 +455,31 @@ export class Monitoring extends Construct {
       props.hygiene.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
       1,
       {
-        description:
-          "The hourly hygiene run failed, so rates are stale. First: the hygiene function's log group.",
+        runbook: {
+          what: 'The hygiene run failed, so rates may be stale (including a failed emergency-brake pause or a due watcher it could not settle).',
+          causes:
+            'table throttling or permissions, an SES or SNS error during a brake pause, a bad policy setting.',
+          checks: [
+            "the hygiene function's log group.",
+            'the actions line of the failed run (brake pauses).',
+            '`bounce hygiene` against the table to reproduce.',
+          ],
+          anchor: 'hygiene-errors',
+        },
       },
     );
     if (props.sync) {
       this.alarm('SyncErrors', props.sync.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }), 1, {
-        description:
-          "The SES suppression list sync failed; nothing is lost (its cursor only moves after a complete pull, pushes are re-planned every run), but SES's list and the table drift apart until it runs again. First: the sync function's log group (SES throttling, permissions).",
+        runbook: {
+          what: "The SES suppression list sync failed; SES's list and the table drift apart until it runs again (nothing is lost).",
+          causes: 'SES throttling, missing permissions, a table error.',
+          checks: [
+            "the sync function's log group.",
+            'sesSyncRatePerSecond against the SES account limits.',
+            'the function role against docs/security.md.',
+          ],
+          anchor: 'sync-errors',
+        },
       });
     }
     // One period per scheduled run (at least an hour), so a run every 3 hours does not read as missing.
@@ -242,10 +495,19 @@ export class Monitoring extends Construct {
       evaluationPeriods: 2,
       missing: cloudwatch.TreatMissingData.MISSING,
       pageOnNoData: true,
-      description: `No hygiene run reported for ${heartbeatPeriod.toHumanString()} twice in a row (the alarm pages in state INSUFFICIENT_DATA): bounce-rate alarms are blind. First: the schedule rule and the hygiene function (errors, permissions).`,
+      runbook: {
+        what: `No hygiene run reported for ${heartbeatPeriod.toHumanString()} twice in a row (the alarm pages in state INSUFFICIENT_DATA; a fresh deployment stays quiet until its first run): the rate alarms are blind.`,
+        causes: 'the schedule rule disabled, the function failing before it reports, missing permissions.',
+        checks: [
+          'HygieneErrors and the hygiene log group.',
+          'the schedule rule and HygieneScheduleUndelivered.',
+          'the function role against docs/security.md.',
+        ],
+        anchor: 'hygiene-heartbeat-missing',
+      },
     });
 
-    this.dashboard = this.buildDashboard(props, rate);
+    this.dashboard = this.buildDashboard(props, rate, providerRate);
   }
 
   private alarm(
@@ -253,9 +515,10 @@ export class Monitoring extends Construct {
     metric: cloudwatch.IMetric,
     threshold: number,
     options: {
-      description: string;
+      runbook: Runbook;
       comparison?: cloudwatch.ComparisonOperator;
       evaluationPeriods?: number;
+      datapointsToAlarm?: number;
       missing?: cloudwatch.TreatMissingData;
       /** Also page when the alarm goes to INSUFFICIENT_DATA (every period of the range without data). */
       pageOnNoData?: boolean;
@@ -265,10 +528,11 @@ export class Monitoring extends Construct {
       metric,
       threshold,
       evaluationPeriods: options.evaluationPeriods ?? 1,
+      ...(options.datapointsToAlarm !== undefined ? { datapointsToAlarm: options.datapointsToAlarm } : {}),
       comparisonOperator:
         options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: options.missing ?? cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: options.description,
+      alarmDescription: runbookDescription(options.runbook),
     });
     alarm.addAlarmAction(new actions.SnsAction(this.topic));
     alarm.addOkAction(new actions.SnsAction(this.topic));
@@ -280,6 +544,11 @@ export class Monitoring extends Construct {
   private buildDashboard(
     props: MonitoringProps,
     rate: (identity: string, name: 'BounceRate' | 'ComplaintRate', suffix: string) => cloudwatch.IMetric,
+    providerRate: (
+      provider: Provider,
+      name: 'BounceRate' | 'ComplaintRate',
+      suffix: string,
+    ) => cloudwatch.IMetric,
   ) {
     const t = props.thresholds;
     const search = (query: string, statistic: string, period: Duration, label: string) =>
@@ -375,6 +644,29 @@ export class Monitoring extends Construct {
         width: 12,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12 }),
+    );
+    // Per mailbox provider: where it hurts (a block at one provider hides in the account's average).
+    const providerWidget = (name: 'BounceRate' | 'ComplaintRate', title: string) =>
+      new cloudwatch.GraphWidget({
+        title,
+        left: ALARMED_PROVIDERS.map((provider, i) => providerRate(provider, name, `${name[0]}p${i}`)),
+        width: 8,
+      });
+    dashboard.addWidgets(
+      providerWidget('BounceRate', 'Bounce rate per mailbox provider (24 h window, %)'),
+      providerWidget('ComplaintRate', 'Complaint rate per mailbox provider (24 h window, %)'),
+      new cloudwatch.GraphWidget({
+        title: 'Sender-side failures per mailbox provider (per hour)',
+        left: [search('Provider,service} MetricName="SenderSideFailures"', 'Sum', Duration.hours(1), '')],
+        leftAnnotations: [
+          {
+            value: props.providerSenderSideFailures ?? 25,
+            label: 'alarm',
+            color: cloudwatch.Color.RED,
+          },
+        ],
+        width: 8,
+      }),
     );
     return dashboard;
   }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { AddressEvent } from './events';
 import { describeZodError } from './notification';
+import { PROVIDERS, type Provider } from './providers';
 
 /**
  * Sending-reputation arithmetic: hourly counters per SES identity, and bounce/complaint rates and
@@ -19,7 +20,29 @@ export interface HourlyCounts {
   complaints: number;
   /** Sender-side failures (our authentication, reputation, blocklists …) by reason. */
   senderSide: Record<string, number>;
+  /** The same outcomes by the recipient's mailbox provider (./providers); absent: none attributed. */
+  providers?: Partial<Record<Provider, ProviderCounts>>;
 }
+
+/**
+ * One identity-hour's outcomes at one mailbox provider. No sends: a Send event names only the
+ * recipient's domain, and a hosted domain's provider is known only from the receiver's reply.
+ */
+export interface ProviderCounts {
+  deliveries: number;
+  permanentBounces: number;
+  transientBounces: number;
+  complaints: number;
+  senderSide: Record<string, number>;
+}
+
+const emptyProvider = (): ProviderCounts => ({
+  deliveries: 0,
+  permanentBounces: 0,
+  transientBounces: 0,
+  complaints: 0,
+  senderSide: {},
+});
 
 export const hourOf = (iso: string) => iso.slice(0, 13);
 
@@ -54,24 +77,58 @@ export class HourlyTally {
     this.bucket(identity, at).sends += recipients;
   }
 
-  /** Events that were new to the store (duplicates must not be counted again). */
-  addEvents(events: readonly AddressEvent[]): void {
+  /** The provider's counts in an identity-hour bucket, created on first use. */
+  private atProvider(bucket: HourlyCounts, provider: Provider | undefined): ProviderCounts | undefined {
+    if (provider === undefined) return undefined;
+    bucket.providers ??= {};
+    let counts = bucket.providers[provider];
+    if (!counts) {
+      counts = emptyProvider();
+      bucket.providers[provider] = counts;
+    }
+    return counts;
+  }
+
+  /**
+   * Events that were new to the store (duplicates must not be counted again); `providerOf` names the
+   * mailbox provider of each (see ./providers), for the per-provider counts.
+   */
+  addEvents(
+    events: readonly AddressEvent[],
+    providerOf: (event: AddressEvent) => Provider | undefined = () => undefined,
+  ): void {
     for (const event of events) {
       switch (event.type) {
         case 'bounce': {
           const bucket = this.bucket(event.identity, event.at);
+          const { party, reason } = event.classification;
+          // SES refused these itself (its suppression list): the receiver never saw them.
+          const at = reason === 'suppressed' ? undefined : this.atProvider(bucket, providerOf(event));
           if (event.bounceType === 'Permanent') bucket.permanentBounces++;
           else bucket.transientBounces++;
-          const { party, reason } = event.classification;
-          if (party === 'sender') bucket.senderSide[reason] = (bucket.senderSide[reason] ?? 0) + 1;
+          if (at && event.bounceType === 'Permanent') at.permanentBounces++;
+          else if (at) at.transientBounces++;
+          if (party === 'sender') {
+            bucket.senderSide[reason] = (bucket.senderSide[reason] ?? 0) + 1;
+            if (at) at.senderSide[reason] = (at.senderSide[reason] ?? 0) + 1;
+          }
           break;
         }
         case 'complaint':
-          if (event.feedbackType !== 'not-spam') this.bucket(event.identity, event.at).complaints++;
+          if (event.feedbackType !== 'not-spam') {
+            const bucket = this.bucket(event.identity, event.at);
+            bucket.complaints++;
+            const at = this.atProvider(bucket, providerOf(event));
+            if (at) at.complaints++;
+          }
           break;
-        case 'delivery':
-          this.bucket(event.identity, event.at).deliveries++;
+        case 'delivery': {
+          const bucket = this.bucket(event.identity, event.at);
+          bucket.deliveries++;
+          const at = this.atProvider(bucket, providerOf(event));
+          if (at) at.deliveries++;
           break;
+        }
         case 'manual':
           break;
         default:
@@ -121,10 +178,18 @@ export interface RateRow {
   senderSide: Record<string, number>;
 }
 
+/** A provider's rates: the same fields and levels as an identity's. */
+export type ProviderRow = Omit<RateRow, 'identity'> & { provider: Provider };
+
 export interface WindowReport {
   window: { name: string; from: string; to: string };
   account: Omit<RateRow, 'identity'>;
   identities: RateRow[];
+  /**
+   * Per mailbox provider, in PROVIDERS order, those with any outcome in the window. `sent` =
+   * deliveries + bounces there (Send events cannot be attributed to a provider).
+   */
+  providers: ProviderRow[];
 }
 
 export function levelOf(sent: number, bounceRate: number, complaintRate: number, t: Thresholds): Level {
@@ -211,7 +276,34 @@ export function rateReport(
   const identities = [...byIdentity.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([identity, list]) => ({ identity, ...rateRow(list, thresholds) }));
-  return { window, account: accountRow(identities, thresholds), identities };
+  return {
+    window,
+    account: accountRow(identities, thresholds),
+    identities,
+    providers: providerRows(inWindow, thresholds),
+  };
+}
+
+function providerRows(counts: readonly HourlyCounts[], t: Thresholds): ProviderRow[] {
+  const totals = new Map<Provider, ProviderCounts>();
+  for (const c of counts) {
+    for (const [provider, p] of Object.entries(c.providers ?? {}) as [Provider, ProviderCounts][]) {
+      const total = totals.get(provider) ?? emptyProvider();
+      total.deliveries += p.deliveries;
+      total.permanentBounces += p.permanentBounces;
+      total.transientBounces += p.transientBounces;
+      total.complaints += p.complaints;
+      for (const [reason, n] of Object.entries(p.senderSide))
+        total.senderSide[reason] = (total.senderSide[reason] ?? 0) + n;
+      totals.set(provider, total);
+    }
+  }
+  return PROVIDERS.flatMap((provider) => {
+    const total = totals.get(provider);
+    if (!total) return [];
+    const sent = total.deliveries + total.permanentBounces + total.transientBounces;
+    return [{ provider, ...finish(sent, total.permanentBounces, total.complaints, total.senderSide, t) }];
+  });
 }
 
 // Rates are fractions, as SES reports them: an operator who writes 5 for 5 % is told so.

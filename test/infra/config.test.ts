@@ -53,6 +53,8 @@ describe('loadConfig', () => {
       alarmEmail: '',
       oldestMessageAgeMinutes: 30,
       senderSideAlarmThreshold: 10,
+      providerSenderSideAlarmThreshold: 25,
+      chat: {},
       emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
       compliance: 'none',
     });

@@ -117,7 +117,7 @@ describe('monitoring: alarms to on-call, dashboard, hygiene schedule', () => {
   });
 
   it('pages on sender-side failures, dead letters, processor errors and throttles, and stalled processing', () => {
-    expect(alarm(template, 'SenderSideFailures')).toMatchObject({
+    expect(alarm(template, 'MonitoringSenderSideFailures')).toMatchObject({
       MetricName: 'SenderSideFailures',
       Threshold: 10,
     });
@@ -235,7 +235,7 @@ describe('monitoring: settings from config', () => {
   it('takes the schedule, the stalled-queue age and the sender-side threshold from config', () => {
     synth.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
     expect(alarm(synth.template, 'OldestMessageAge').Threshold).toBe(600);
-    expect(alarm(synth.template, 'SenderSideFailures').Threshold).toBe(3);
+    expect(alarm(synth.template, 'MonitoringSenderSideFailures').Threshold).toBe(3);
   });
 
   it('subscribes nobody to the on-call topic when no alarm email is configured', () => {

@@ -4,17 +4,21 @@ export interface SesMail {
   n: number;
   at: string;
   configurationSet?: string;
+  /** The recipient (default: `recipient(identity, n)`). */
+  to?: string;
 }
 
 export const recipient = (identity: string, n: number) => `r${n}@${identity.replace(/\./g, '-')}.example.org`;
 
-const mail = ({ identity, n, at, configurationSet }: SesMail) => ({
+const to = (m: SesMail) => m.to ?? recipient(m.identity, m.n);
+
+const mail = ({ identity, n, at, configurationSet, ...m }: SesMail) => ({
   timestamp: at,
   source: `news@${identity}`,
   sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${identity}`,
   sendingAccountId: '123456789012',
   messageId: `m-${identity}-${n}`,
-  destination: [recipient(identity, n)],
+  destination: [to({ identity, n, at, ...m })],
   ...(configurationSet ? { tags: { 'ses:configuration-set': [configurationSet] } } : {}),
 });
 
@@ -31,7 +35,7 @@ export const permanentBounce = (m: SesMail, diagnosticCode = 'smtp; 550 5.1.1 <u
     reportingMTA: 'dns; a1-2.smtp-out.amazonses.com',
     bouncedRecipients: [
       {
-        emailAddress: recipient(m.identity, m.n),
+        emailAddress: to(m),
         action: 'failed',
         status: /\d\.\d\.\d+/.exec(diagnosticCode)?.[0] ?? '5.0.0',
         diagnosticCode,
@@ -49,5 +53,19 @@ export const complaint = (m: SesMail) => ({
     feedbackId: `fc-${m.identity}-${m.n}`,
     complaintFeedbackType: 'abuse',
     userAgent: 'Yahoo!-Mail-Feedback/2.0',
+  },
+});
+
+/** A delivery as SES publishes it: the receiver's SMTP reply (`smtpResponse`) names who accepted it. */
+export const delivery = (m: SesMail, smtpResponse = '250 2.0.0 Ok: queued as 4XyZ') => ({
+  eventType: 'Delivery',
+  mail: mail(m),
+  delivery: {
+    timestamp: m.at,
+    processingTimeMillis: 812,
+    recipients: [to(m)],
+    smtpResponse,
+    reportingMTA: 'a1-2.smtp-out.amazonses.com',
+    remoteMtaIp: '203.0.113.7',
   },
 });

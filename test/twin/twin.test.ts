@@ -5,7 +5,7 @@ import { startTestEngine, type TestEngine } from '../support/engine';
 import type { AlarmDefinition, AlarmState, MetricStore } from './cloudwatch';
 import { checkCalls } from './iam';
 import { isSatisfied, metricReads } from './reads';
-import { complaint, permanentBounce, recipient, type SesMail, sendEvent } from './ses';
+import { complaint, delivery, permanentBounce, recipient, type SesMail, sendEvent } from './ses';
 import { type CloudAssembly, synthesizeReusingBundles, synthesizeWithBundles } from './synth';
 import { Twin } from './twin';
 
@@ -281,9 +281,9 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     report(twin, '(e) after two hourly runs');
     expect(state(twin, missed as AlarmDefinition)).toBe('OK');
     // From the deployment to the first run the alarm had no data: nothing but the move to OK.
-    expect(
-      twin.transitions.filter((t) => t.alarm === missed?.logicalId).map((t) => [t.from, t.to]),
-    ).toEqual([['INSUFFICIENT_DATA', 'OK']]);
+    expect(twin.transitions.filter((t) => t.alarm === missed?.logicalId).map((t) => [t.from, t.to])).toEqual([
+      ['INSUFFICIENT_DATA', 'OK'],
+    ]);
     twin.pauseSchedule('Hygiene', true);
     const paused = twin.transitions.length;
     await twin.advance(3 * HOUR);
@@ -395,6 +395,72 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     },
     120_000,
   );
+
+  it('(h) one mailbox provider rejects our mail with a block-list reply while the others accept: only its alarm fires, on-call is paged once, account rates stay below their levels', async () => {
+    const twin = await deploy();
+    const S3150 =
+      "smtp; 550 5.7.1 Unfortunately, messages from [54.240.8.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [BL02EPF0001A0F9.namprd09.prod.outlook.com 2026-11-20T00:10:00.000Z]";
+    // One consumer domain per provider of the fixed set (and one for `other`); Microsoft takes the most mail.
+    const domains: [string, number][] = [
+      ['gmail.com', 5],
+      ['hotmail.com', 12],
+      ['yahoo.com', 5],
+      ['icloud.com', 5],
+      ['web.de', 5],
+      ['comcast.net', 5],
+      ['mail.ru', 5],
+      ['yandex.ru', 5],
+      ['zohomail.com', 5],
+      ['example.org', 5],
+    ];
+    // A running stack: past its first hygiene run (a fresh twin's heartbeat alarm starts missing).
+    await twin.advance(HOUR + 60_000);
+    const before = twin.transitions.length;
+    expect(report(twin, '(h) before')).toEqual([]);
+    let n = 0;
+    // An hour: every minute each provider accepts its share; every other minute Outlook.com refuses
+    // one message for our IP's block-list listing (30 in the hour, at most 8 in any 15 minutes: below
+    // the account-wide sender-side alarm's 10, above the provider alarm's 25 per hour).
+    for (let minute = 0; minute < 60; minute++) {
+      for (const [domain, count] of domains) {
+        for (let i = 0; i < count; i++) {
+          const m = { ...mailAt(twin, 'one.example', n++), to: `u${n}@${domain}` };
+          twin.sesPublishes(sendEvent(m));
+          twin.sesPublishes(
+            delivery(m, domain === 'gmail.com' ? '250 2.0.0 OK  1732060800 - gsmtp' : undefined),
+          );
+        }
+      }
+      if (minute % 2 === 0) {
+        const m = { ...mailAt(twin, 'one.example', n++), to: `blocked${minute}@hotmail.com` };
+        twin.sesPublishes(sendEvent(m));
+        twin.sesPublishes(permanentBounce(m, S3150));
+      }
+      await twin.advance(60_000);
+    }
+    await twin.advance(2 * 60_000); // the hourly hygiene run at 02:00
+    const alarming = report(twin, '(h) after an hour of Outlook.com block-list rejections');
+    expect(failedInvocations(twin)).toEqual([]);
+    const microsoft = alarmsReading(twin, 'SesBounceHandler', 'SenderSideFailures', {
+      Provider: 'microsoft',
+    });
+    expect(microsoft.map((a) => a.logicalId)).toHaveLength(1);
+    expect(alarming).toEqual([(microsoft[0] as AlarmDefinition).logicalId]);
+    // Paged once: one transition to ALARM, notifying the on-call topic.
+    const pages = twin.transitions.slice(before).filter((t) => t.to === 'ALARM' && t.notified.length > 0);
+    expect(pages.map((t) => t.alarm)).toEqual([(microsoft[0] as AlarmDefinition).logicalId]);
+    // The account-wide rates read below their levels (the alarms above say so; here the figures).
+    const account = rateAlarms(twin, 'ACCOUNT', 'BounceRate');
+    expect([state(twin, account.warning), state(twin, account.critical)]).toEqual(['OK', 'OK']);
+    const [accountSenderSide] = alarmsReading(twin, 'SesBounceHandler', 'SenderSideFailures').filter((a) =>
+      a.metrics.every((m) => m.metric?.dimensions.Provider === undefined),
+    );
+    expect(state(twin, accountSenderSide as AlarmDefinition)).toBe('OK');
+    // Nobody at Outlook.com was suppressed for our block.
+    const status = (await storeOf(twin).get('blocked0@hotmail.com'))?.state.status ?? 'absent';
+    expect(status).not.toMatch(/^suppressed/);
+    await expectCallsAllowed(twin);
+  }, 300_000);
 
   it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {
     expect(twins.length).toBeGreaterThan(0);

@@ -5,7 +5,8 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { HourlyCounts } from '../../core/rates';
+import { isProvider, type Provider } from '../../core/providers';
+import type { HourlyCounts, ProviderCounts } from '../../core/rates';
 import type { CounterCleanup, CounterCleanupResult, RateCounterStore } from '../../ports';
 import { BATCH_WRITE_MAX_ITEMS, deleteItems, type ItemKey } from './batch';
 
@@ -30,6 +31,13 @@ const startOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 /** The first day whose counters are still kept at `now`: every hour of every earlier day is past its TTL. */
 export const firstKeptCounterDay = (now: Date) => dayOf(now.getTime() - COUNTER_RETENTION_DAYS * DAY_MS);
 const SENDER_SIDE_PREFIX = 'senderSide_';
+/**
+ * Per-provider counters sit on the same identity-hour item as flat attributes
+ * (`p_google_deliveries`, `p_microsoft_senderSide_blocked`): ADD needs no map to exist first, and
+ * the provider set is fixed and small (./providers), so an item stays far below 400 KB.
+ */
+const PROVIDER_PREFIX = 'p_';
+const PROVIDER_FIELDS = ['deliveries', 'permanentBounces', 'transientBounces', 'complaints'] as const;
 
 /** One partition per UTC day, sorted by hour then identity: a window is a few Queries, never a Scan. */
 const counterKey = (counts: Pick<HourlyCounts, 'hour' | 'identity'>) => ({
@@ -83,6 +91,12 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
       add('transientBounces', bucket.transientBounces);
       add('complaints', bucket.complaints);
       for (const [reason, n] of Object.entries(bucket.senderSide)) add(`${SENDER_SIDE_PREFIX}${reason}`, n);
+      for (const [provider, p] of Object.entries(bucket.providers ?? {}) as [Provider, ProviderCounts][]) {
+        const prefix = `${PROVIDER_PREFIX}${provider}_`;
+        for (const field of PROVIDER_FIELDS) add(`${prefix}${field}`, p[field]);
+        for (const [reason, n] of Object.entries(p.senderSide))
+          add(`${prefix}${SENDER_SIDE_PREFIX}${reason}`, n);
+      }
       if (adds.length === 0) continue;
       await this.client.send(
         new UpdateCommand({
@@ -206,12 +220,35 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
 
 function countsOf(item: CounterItem): HourlyCounts {
   const senderSide: Record<string, number> = {};
+  const providers: Partial<Record<Provider, ProviderCounts>> = {};
   for (const [key, value] of Object.entries(item)) {
-    if (key.startsWith(SENDER_SIDE_PREFIX) && typeof value === 'number') {
+    if (typeof value !== 'number') continue;
+    if (key.startsWith(SENDER_SIDE_PREFIX)) {
       senderSide[key.slice(SENDER_SIDE_PREFIX.length)] = value;
+      continue;
     }
+    if (!key.startsWith(PROVIDER_PREFIX)) continue;
+    const rest = key.slice(PROVIDER_PREFIX.length);
+    const cut = rest.indexOf('_');
+    const provider = rest.slice(0, cut);
+    // A provider a newer version wrote (or a stray attribute) is skipped, not guessed at.
+    if (cut < 0 || !isProvider(provider)) continue;
+    const field = rest.slice(cut + 1);
+    providers[provider] ??= {
+      deliveries: 0,
+      permanentBounces: 0,
+      transientBounces: 0,
+      complaints: 0,
+      senderSide: {},
+    };
+    const counts = providers[provider];
+    if (field.startsWith(SENDER_SIDE_PREFIX))
+      counts.senderSide[field.slice(SENDER_SIDE_PREFIX.length)] = value;
+    else if ((PROVIDER_FIELDS as readonly string[]).includes(field))
+      counts[field as (typeof PROVIDER_FIELDS)[number]] = value;
   }
   return {
+    ...(Object.keys(providers).length > 0 ? { providers } : {}),
     identity: item.identity,
     hour: item.hour,
     sends: item.sends ?? 0,
