@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { PROVIDER_NAMES } from '../../shared/core/providers';
+import type { RateRow } from '../../shared/core/rates';
 import { STATUSES } from '../../shared/core/state';
 import { type ReportData, SUPPRESSION_SOURCES } from './report-data';
 
@@ -458,58 +459,43 @@ export async function renderReportHtml(
   const simulationChartId = 'simulation';
   const figures = await Promise.all(charts.filter((c) => c.id !== simulationChartId).map(figureHtml));
   const simulation = charts.find((c) => c.id === simulationChartId);
-  const rateRows = [
-    [
-      '(account)',
-      data.account.sent,
-      data.account.bounces,
-      data.account.complaints,
-      percent(data.account.bounceRate),
-      percent(data.account.complaintRate, 3),
-      data.account.level,
-    ],
-    ...data.identities.map((r) => [
-      r.identity,
-      r.sent,
-      r.bounces,
-      r.complaints,
-      percent(r.bounceRate),
-      percent(r.complaintRate, 3),
-      r.level,
-    ]),
-  ] as (string | number)[][];
-  const rateTable = tableHtml(
-    'Rates over the window (the figures `bounce hygiene` computes for the same window)',
-    ['identity', 'sent', 'permanent bounces', 'complaints', 'bounce rate', 'complaint rate', 'level'],
-    rateRows,
-  ).replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
+  // One rate row's cells, for the account, an identity or a provider (the figures of `bounce hygiene`).
+  const rateCells = (
+    name: string,
+    r: Pick<RateRow, 'sent' | 'bounces' | 'complaints' | 'bounceRate' | 'complaintRate' | 'level'>,
+  ): (string | number)[] => [
+    name,
+    r.sent,
+    r.bounces,
+    r.complaints,
+    percent(r.bounceRate),
+    percent(r.complaintRate, 3),
+    r.level,
+  ];
+  const levelled = (html: string) =>
+    html.replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
+  const rateColumns = ['sent', 'permanent bounces', 'complaints', 'bounce rate', 'complaint rate', 'level'];
+  const rateTable = levelled(
+    tableHtml(
+      'Rates over the window (the figures `bounce hygiene` computes for the same window)',
+      ['identity', ...rateColumns],
+      [rateCells('(account)', data.account), ...data.identities.map((r) => rateCells(r.identity, r))],
+    ),
+  );
   const shown = shownSuppressions(data);
   // Where it hurts: a block at one provider is averaged away in the account's figures.
-  const providerTable = tableHtml(
-    'Rates per mailbox provider (sent = deliveries + bounces there; sender-side: receivers refusing our mail)',
-    [
-      'provider',
-      'sent',
-      'permanent bounces',
-      'complaints',
-      'bounce rate',
-      'complaint rate',
-      'level',
-      'sender-side',
-    ],
-    (data.providers ?? []).map((r) => [
-      PROVIDER_NAMES[r.provider],
-      r.sent,
-      r.bounces,
-      r.complaints,
-      percent(r.bounceRate),
-      percent(r.complaintRate, 3),
-      r.level,
-      Object.entries(r.senderSide)
-        .map(([reason, n]) => `${reason} ${n}`)
-        .join(', ') || '–',
-    ]),
-  ).replace(/<td>(warning|critical)<\/td>/g, '<td class="level-$1">$1</td>');
+  const providerTable = levelled(
+    tableHtml(
+      'Rates per mailbox provider (sent = deliveries + bounces there; sender-side: receivers refusing our mail)',
+      ['provider', ...rateColumns, 'sender-side'],
+      (data.providers ?? []).map((r) => [
+        ...rateCells(PROVIDER_NAMES[r.provider], r),
+        Object.entries(r.senderSide)
+          .map(([reason, n]) => `${reason} ${n}`)
+          .join(', ') || '–',
+      ]),
+    ),
+  );
   const suppressedTable = tableHtml(
     shown.length < data.suppressed.length
       ? `Addresses suppressed in the window: the ${shown.length} most recent of ${data.suppressed.length} (\`bounce export\` lists every address)`
