@@ -339,7 +339,8 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
     throw new MalformedMessageError(`unknown SNS message Type ${quote(decoded.Type)}`);
   }
   const envelope = parseWith(SnsEnvelopeSchema, decoded, 'SNS envelope');
-  if (EVENT_DESTINATION_VALIDATION.test(envelope.Message) && !envelope.Message.trimStart().startsWith('{')) {
+  // The JSON check first: a notification (up to 256 KB) is never searched for the setup text.
+  if (!envelope.Message.trimStart().startsWith('{') && EVENT_DESTINATION_VALIDATION.test(envelope.Message)) {
     return { kind: 'ignored', eventType: 'EventDestinationValidation', why: 'setup-message' };
   }
   return parseSesNotification(parseJson(withoutBom(envelope.Message), 'SNS Message'), envelope.MessageId);

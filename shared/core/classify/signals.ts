@@ -222,7 +222,7 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   const statusClass = into.status === '' ? 0 : into.klass;
   into.temporaryCode = replyClass === 4 || statusClass === 4;
   into.codesDisagree = replyClass !== 0 && statusClass !== 0 && replyClass !== statusClass;
-  into.receiver = receiverOf(text, masked.hosts, lower(input.reportingMTA).slice(0, 255));
+  into.receiver = receiverOf(text, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
   into.type = lower(input.bounceType);
   into.subType = lower(input.bounceSubType);
   into.action = lower(input.action);
