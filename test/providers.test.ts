@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { classify } from '../shared/core/classify';
+import { readMessage } from '../shared/core/events';
 import { parseSesNotification } from '../shared/core/notification';
 import {
   PROVIDERS,
@@ -188,6 +190,24 @@ describe('provider of a hosted domain from what SES reports', () => {
       'b@hotmail.com': 'microsoft',
       'c@gateway.example': 'other',
     });
+  });
+
+  it('gives no provider to a recipient that cannot be read, and keys the others as readMessage does', () => {
+    const m = bounce([
+      {
+        emailAddress: 'not an address',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 no such user - gsmtp',
+      },
+      {
+        emailAddress: 'Jane@Example.COM.',
+        status: '5.1.1',
+        diagnosticCode: 'smtp; 550 5.1.1 no such user - gsmtp',
+      },
+    ]);
+    const { addresses } = readMessage(m, (input) => classify(input));
+    expect(Object.fromEntries(providersOfMessage(m))).toEqual({ 'jane@example.com': 'google' });
+    expect(providersOfMessage(m, (raw) => addresses.get(raw))).toEqual(providersOfMessage(m));
   });
 
   it('reads a complaint’s feedback agent', () => {

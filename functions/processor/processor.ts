@@ -185,12 +185,10 @@ export function createProcessor({
         };
         return { kind: 'done', outcome };
       }
-      return {
-        kind: 'apply',
-        message,
-        ...readMessage(message, classify),
-        providers: providersOfMessage(message),
-      };
+      const { byAddress, unreadable, addresses } = readMessage(message, classify);
+      // The addresses readMessage normalised, not a second normalisation of each recipient.
+      const providers = providersOfMessage(message, (raw) => addresses.get(raw));
+      return { kind: 'apply', message, byAddress, unreadable, providers };
     } catch (error) {
       return { kind: 'invalid', error };
     }

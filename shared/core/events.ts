@@ -104,6 +104,8 @@ export interface UnreadableRecipient {
 export interface MessageEvents {
   byAddress: Map<string, AddressEvent[]>;
   unreadable: UnreadableRecipient[];
+  /** Each readable recipient's normalised address, by the raw value SES sent. */
+  addresses: Map<string, string>;
 }
 
 function bounded(text: string | undefined): string | undefined {
@@ -141,6 +143,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
   const identity = identityOf(message.mail);
   const byAddress = new Map<string, AddressEvent[]>();
   const unreadable: UnreadableRecipient[] = [];
+  const addresses = new Map<string, string>();
   const add = (address: string, event: AddressEvent) => {
     const list = byAddress.get(address);
     if (list) list.push(event);
@@ -155,7 +158,9 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
     classification?: Classification,
   ): string | undefined => {
     try {
-      return normalizeAddress(raw);
+      const address = normalizeAddress(raw);
+      addresses.set(raw, address);
+      return address;
     } catch (error) {
       if (!(error instanceof InvalidAddressError)) throw error;
       const hash = hashAddress(raw);
@@ -211,7 +216,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
           }),
         );
       }
-      return { byAddress, unreadable };
+      return { byAddress, unreadable, addresses };
     }
     case 'complaint': {
       const { complaint } = message;
@@ -226,7 +231,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
         };
         add(address, withOptional(base, { feedbackType: complaint.complaintFeedbackType }));
       }
-      return { byAddress, unreadable };
+      return { byAddress, unreadable, addresses };
     }
     case 'delivery': {
       const { delivery } = message;
@@ -237,7 +242,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
         if (address === undefined) continue;
         add(address, { type: 'delivery', id: `${messageKey}:${address}`, at: delivery.timestamp, identity });
       }
-      return { byAddress, unreadable };
+      return { byAddress, unreadable, addresses };
     }
     default:
       return message satisfies never;

@@ -189,18 +189,13 @@ export function providerOf(address: string, reported: readonly (string | undefin
  */
 export function providersOfMessage(
   message: Extract<InboundMessage, { kind: 'bounce' | 'complaint' | 'delivery' }>,
+  /** The recipient's normalised address, undefined when it cannot be read (no provider to count). */
+  addressOf: (raw: string) => string | undefined = readableAddress,
 ): Map<string, Provider> {
   const result = new Map<string, Provider>();
   const put = (address: string, reported: readonly (string | undefined)[]) => {
-    let normalised: string;
-    try {
-      normalised = normalizeAddress(address);
-    } catch (error) {
-      // An unreadable recipient is kept apart by the processor (by hash); it has no provider to count.
-      if (error instanceof InvalidAddressError) return;
-      throw error;
-    }
-    result.set(normalised, providerOf(normalised, reported));
+    const normalised = addressOf(address);
+    if (normalised !== undefined) result.set(normalised, providerOf(normalised, reported));
   };
   switch (message.kind) {
     case 'bounce':
@@ -217,5 +212,15 @@ export function providersOfMessage(
       return result;
     default:
       return message satisfies never;
+  }
+}
+
+/** The normalised address, or undefined for one that cannot be read. */
+function readableAddress(raw: string): string | undefined {
+  try {
+    return normalizeAddress(raw);
+  } catch (error) {
+    if (error instanceof InvalidAddressError) return undefined;
+    throw error;
   }
 }
