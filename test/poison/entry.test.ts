@@ -13,7 +13,8 @@ import { localLambdaEnv } from '../support/lambda';
 
 /**
  * Issue 20's poison inputs, all in one batch of ten through the real Lambda entry
- * (functions/processor/handler.ts) and through `bounce replay`, on the test engine (DynamoDB Local in
+ * as it ships (the prebuilt dist/functions/processor/index.mjs the construct deploys, built by the
+ * test setup) and through `bounce replay`, on the test engine (DynamoDB Local in
  * CI's second run): only the record nobody can read fails, alone and with a short error; every
  * readable recipient of every other record lands; an address hit by sender-side bounces with
  * oversized identities can still be suppressed.
@@ -158,7 +159,9 @@ describe('poison inputs in one batch', () => {
     Object.assign(process.env, localLambdaEnv(engine, table));
     vi.resetModules();
     try {
-      const { handler } = (await import('../../functions/processor/handler')) as unknown as {
+      // The shipped bundle reads its environment once, at import: this file imports it once.
+      const asset = new URL('../../dist/functions/processor/index.mjs', import.meta.url).href;
+      const { handler } = (await import(/* @vite-ignore */ asset)) as {
         handler: (event: SQSEvent, context: Context, cb: () => void) => Promise<SQSBatchResponse>;
       };
       const deadline = Date.now() + 30_000;
