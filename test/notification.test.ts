@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeAddress } from '../shared/core/address';
+import { readMessage } from '../shared/core/events';
 import {
   identityOf,
   MalformedMessageError,
   parseMessageBody,
   parseSesNotification,
+  tenantOf,
 } from '../shared/core/notification';
 import * as ses from './fixtures/ses-examples';
 
@@ -196,6 +198,40 @@ describe('identityOf', () => {
   it('falls back to the domain of the source address', () => {
     const { sourceArn: _omit, ...mail } = ses.bounceWithDsn.mail;
     expect(identityOf({ ...mail, source: 'Shop <news@Shop.Example>' })).toBe('shop.example');
+  });
+});
+
+describe('tenantOf', () => {
+  const tagged = (values: string[]) => ({
+    ...ses.eventBounce.mail,
+    tags: { ...ses.eventBounce.mail.tags, 'ses:tenant-name': values },
+  });
+
+  it('takes the first value of the ses:tenant-name tag', () => {
+    expect(tenantOf(tagged(['Acme_shop-1', 'other']))).toBe('Acme_shop-1');
+  });
+
+  it('gives no tenant when the tag is absent', () => {
+    expect(tenantOf(ses.eventBounce.mail)).toBeUndefined();
+    expect(tenantOf(tagged([]))).toBeUndefined();
+  });
+
+  it('ignores a value SES could not have written (not a tenant name)', () => {
+    expect(tenantOf(tagged(['acme shop']))).toBeUndefined();
+    expect(tenantOf(tagged(['a'.repeat(65)]))).toBeUndefined();
+    expect(tenantOf(tagged(['a'.repeat(64)]))).toBe('a'.repeat(64));
+  });
+
+  it('puts the tenant on every event of the message, and on none without the tag', () => {
+    const classify = () => ({ reason: 'userunknown', hard: true }) as never;
+    const message = parseSesNotification({ ...ses.eventBounce, mail: tagged(['acme']) }, undefined);
+    if (message.kind !== 'bounce') throw new Error('expected a bounce');
+    const [event] = readMessage(message, classify).byAddress.get('recipient@example.com') ?? [];
+    expect(event).toMatchObject({ type: 'bounce', tenant: 'acme' });
+    const plain = parseSesNotification(ses.eventBounce, undefined);
+    if (plain.kind !== 'bounce') throw new Error('expected a bounce');
+    const [untagged] = readMessage(plain, classify).byAddress.get('recipient@example.com') ?? [];
+    expect(untagged).not.toHaveProperty('tenant');
   });
 });
 

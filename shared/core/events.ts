@@ -1,6 +1,6 @@
 import { hashAddress, InvalidAddressError, normalizeAddress } from './address';
 import type { Classification, RecipientBounce } from './classify/types';
-import { type InboundMessage, identityOf } from './notification';
+import { type InboundMessage, identityOf, tenantOf } from './notification';
 
 /** Longest diagnostic text kept per event: enough to audit, small enough for a 1 KB-ish item. */
 export const MAX_DIAGNOSTIC_LENGTH = 1024;
@@ -12,6 +12,8 @@ interface EventBase {
   at: string;
   /** The SES identity that sent the mail (see identityOf). */
   identity: string;
+  /** The SES tenant the mail was sent through (see tenantOf); absent: none. */
+  tenant?: string;
 }
 
 export interface BounceEvent extends EventBase {
@@ -94,6 +96,8 @@ export interface UnreadableRecipient {
   at: string;
   kind: 'bounce' | 'complaint' | 'delivery';
   identity: string;
+  /** The SES tenant the mail was sent through; absent: none. */
+  tenant?: string;
   /** Why it is unreadable (InvalidAddressError's message: it names the value by hash and length only). */
   problem: string;
   /** For a bounce, what the recipient was classified as (the DSN fields do not need the address). */
@@ -141,6 +145,8 @@ export function eventsFromMessage(
  */
 export function readMessage(message: ActionableMessage, classify: Classifier): MessageEvents {
   const identity = identityOf(message.mail);
+  const tenant = tenantOf(message.mail);
+  const withTenant = <T extends object>(event: T): T => (tenant === undefined ? event : { ...event, tenant });
   const byAddress = new Map<string, AddressEvent[]>();
   const unreadable: UnreadableRecipient[] = [];
   const addresses = new Map<string, string>();
@@ -170,6 +176,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
         at,
         kind,
         identity,
+        ...(tenant === undefined ? {} : { tenant }),
         problem: error.message,
         ...(classification ? { classification } : {}),
       });
@@ -199,7 +206,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
           classification,
         );
         if (address === undefined) continue;
-        const base: BounceEvent = {
+        const base: BounceEvent = withTenant({
           type: 'bounce',
           id: `${bounce.feedbackId}:${address}`,
           at: bounce.timestamp,
@@ -207,7 +214,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
           classification,
           bounceType: bounce.bounceType,
           bounceSubType: bounce.bounceSubType,
-        };
+        });
         add(
           address,
           withOptional(base, {
@@ -223,12 +230,12 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
       for (const recipient of complaint.complainedRecipients) {
         const address = read(recipient.emailAddress, 'complaint', complaint.feedbackId, complaint.timestamp);
         if (address === undefined) continue;
-        const base: ComplaintEvent = {
+        const base: ComplaintEvent = withTenant({
           type: 'complaint',
           id: `${complaint.feedbackId}:${address}`,
           at: complaint.timestamp,
           identity,
-        };
+        });
         add(address, withOptional(base, { feedbackType: complaint.complaintFeedbackType }));
       }
       return { byAddress, unreadable, addresses };
@@ -240,7 +247,10 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
       for (const recipient of delivery.recipients) {
         const address = read(recipient, 'delivery', messageKey, delivery.timestamp);
         if (address === undefined) continue;
-        add(address, { type: 'delivery', id: `${messageKey}:${address}`, at: delivery.timestamp, identity });
+        add(
+          address,
+          withTenant({ type: 'delivery', id: `${messageKey}:${address}`, at: delivery.timestamp, identity }),
+        );
       }
       return { byAddress, unreadable, addresses };
     }

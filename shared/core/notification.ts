@@ -346,6 +346,27 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
   return parseSesNotification(parseJson(withoutBom(envelope.Message), 'SNS Message'), envelope.MessageId);
 }
 
+/** The tag SES adds to every send made through a tenant (the `ses:` tag namespace is SES's own). */
+export const TENANT_TAG = 'ses:tenant-name';
+
+/** What SES accepts as a tenant name: up to 64 letters, digits, hyphens and underscores. */
+const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `name` is a tenant name SES could have created (see TENANT_NAME). */
+export function isTenantName(name: string): boolean {
+  return name.length <= 64 && TENANT_NAME.test(name);
+}
+
+/**
+ * The tenant the mail was sent through: the first value of `mail.tags["ses:tenant-name"]`; none when
+ * the tag is absent. A value SES could not have written (not a valid tenant name) is not a tenant:
+ * it would otherwise become a key and a metric dimension, so it is ignored like a missing tag.
+ */
+export function tenantOf(mail: Mail): string | undefined {
+  const value = mail.tags?.[TENANT_TAG]?.[0];
+  return value !== undefined && isTenantName(value) ? value : undefined;
+}
+
 /** The SES identity that sent the mail: the name after `identity/` in sourceArn, else the source domain. */
 export function identityOf(mail: Mail): string {
   const arn = mail.sourceArn ?? '';
