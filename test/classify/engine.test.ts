@@ -128,7 +128,10 @@ describe('compiled matcher', () => {
       expect(r.reason, status).toBe(reason);
       expect(r.tier, status).toBe(TIER.klass);
     }
-    expect(firstMatch(signalsOf({ status: '5.0.0', action: 'failed' })).id).toBe('fallback.onhold.undecided');
+    expect(
+      firstMatch(signalsOf({ status: '5.0.0', diagnosticCode: 'smtp; nothing we know', action: 'failed' }))
+        .id,
+    ).toBe('fallback.onhold.undecided');
   });
 
   it('non-ASCII literals only pre-filter: the regex still decides', () => {

@@ -45,12 +45,15 @@ describe('words inside addresses, host names and URLs fire no phrase family', ()
 
 describe('a refusal at a stage where the recipient is not known yet does not suppress', () => {
   it.each<readonly [string | null, string, string]>([
-    ['5.1.1', 'smtp; 550 5.1.1 Recipient unknown (in reply to end of DATA command)', 'filtered'],
+    // After DATA, words without the destination's code may be about any address in the message.
+    ['5.0.0', 'smtp; 550 Recipient unknown (in reply to end of DATA command)', 'filtered'],
     [
       '5.0.0',
       'smtp; SMTP error from remote mail server after end of data: 550 No such user here',
       'filtered',
     ],
+    // a host that does not exist, named after the data: not necessarily the recipient's domain
+    [null, 'smtp; 550 relay.example.com does not exist (in reply to end of DATA command)', 'filtered'],
     ['5.0.0', 'smtp; 554 domain does not exist (in reply to MAIL FROM command)', 'rejected'],
     ['5.0.0', 'smtp; 550 Host unknown: your HELO name (in reply to EHLO command)', 'blocked'],
     ['5.0.0', 'smtp; host mx.example.org refused to talk to me: 554 host not found', 'blocked'],
@@ -58,6 +61,46 @@ describe('a refusal at a stage where the recipient is not known yet does not sup
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe(reason);
     expect(suppresses(got.decision), got.rule).toBe(false);
+  });
+
+  // 5.1.1 / 5.1.2 are about the destination address (the sender's have x.1.7 / x.1.8), and some
+  // receivers answer for each recipient only after the data (LMTP, RFC 2033 §4.2).
+  it.each<readonly [string | null, string, string]>([
+    ['5.1.1', 'smtp; 550 5.1.1 Recipient unknown (in reply to end of DATA command)', 'userunknown'],
+    [
+      null,
+      'smtp; SMTP error from remote mail server after end of data: 550 5.1.1 <pat@example.org>: no such mailbox here',
+      'userunknown',
+    ],
+    [
+      '5.1.2',
+      'smtp; 550 5.1.2 Destination domain does not exist (in reply to end of DATA command)',
+      'hostunknown',
+    ],
+  ])('after DATA, words and the destination code together suppress: %s %s', (status, text, reason) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).toBe(reason);
+    expect(got.decision).toBe('suppress');
+  });
+
+  it.each<Case>([
+    // weak wording, even with 5.1.1
+    ['5.1.1', 'smtp; 550 5.1.1 Mailbox unavailable (in reply to end of DATA command)'],
+    // the words name a header or sender address
+    ['5.1.1', 'smtp; 550 5.1.1 From: header address unknown (in reply to end of DATA command)'],
+    ['5.1.1', 'smtp; 550 5.1.1 Reply-To address does not exist (in reply to end of DATA command)'],
+    ['5.1.2', 'smtp; 550 5.1.2 Envelope sender domain does not exist (in reply to end of DATA command)'],
+    // a policy code, a temporary code, temporary wording
+    ['5.7.1', 'smtp; 550 5.7.1 User unknown (in reply to end of DATA command)'],
+    ['4.1.1', 'smtp; 450 4.1.1 User unknown (in reply to end of DATA command)'],
+    ['5.1.1', 'smtp; 550 5.1.1 User unknown, try again later (in reply to end of DATA command)'],
+    // the mail system's own failures with 5.1.1
+    ['5.1.1', 'smtp; 550 5.1.1 Forwarding loop detected for this user (in reply to end of DATA command)'],
+    // another stage with the same pair
+    ['5.1.1', 'smtp; 550 5.1.1 User unknown (in reply to MAIL FROM command)'],
+  ])('after DATA or another stage, anything less does not suppress: %s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(suppresses(got.decision), `${got.reason} ${got.rule}`).toBe(false);
   });
 
   it('suppresses the same words at RCPT TO, or when no stage is named', () => {

@@ -39,6 +39,15 @@ const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
   ['5.7.1', 'smtp; 550 5.7.1 Sender address not recognised'],
   [null, 'smtp; 550 Your account could not be found; sign in again'],
   ['5.7.1', 'smtp; 550 5.7.1 Your mailbox has exceeded its sending limit'],
+  // Our sender address, named between the words (masked), said to be unknown or not to exist.
+  ['5.1.1', 'smtp; 550 5.1.1 Sender address <noreply@example.com>: user unknown'],
+  [null, 'smtp; 553 Sender <bounces@example.com> does not exist'],
+  // After the data, 5.1.1 with words about a header address, or with weak wording.
+  ['5.1.1', 'smtp; 550 5.1.1 From: header address does not exist (in reply to end of DATA command)'],
+  ['5.1.1', 'smtp; 550 5.1.1 Mailbox unavailable (in reply to end of DATA command)'],
+  // "No MX" under a temporary code; a recipient whose local part spells it.
+  ['4.4.4', 'smtp; 451 4.4.4 No MX record for example.net, will retry'],
+  [null, 'smtp; 452 <no-mx-record@example.org>: too many recipients this hour'],
 ];
 
 describe('words of the "address is gone" families about something else do not suppress', () => {

@@ -182,8 +182,8 @@ describe('hard / soft', () => {
 
   it('classify applies it: notaccept 4xx counts soft, 5xx suppresses', () => {
     const soft = classify({
-      status: '4.4.4',
-      diagnosticCode: 'smtp; 451 4.4.4 No MX found for domain example.com',
+      status: '4.0.0',
+      diagnosticCode: 'smtp; 451 4.0.0 Domain example.com is not accepting mail at present',
     });
     expect(soft).toMatchObject({ reason: 'notaccept', hard: false, decision: 'count-soft' });
     const hard = classify({

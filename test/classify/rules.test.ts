@@ -130,7 +130,28 @@ describe('host / domain', () => {
       'smtp; 556 5.1.10 Recipient address rejected: Domain example.com does not accept mail (nullMX)',
       'notaccept',
     ],
-    ['no MX', null, 'smtp; No MX found for domain', 'notaccept'],
+    ['no MX', null, 'smtp; No MX found for domain', 'notaccept', 'text.notaccept.no-mx'],
+    [
+      'no MX and no A record, permanent code',
+      '5.4.4',
+      'smtp; 550 5.4.4 There is no MX or A record for the domain example.net',
+      'notaccept',
+      'text.notaccept.no-mx',
+    ],
+    [
+      'no MX under a temporary code: DNS trouble, not a domain without mail',
+      '4.4.4',
+      'smtp; 451 4.4.4 No MX records for example.net right now',
+      'networkerror',
+      'text.networkerror.no-mx-temporary',
+    ],
+    [
+      'no mail exchanger under a 4xx reply without an enhanced code',
+      null,
+      'smtp; 421 Could not find a mail exchanger for example.net',
+      'networkerror',
+      'text.networkerror.no-mx-temporary',
+    ],
     ['status 5.1.2 alone', '5.1.2', 'smtp; 550 5.1.2 Bad destination system address', 'hostunknown'],
   ]);
 });
@@ -386,6 +407,17 @@ describe('transient and other', () => {
     ['German auto reply', null, 'Ich bin bis 12.08. nicht im Büro. Abwesenheitsnotiz', 'vacation'],
     ['temporary failure', '4.0.0', 'smtp; 450 4.0.0 Temporary failure', 'onhold'],
     ['a failure with no text or code', null, '', 'onhold', 'fallback.onhold.undecided'],
+    // RFC 3463 x.0.0 is "other undefined status": only the class of the failure is known.
+    ['only x.0.0, no text', '5.0.0', '', 'undefined', 'status.undefined.x.0.0-alone'],
+    ['only 4.0.0, no text', '4.0.0', '', 'undefined', 'status.undefined.x.0.0-alone'],
+    [
+      'x.0.0 with words we cannot read',
+      '5.0.0',
+      'smtp; nothing we know',
+      'onhold',
+      'fallback.onhold.undecided',
+    ],
+    ['x.0.0 with a reply code alone', '5.0.0', 'smtp; 550', 'onhold', 'fallback.onhold.undecided'],
   ]);
 });
 
@@ -525,6 +557,18 @@ describe('guards against over-reach', () => {
       '4.2.0',
       'smtp; 450 4.2.0 Mailbox is locked, try again later',
       'onhold',
+    ],
+    [
+      'a sender address said to be unknown is ours, with the address between',
+      '5.1.1',
+      'smtp; 550 5.1.1 Sender address <noreply@example.com>: user unknown',
+      'rejected',
+    ],
+    [
+      'a sender address said not to exist is ours',
+      null,
+      'smtp; 553 sender <bounce@example.com> does not exist',
+      'rejected',
     ],
     [
       'Gmail unauthenticated, other wording',

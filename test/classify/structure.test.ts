@@ -120,8 +120,8 @@ describe('explain', () => {
   it('says which rung a demoted suppression missed, and shows the structure', () => {
     const got = explain({
       action: 'failed',
-      status: '5.1.1',
-      diagnosticCode: 'smtp; 550 5.1.1 <someone@example.org>: User unknown (in reply to end of DATA command)',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 550 <someone@example.org>: User unknown (in reply to end of DATA command)',
     });
     expect(got).toMatchObject({
       reason: 'filtered',
@@ -132,7 +132,7 @@ describe('explain', () => {
     expect(got.matched[0]).toBe(got.rule);
     expect(got.matched).toContain(got.demoted);
     expect(got.missing.join('\n')).toMatch(/^stage: refused at DATA/);
-    expect(got.structure).toMatchObject({ stage: 'data', reply: 550, status: '5.1.1' });
+    expect(got.structure).toMatchObject({ stage: 'data', reply: 550, status: '5.0.0' });
     expect(got.structure.text).toContain(`<${MASK.address}>`);
   });
 

@@ -32,9 +32,33 @@ const STAGE_NAME = {
 } as const;
 
 /**
+ * A refusal after DATA that names the destination itself as nonexistent: a phrase family saying the
+ * mailbox (or domain) does not exist, under the enhanced code whose RFC 3463 meaning is exactly that
+ * for the *destination* address — 5.1.1 "the mailbox specified in the address does not exist",
+ * 5.1.2 "the destination system … does not exist". Problems with our envelope sender have their own
+ * codes (x.1.7, x.1.8), so the pair cannot be about it. Receivers do answer for recipients after
+ * the data: LMTP gives one reply per recipient after the final "." (RFC 2033 §4.2), and receivers
+ * that defer recipient checks to the end of DATA (Yahoo documents it; pre-queue filters relay the
+ * final server's per-recipient verdict there). A bare "user unknown" or "<host> does not exist"
+ * after DATA, without the code, weak wording ("mailbox unavailable"), or words that name a sender or
+ * header address may be about something else and stay soft.
+ */
+function namesDestination(rule: Rule, s: Signals): boolean {
+  if (rule.tier !== TIER.text || s.klass !== 5 || rule.id === WEAK_USER_UNKNOWN) return false;
+  const code = rule.reason === 'userunknown' ? '5.1.1' : rule.reason === 'hostunknown' ? '5.1.2' : '';
+  return code !== '' && s.status === code && !NAMES_OTHER_ADDRESS.test(s.text);
+}
+
+/** "Mailbox unavailable" and the like: wording too weak to stand after DATA even with 5.1.1. */
+const WEAK_USER_UNKNOWN = 'text.userunknown.weak-5xx';
+/** After DATA the words may be about the sender or a header address; then they are not about the recipient. */
+const NAMES_OTHER_ADDRESS = /sender|header|return-path|reply-to|\bfrom(?::| address| domain)/;
+
+/**
  * Why a verdict of `rule` may not suppress here: one line per missing rung, [] when it may.
  *  1. stage: a refusal at connect, HELO/EHLO, MAIL FROM or after DATA says nothing about whether
- *     the recipient exists (only RCPT TO, or a reply that names no stage, can);
+ *     the recipient exists (only RCPT TO, or a reply that names no stage, can) — unless, after DATA,
+ *     the reply names the destination as nonexistent in words and code (`namesDestination`);
  *  2. code: a 4xx reply or a 4.x.x enhanced code (also when the other one is permanent) says the
  *     receiver itself may accept later;
  *  3. wording: "try again later", "temporarily", a DNS answer that means "ask later" under a
@@ -53,7 +77,7 @@ export function missingRungs(rule: Rule, s: Signals): string[] {
     stage !== '' &&
     stage !== 'rcpt' &&
     rule.tier !== TIER.receiver &&
-    !(stage === 'data' && s.receiver === 'yahoo')
+    !(stage === 'data' && (s.receiver === 'yahoo' || namesDestination(rule, s)))
   )
     out.push(
       `stage: refused at ${STAGE_NAME[stage]}, which says nothing about whether the recipient exists (needs RCPT TO or no stage named)`,

@@ -105,6 +105,10 @@ export const RULES: readonly Rule[] = [
   text('size', 'mesgtoobig', P.TOO_BIG),
   text('moved', 'hasmoved', P.HAS_MOVED),
   text('null-mx', 'notaccept', P.NOT_ACCEPT),
+  // "No MX" with a temporary code is DNS trouble the sender may retry through, like a temporary
+  // "host not found" below; with a permanent one the domain has no mail route (RFC 5321 §5.1).
+  text('no-mx-temporary', 'networkerror', P.NO_MAIL_EXCHANGER, transientCode),
+  text('no-mx', 'notaccept', P.NO_MAIL_EXCHANGER),
   // 556 is RFC 7505's null-MX reply (with 5.1.10, which Microsoft also uses for unknown recipients).
   rule('reply.notaccept.556', 'notaccept', TIER.text, (s) => s.reply === 556),
   // A DNS failure reported with a temporary code is no proof the domain is gone.
@@ -206,6 +210,14 @@ export const RULES: readonly Rule[] = [
       s.type === '' &&
       s.text !== '' &&
       !P.DIAG_TYPE.test(s.text),
+  ),
+  // A failure report whose only content is x.0.0, RFC 3463's "other undefined status": nothing is
+  // known but that it failed (no text, no reply code to read).
+  rule(
+    'status.undefined.x.0.0-alone',
+    'undefined',
+    TIER.last,
+    (s) => s.text === '' && s.subject === 0 && s.detail === 0,
   ),
   // Some evidence of a failure, but none we can read: sisimai's "onhold" (undecided).
   rule(
