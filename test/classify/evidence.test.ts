@@ -141,6 +141,9 @@ describe('plain-English variants of the commonest meanings', () => {
     ['5.0.0', 'smtp; 550 Caixa postal não encontrada'],
     ['5.0.0', 'smtp; 550 Casella non trovata'],
     ['5.0.0', 'smtp; 550 Postfach wurde nicht gefunden'],
+    ['5.0.0', 'smtp; 550 The mailbox for this address was deleted'],
+    ['5.0.0', 'smtp; 550 Recipient account has been removed'],
+    ['5.0.0', 'smtp; 550 Sorry, that account was purged'],
   ])('unknown user: %s %s', (status, text) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe('userunknown');
@@ -152,6 +155,8 @@ describe('plain-English variants of the commonest meanings', () => {
     ['4.0.0', 'smtp; 452 Too many messages stored in this mailbox'],
     ['5.0.0', 'smtp; 550 The recipient is over the allowed mailbox size'],
     ['5.0.0', 'smtp; 552 The inbox has run out of storage space'],
+    ['5.0.0', 'smtp; 552 This mailbox exceeds its permitted storage'],
+    ['5.0.0', 'smtp; 550 Mailbox exceeds the maximum size, ask the owner to clean up'],
     ['5.0.0', 'smtp; 552 Boîte aux lettres saturée'],
     ['5.0.0', 'smtp; 552 Buzón saturado'],
     ['5.0.0', 'smtp; 552 Caixa postal lotada'],

@@ -45,6 +45,11 @@ const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
   // After the data, 5.1.1 with words about a header address, or with weak wording.
   ['5.1.1', 'smtp; 550 5.1.1 From: header address does not exist (in reply to end of DATA command)'],
   ['5.1.1', 'smtp; 550 5.1.1 Mailbox unavailable (in reply to end of DATA command)'],
+  // "Deleted / removed" about our account, our sender, or a list the recipient left.
+  ['5.7.1', 'smtp; 550 5.7.1 Your account has been terminated for abuse'],
+  [null, 'smtp; 550 Sender account was deleted; contact your provider'],
+  [null, 'smtp; 550 The recipient was removed from the moderated list'],
+  ['5.0.0', 'smtp; 550 Mailbox was removed temporarily during migration, try again later'],
   // "No MX" under a temporary code; a recipient whose local part spells it.
   ['4.4.4', 'smtp; 451 4.4.4 No MX record for example.net, will retry'],
   [null, 'smtp; 452 <no-mx-record@example.org>: too many recipients this hour'],

@@ -553,6 +553,12 @@ describe('guards against over-reach', () => {
       'mailboxfull',
     ],
     [
+      'a message over the allowed size stays a size refusal; the mailbox over it is full',
+      '5.0.0',
+      'smtp; 552 Message exceeds allowed size',
+      'mesgtoobig',
+    ],
+    [
       'a locked mailbox with a 4xx code is not suspended',
       '4.2.0',
       'smtp; 450 4.2.0 Mailbox is locked, try again later',
