@@ -45,6 +45,15 @@ const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
   // After the data, 5.1.1 with words about a header address, or with weak wording.
   ['5.1.1', 'smtp; 550 5.1.1 From: header address does not exist (in reply to end of DATA command)'],
   ['5.1.1', 'smtp; 550 5.1.1 Mailbox unavailable (in reply to end of DATA command)'],
+  // Our HELO name or host named unknown, without the stage in the usual "(in reply to …)" form.
+  ['5.7.1', 'smtp; 550 5.7.1 The EHLO name you gave, relay.example.com, could not be resolved: host unknown'],
+  [null, 'smtp; 550 Host not found - unable to resolve your server name'],
+  [null, 'smtp; 554 Connecting machine name does not exist in DNS'],
+  // The envelope sender or a header address of our message named, not the recipient.
+  [null, 'smtp; 550 No such user for the envelope sender'],
+  [null, 'smtp; 550 Domain of the Reply-To address does not exist'],
+  ['5.0.0', 'smtp; 550 Invalid mailbox in the From: line of your message'],
+  [null, 'smtp; 550 Unknown domain in Return-Path'],
   // "Deleted / removed" about our account, our sender, or a list the recipient left.
   ['5.7.1', 'smtp; 550 5.7.1 Your account has been terminated for abuse'],
   [null, 'smtp; 550 Sender account was deleted; contact your provider'],

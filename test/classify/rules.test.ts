@@ -518,6 +518,17 @@ describe('more provider wordings', () => {
   ]);
 });
 
+describe('our HELO family stops at a transcript marker', () => {
+  it('a HELO line before the reply to RCPT TO does not make the reply about our host', () => {
+    const got = classify({
+      action: 'failed',
+      diagnosticCode: 'smtp; >>> EHLO out.example.com >>> RCPT TO:<pat@example.org> <<< 550 unknown user',
+    });
+    expect(got.rule).not.toBe('text.blocked.our-host-unknown');
+    expect(got.reason).toBe('userunknown');
+  });
+});
+
 describe('successes', () => {
   it.each([
     [{ action: 'delivered', status: '2.0.0', diagnosticCode: 'smtp; 250 2.0.0 OK' }],
@@ -557,6 +568,26 @@ describe('guards against over-reach', () => {
       '5.0.0',
       'smtp; 552 Message exceeds allowed size',
       'mesgtoobig',
+    ],
+    [
+      'our HELO name said not to exist is a refusal of our host',
+      '5.0.0',
+      'smtp; 550 HELO argument does not resolve to a known host',
+      'blocked',
+      'text.blocked.our-host-unknown',
+    ],
+    [
+      'unknown user in the envelope sender is ours',
+      null,
+      'smtp; 550 Unknown user in the MAIL FROM address',
+      'rejected',
+      'text.rejected.at-mail-from',
+    ],
+    [
+      'a header address of our message is ours',
+      null,
+      'smtp; 550 The sender header address does not exist',
+      'rejected',
     ],
     [
       'a locked mailbox with a 4xx code is not suspended',

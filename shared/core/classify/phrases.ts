@@ -79,7 +79,16 @@ export const DOCOMO_AFTER_DATA = /unknown user/;
 export const DNSBL_ZONE =
   /(?:^|[. ])(?:spamhaus\.org|spamcop\.net|barracudacentral\.org|sorbs\.net|uceprotect\.net|surriel\.com|abuseat\.org|mailspike\.net|senderscore\.com|spameatingmonkey\.net)\b/;
 // The rejection came at MAIL FROM: the receiver refused our envelope sender, whatever it said.
-export const AT_MAIL_FROM = /after mail from|in reply to mail from|mail from command|\[mail_from\]/;
+export const AT_MAIL_FROM =
+  /after mail from|in reply to mail from|mail from command|\[mail_from\]|(?:in|for|of) (?:the |your )?(?:mail from|envelope sender|envelope from)\b/;
+// Our own host named as unknown or unresolvable: the HELO/EHLO name, the connecting client's host
+// name. The "host not found" words are about us, not the recipient's domain. No span crosses a
+// transcript's "<<<" / ">>>", so a later reply to RCPT TO is not read as about our HELO.
+export const OUR_HOST_UNKNOWN =
+  /(?:helo|ehlo)(?: name| hostname| host| domain| argument)?[^.;<>]{0,40}(?:not found|unknown|(?:does not|doesn't|did not) (?:exist|resolve)|not resolv|non-?existent|(?:could not|cannot|can't) be (?:verified|resolved|found))|(?:your|client|sending|connecting) (?:host ?name|host|server|machine)[^.;<>]{0,30}(?:not found|unknown|(?:does not|doesn't) (?:exist|resolve)|not resolv|(?:could not|cannot|can't) be (?:verified|resolved|found))|(?:verify|resolve|find) your (?:host ?name|host|server|helo)/;
+// Words about an address in our message's headers or our return path, not the recipient.
+export const OUR_HEADER_ADDRESS =
+  /(?:your|the|in|of) (?:from|reply-to|return-path|sender)(?::)? (?:header|address|domain|line|field)|(?:from|reply-to|sender)(?::)? header|header (?:from|sender) (?:address|domain)|\breturn-path\b/;
 // Rejections before any envelope was given are about our host, not the recipient.
 export const AT_CONNECT =
   /after (?:initial connection|connect|ehlo|helo|banner)|in reply to (?:ehlo|helo)|refused to talk to me/;

@@ -68,6 +68,7 @@ export const RULES: readonly Rule[] = [
   text('dkim', 'authfailure', P.AUTH_DKIM),
   text('authenticate', 'authfailure', P.AUTH_GENERIC),
   text('reverse-dns', 'requireptr', P.REQUIRE_PTR),
+  text('our-host-unknown', 'blocked', P.OUR_HOST_UNKNOWN),
   text('dnsbl', 'blocked', P.DNSBL),
   rule('text.blocked.dnsbl-zone', 'blocked', TIER.text, (s) => s.hosts !== '' && P.DNSBL_ZONE.test(s.hosts)),
   text('reputation', 'badreputation', P.BAD_REPUTATION),
@@ -84,6 +85,7 @@ export const RULES: readonly Rule[] = [
   text('media', 'contenterror', P.CONTENT_ERROR),
   text('policy', 'policyviolation', P.POLICY),
   text('sender', 'rejected', P.SENDER_REJECTED),
+  text('our-header-address', 'rejected', P.OUR_HEADER_ADDRESS),
   text('google-groups', 'rejected', P.GOOGLE_GROUPS),
   rule('text.rejected.google-groups-host', 'rejected', TIER.text, (s) => s.receiver === 'google-groups'),
   text(
