@@ -120,10 +120,31 @@ describe('temporary codes and wording under a permanent-looking verdict do not s
     ['5.4.4', 'smtp; 554 5.4.4 Unable to route: DNS lookup timed out'],
     ['5.1.1', 'smtp; 550 5.1.1 User unknown at the moment; please try again later'],
     ['5.1.2', 'smtp; 550 5.1.2 Domain not found (temporary failure in name resolution)'],
+    // DNS answers that are no answer: REFUSED, a silent name server, the resolver's "try again"
+    ['5.1.2', 'smtp; 550 5.1.2 Bad destination host: the query was refused by its name server'],
+    ['5.4.4', 'smtp; 550 5.4.4 Host not found: the name servers did not respond'],
+    [null, 'smtp; 550 Domain name not found, try again'],
+    ['5.0.0', 'smtp; 550 Unknown host (query timeout)'],
+    // "not now" or "could not check", not "does not exist"
+    ['5.1.1', 'smtp; 550 5.1.1 Recipient unknown; the system will retry'],
+    ['5.0.0', 'smtp; 550 Mailbox not found at the moment, resend later'],
+    ['5.1.1', 'smtp; 550 5.1.1 Directory is busy: user unknown'],
+    ['5.1.1', 'smtp; 550 5.1.1 We were unable to verify this recipient'],
+    ['5.0.0', 'smtp; 550 No such user right now'],
   ])('%s %s', (status, text) => {
     const got = run([status, text]);
     expect(suppresses(got.decision), `${got.reason} ${got.rule}`).toBe(false);
     expect(got.hard).toBe(false);
+  });
+});
+
+describe('a permanent refusal that only suggests checking the address still suppresses', () => {
+  it.each<Case>([
+    ['5.1.1', 'smtp; 550 5.1.1 User unknown. Check the address and try again'],
+    ['5.1.2', 'smtp; 550 5.1.2 Host unknown: the domain returned NXDOMAIN'],
+    ['5.1.1', 'smtp; 550 5.1.1 Unknown recipient, please correct the address and retry'],
+  ])('%s %s', (status, text) => {
+    expect(run([status, text]).decision).toBe('suppress');
   });
 });
 

@@ -49,6 +49,15 @@ function namesDestination(rule: Rule, s: Signals): boolean {
   return code !== '' && s.status === code && !NAMES_OTHER_ADDRESS.test(s.text);
 }
 
+/**
+ * More ways a receiver says "not now" or "could not check" rather than "does not exist": it will
+ * retry or asks us to resend soon, the refusal holds "at the moment", a server or directory behind
+ * it is busy or down, the recipient could not be verified, a lookup timed out. None of them is a
+ * statement that the address is gone.
+ */
+const ASK_LATER =
+  /will retry|retrying|retry (?:later|soon|shortly|in \d)|, retry\b(?! (?:time|timeout|limit|count|period))|resend (?:it )?(?:shortly|later|soon)|at (?:the|this) (?:moment|time)|right now|for (?:now|the time being)|(?:server|service|system|directory|database|backend) (?:is )?(?:busy|unavailable|not available|down|not responding)|unable to verify|(?:could not|cannot|can't) (?:be )?verif(?:y|ied)|verification (?:is )?(?:unavailable|not available)|(?:lookup|query|resolution) time ?out|timed out/;
+
 /** "Mailbox unavailable" and the like: wording too weak to stand after DATA even with 5.1.1. */
 const WEAK_USER_UNKNOWN = 'text.userunknown.weak-5xx';
 /** After DATA the words may be about the sender or a header address; then they are not about the recipient. */
@@ -89,7 +98,11 @@ export function missingRungs(rule: Rule, s: Signals): string[] {
         : `code: temporary (${s.reply > 0 ? s.reply : s.status}): the receiver says it may accept later`,
     );
   else if (s.codesDisagree) out.push(`code: reply ${s.reply} and enhanced code ${s.status} disagree`);
-  if (rule.reason !== 'suspend' && rule.tier > TIER.absolute && TEMPORARY_WORDING.test(s.text))
+  if (
+    rule.reason !== 'suspend' &&
+    rule.tier > TIER.absolute &&
+    (TEMPORARY_WORDING.test(s.text) || ASK_LATER.test(s.text))
+  )
     out.push(
       'wording: the text says the failure is temporary (try again later, temporarily, DNS not answering)',
     );
