@@ -197,6 +197,20 @@ describe('mailbox full / disabled / moved', () => {
 describe('sender side: blocklists, reputation, rate', () => {
   run([
     [
+      'our IP, masked, said to be blocked',
+      '5.0.0',
+      'smtp; 554 192.0.2.7 blocked by list.example.net, see the postmaster page',
+      'blocked',
+      'text.blocked.dnsbl',
+    ],
+    [
+      'a DNS-based RBL named in one word',
+      null,
+      'smtp; 550 DNSRBL: your mail was refused',
+      'blocked',
+      'text.blocked.dnsbl',
+    ],
+    [
       'Spamhaus via Postfix',
       '5.7.1',
       'smtp; 554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1',
