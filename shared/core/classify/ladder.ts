@@ -37,11 +37,10 @@ const STAGE_NAME = {
  * for the *destination* address — 5.1.1 "the mailbox specified in the address does not exist",
  * 5.1.2 "the destination system … does not exist". Problems with our envelope sender have their own
  * codes (x.1.7, x.1.8), so the pair cannot be about it. Receivers do answer for recipients after
- * the data: LMTP gives one reply per recipient after the final "." (RFC 2033 §4.2), and receivers
- * that defer recipient checks to the end of DATA (Yahoo documents it; pre-queue filters relay the
- * final server's per-recipient verdict there). A bare "user unknown" or "<host> does not exist"
- * after DATA, without the code, weak wording ("mailbox unavailable"), or words that name a sender or
- * header address may be about something else and stay soft.
+ * the data: LMTP gives one reply per recipient after the final "." (RFC 2033 §4.2), and some
+ * receivers check recipients at the end of DATA (Yahoo documents it). A bare "user unknown" or
+ * "<host> does not exist" after DATA without the code, weak wording ("mailbox unavailable"), or
+ * words that name a sender or header address may be about something else and stay soft.
  */
 function namesDestination(rule: Rule, s: Signals): boolean {
   if (rule.tier !== TIER.text || s.klass !== 5 || rule.id === WEAK_USER_UNKNOWN) return false;
