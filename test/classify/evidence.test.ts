@@ -209,9 +209,27 @@ describe('mail-system errors with user-unknown codes are no suppression', () => 
     ['5.1.1', 'smtp; 554 5.1.1 Too many hops, the message is looping', 'networkerror'],
     ['5.1.1', 'smtp; 550 5.1.1 Alias expansion failed for the recipient', 'systemerror'],
     ['5.1.1', 'smtp; 550 5.1.1 Unable to expand the distribution list', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Aliases nested too deep: too many levels of aliasing', 'networkerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 This message was forwarded too many times', 'networkerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Recursive alias for the recipient', 'networkerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 The redirect target of this address is unknown', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Delivery to the forwarding address failed: user unknown', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 The alias destination does not exist', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Group expansion found no one to deliver to', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 The list has no members', 'systemerror'],
+    ['5.1.1', 'smtp; 550 5.1.1 Error in the .forward file of the user', 'systemerror'],
   ])('%s %s → %s', (status, text, reason) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe(reason);
     expect(got.decision).toBe('count-soft');
+  });
+
+  it.each<Case>([
+    // a user who left without a forwarding address has moved; an unknown alias is an unknown user
+    ['5.1.6', 'smtp; 550 5.1.6 The user left and there is no forwarding address'],
+    ['5.1.1', 'smtp; 550 5.1.1 unknown or illegal alias: pat@example.org'],
+    ['5.1.1', 'smtp; 550 5.1.1 Unknown alias address'],
+  ])('the words of the family about the recipient itself still suppress: %s %s', (status, text) => {
+    expect(run([status, text]).decision).toBe('suppress');
   });
 });

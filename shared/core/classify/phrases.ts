@@ -129,12 +129,14 @@ export const HOST_UNKNOWN =
 export const DNS_ASK_LATER =
   /servfail|not found, try again|(?:dns|query|lookup|resolver|name ?server)[^.;]{0,20}refused|name ?servers?[^.;]{0,30}(?:did not|didn't|does not|failed to) (?:answer|respond|reply)|(?:lookup|query|resolution) time ?out|dns (?:server )?(?:timeout|timed out)|(?:temporary|transient) (?:dns|name resolution|lookup|resolver) (?:failure|error)|temporary failure in name resolution|lookup timed out|resolution timed out|name ?server (?:failure|timeout|not responding)|no response from (?:the )?(?:dns|name ?server)/;
 // The mail system's own failures that come with user-unknown codes (5.1.1): a forwarding or
-// routing loop, an alias or list that could not be expanded. They say nothing about whether the
+// routing loop (also aliases nested too deep or recursive), an alias, list or group that could not
+// be expanded or has no members, a forwarding or redirect target that failed (not "no forwarding
+// address": that is a moved user). They say nothing about whether the
 // recipient exists; checked before the user-unknown families.
 export const MAIL_LOOP =
-  /forwarding loop|mail(?:ing)? loop|(?:routing|delivery|alias|forward) loop|loops? back to myself|too many hops|hop count exceeded|exceeded \d+ hops|loop detected|(?:message|mail) (?:is )?looping|looping (?:message|mail)/;
+  /forwarding loop|mail(?:ing)? loop|(?:routing|delivery|alias|forward) loop|loops? back to myself|too many hops|hop count exceeded|exceeded \d+ hops|loop detected|(?:message|mail) (?:is )?looping|looping (?:message|mail)|forwarded too many times|too many levels of (?:aliases|aliasing|forwarding|redirection)|recursive (?:alias|forward|redirect)|alias (?:loop|recursion)/;
 export const ALIAS_EXPANSION =
-  /alias expansion|(?:unable|failed|could not|couldn't|cannot|can't) (?:to )?expand|expan(?:d|sion of|ding) (?:the )?(?:alias|list|distribution list|group|forward)|error (?:in|expanding) (?:the )?alias|alias (?:file|database|table|map) (?:error|failure|problem)|(?:forwarding|forward) (?:failed|error|failure)|(?:unable|failed|could not|cannot) (?:to )?forward|\.forward (?:file )?(?:error|failed|problem)/;
+  /alias expansion|(?:unable|failed|could not|couldn't|cannot|can't) (?:to )?expand|expan(?:d|sion of|ding) (?:the )?(?:alias|list|distribution list|group|forward)|error (?:in|expanding) (?:the )?alias|alias (?:file|database|table|map) (?:error|failure|problem)|(?:forwarding|forward) (?:failed|error|failure)|(?:unable|failed|could not|cannot) (?:to )?forward|\.forward (?:file )?(?:error|failed|problem)|\.forward file|(?<!no )(?:forward(?:ing|ed)|redirect(?:ion|ed)?) (?:address|target|destination)|alias (?:target|destination)|(?:list|group|distribution list) expansion|(?:list|group) has no (?:members|recipients)|no (?:members|recipients) (?:in|on) (?:the |this )?(?:list|group)/;
 // "The mailbox does not exist", as the big receivers word it.
 export const UU_EXCHANGE =
   /resolver\.adr\.(?:ex)?recip(?:ient)?notfound|recipient not found by smtp address lookup|unknown recipient|(?:smtp address|user) has no mailbox|resolver\.adr\.invalid/;
