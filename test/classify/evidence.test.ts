@@ -165,6 +165,13 @@ describe('plain-English variants of the commonest meanings', () => {
     ['5.0.0', 'smtp; 550 The mailbox for this address was deleted'],
     ['5.0.0', 'smtp; 550 Recipient account has been removed'],
     ['5.0.0', 'smtp; 550 Sorry, that account was purged'],
+    ['5.0.0', 'smtp; 550 That recipient has no mailbox on this host'],
+    ['5.0.0', 'smtp; 550 The given address is not registered here'],
+    ['5.0.0', 'smtp; 550 This mailbox is not in use'],
+    ['5.0.0', 'smtp; 550 That address never existed on this system'],
+    ['5.0.0', 'smtp; 550 Address not in our valid recipient table'],
+    ['5.0.0', 'smtp; 550 Diese E-Mail-Adresse ist hier nicht bekannt'],
+    ['5.0.0', 'smtp; 550 Casella di posta sconosciuta'],
   ])('unknown user: %s %s', (status, text) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe('userunknown');

@@ -59,6 +59,13 @@ const NOT_THE_ADDRESS: readonly [status: string | null, text: string][] = [
   [null, 'smtp; 550 Sender account was deleted; contact your provider'],
   [null, 'smtp; 550 The recipient was removed from the moderated list'],
   ['5.0.0', 'smtp; 550 Mailbox was removed temporarily during migration, try again later'],
+  // "Not registered / not known / never existed" about our IP, host, account or sender.
+  ['5.7.1', 'smtp; 550 5.7.1 This IP address is not registered as a mail server'],
+  [null, 'smtp; 550 Sending host address is not registered with us'],
+  [null, 'smtp; 550 Your account is not registered for relaying'],
+  [null, 'smtp; 550 Sender address is not known here'],
+  [null, 'smtp; 550 Your mailbox never existed on this submission service'],
+  [null, 'smtp; 421 The recipient address is not known right now, try again'],
   // "No MX" under a temporary code; a recipient whose local part spells it.
   ['4.4.4', 'smtp; 451 4.4.4 No MX record for example.net, will retry'],
   [null, 'smtp; 452 <no-mx-record@example.org>: too many recipients this hour'],
