@@ -392,8 +392,8 @@ describe('bounce classify --explain', () => {
   it('says what a suppression lacked: a user unknown refused after DATA is counted soft', async () => {
     const line = JSON.stringify({
       emailAddress: 'someone@example.org',
-      status: '5.1.1',
-      diagnosticCode: 'smtp; 550 5.1.1 <someone@example.org>: User unknown (in reply to end of DATA command)',
+      status: '5.0.0',
+      diagnosticCode: 'smtp; 550 <someone@example.org>: User unknown (in reply to end of DATA command)',
     });
     const got = JSON.parse((await bounce(['classify', '--explain', '-'], line)).stdout);
     expect(got).toMatchObject({
@@ -403,7 +403,7 @@ describe('bounce classify --explain', () => {
     });
     expect(got.demoted).toMatch(/^text\.userunknown\./);
     expect(got.missing[0]).toMatch(/^stage: refused at DATA/);
-    expect(got.structure).toMatchObject({ stage: 'data', reply: 550, status: '5.1.1' });
+    expect(got.structure).toMatchObject({ stage: 'data', reply: 550, status: '5.0.0' });
     // The masked text carries no address.
     expect(got.structure.text).not.toContain('someone@');
   });
