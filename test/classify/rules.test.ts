@@ -578,6 +578,12 @@ describe('guards against over-reach', () => {
       'mailboxfull',
     ],
     [
+      'we send too many messages: still our rate, not a full mailbox',
+      '4.0.0',
+      'smtp; 450 Too many messages from your server in the last hour',
+      'speeding',
+    ],
+    [
       'a message over the allowed size stays a size refusal; the mailbox over it is full',
       '5.0.0',
       'smtp; 552 Message exceeds allowed size',
