@@ -36,6 +36,18 @@ describe('words inside addresses, host names and URLs fire no phrase family', ()
     expect(suppresses(got.decision), got.rule).toBe(false);
   });
 
+  it.each<Case>([
+    // the families added for issue 25's plain-English variants, spelled inside addresses and hosts
+    ['5.0.0', 'smtp; 550 <account-was-deleted@example.org>: message refused by the content filter'],
+    ['5.0.0', 'smtp; 550 <never-existed@example.org> please resend as plain text'],
+    ['5.0.0', 'smtp; 550 relay at address-not-registered.example.net rejected the message body'],
+    ['5.0.0', 'smtp; 550 <not-in-use@example.org>: message refused by its owner'],
+  ])('the newer unknown-user families do not fire inside an address or host: %s %s', (status, text) => {
+    const got = run([status, text]);
+    expect(got.reason, got.rule).not.toBe('userunknown');
+    expect(suppresses(got.decision), got.rule).toBe(false);
+  });
+
   it('still reads the words around a masked address', () => {
     expect(run(['5.0.0', 'smtp; 550 <someone@example.org>... User unknown']).reason).toBe('userunknown');
     expect(run([null, 'smtp; 550 someone@example.org does not exist here']).reason).toBe('userunknown');
@@ -57,6 +69,9 @@ describe('a refusal at a stage where the recipient is not known yet does not sup
     ['5.0.0', 'smtp; 554 domain does not exist (in reply to MAIL FROM command)', 'rejected'],
     ['5.0.0', 'smtp; 550 Host unknown: your HELO name (in reply to EHLO command)', 'blocked'],
     ['5.0.0', 'smtp; host mx.example.org refused to talk to me: 554 host not found', 'blocked'],
+    ['5.0.0', 'smtp; 550 That mailbox was deleted (in reply to MAIL FROM command)', 'rejected'],
+    ['5.0.0', 'smtp; 550 Address is not registered (in reply to MAIL FROM command)', 'rejected'],
+    ['5.0.0', 'smtp; 550 The account never existed (in reply to EHLO command)', 'blocked'],
   ])('%s %s → %s', (status, text, reason) => {
     const got = run([status, text]);
     expect(got.reason, got.rule).toBe(reason);
