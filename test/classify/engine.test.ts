@@ -74,6 +74,36 @@ describe('compiled matcher', () => {
     }
   });
 
+  it('remembers what a text says, never the verdict: one text under other codes, actions, subtypes and skips', () => {
+    // The matcher keeps each text's literal hits and regex answers; every rule's other conditions
+    // (codes, SES fields, `when`) must still be read per recipient. Each text is seen again under
+    // other signals, in an order that mixes cached and fresh texts.
+    const texts = new Set<string>([
+      '',
+      'smtp; 550 user unknown',
+      '421 4.7.0 try again later',
+      'mailbox full',
+    ]);
+    for (const file of DEV_FILES) {
+      if (!corpusExists(corpusPath(file))) continue;
+      for (const c of loadCorpus(corpusPath(file))) texts.add(c.recipient.diagnosticCode ?? '');
+    }
+    const variants = [
+      {},
+      { status: '5.1.1', action: 'failed', bounceType: 'Permanent', bounceSubType: 'General' },
+      { status: '4.2.2', action: 'delayed', bounceType: 'Transient', bounceSubType: 'MailboxFull' },
+      { status: '5.7.1', bounceType: 'Permanent', bounceSubType: 'Suppressed' },
+      { action: 'delivered', bounceSubType: 'NoEmail' },
+    ];
+    for (const variant of variants) {
+      for (const diagnosticCode of texts) {
+        const s = signalsOf({ ...variant, diagnosticCode });
+        expect(firstMatch(s).id, diagnosticCode).toBe(firstMatchLinear(s).id);
+        expect(firstMatch(s, SUPPRESSING).id, diagnosticCode).toBe(firstMatchLinear(s, SUPPRESSING).id);
+      }
+    }
+  });
+
   it('specific evidence wins whatever the order of the table (tiers, then table order within a tier)', () => {
     // Reversing the table must only change answers between rules of the same tier.
     const reversed = compile([...RULES].reverse(), FALLBACK_RULE);
