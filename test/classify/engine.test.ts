@@ -361,6 +361,24 @@ describe('signals', () => {
     });
   });
 
+  it('reads a text seen before the same way, whatever the status field said then or says now', () => {
+    // The text's own facts (stage, reply code, its enhanced code) are remembered per text; the
+    // status field is read per recipient and still wins.
+    const diagnosticCode = 'smtp; 550 5.1.1 <a@example.org>: user unknown (in reply to RCPT TO command)';
+    const fresh = { ...signalsOf({ diagnosticCode }) };
+    expect(fresh).toMatchObject({ status: '5.1.1', reply: 550, stage: 'rcpt', klass: 5 });
+    expect(signalsOf({ diagnosticCode, status: '4.2.2' })).toMatchObject({
+      status: '4.2.2',
+      klass: 4,
+      subject: 2,
+      detail: 2,
+      temporaryCode: true,
+      codesDisagree: true,
+    });
+    expect(signalsOf({ diagnosticCode, status: 'garbage' })).toEqual(fresh);
+    expect(signalsOf({ diagnosticCode: diagnosticCode.replace('a@', 'b@') })).toEqual(fresh);
+  });
+
   it('lower-cases and caps the text', () => {
     const s = signalsOf({
       diagnosticCode: `SMTP; 550 USER UNKNOWN ${'x'.repeat(5000)}`,

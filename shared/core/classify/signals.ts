@@ -185,6 +185,39 @@ export function signalsOf(input: RecipientBounce): Signals {
   return fillSignals(input, newSignals());
 }
 
+/** What the masked text alone says: its stage, first reply code and first enhanced code. */
+interface TextFacts {
+  readonly stage: Stage;
+  readonly reply: number;
+  /** The first enhanced code in the text (class, subject, detail); class 0 when none. */
+  readonly klass: number;
+  readonly subject: number;
+  readonly detail: number;
+}
+
+/**
+ * Per distinct masked text, its facts: many recipients share one reply (the masked text is the same
+ * whatever address was in it). Bounded (emptied when full); the facts are a function of the text.
+ */
+const facts = new Map<string, TextFacts>();
+const FACTS_CACHE = 1024;
+
+function factsOf(text: string): TextFacts {
+  let f = facts.get(text);
+  if (f !== undefined) return f;
+  const found = statusInText(text);
+  f = {
+    stage: text === '' ? '' : stageOf(text),
+    reply: replyCode(text),
+    klass: found ? (parts[0] ?? 0) : 0,
+    subject: found ? (parts[1] ?? 0) : 0,
+    detail: found ? (parts[2] ?? 0) : 0,
+  };
+  if (facts.size >= FACTS_CACHE) facts.clear();
+  facts.set(text, f);
+  return f;
+}
+
 /** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
 export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
   const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
@@ -193,20 +226,22 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   const masked = maskReply(lowered, lowered.length === raw.length ? raw : null);
   // Codes are read from the masked text: digits inside an address, id or IP are no reply code.
   const text = masked.text;
-  const reply = replyCode(text);
+  const known = factsOf(text);
+  const reply = known.reply;
   into.text = text;
   into.hosts = masked.hosts;
-  into.stage = text === '' ? '' : stageOf(text);
+  into.stage = known.stage;
   into.reply = reply;
   into.status = '';
   into.klass = 0;
   into.subject = -1;
   into.detail = -1;
   const field = input.status;
-  if (statusField(field) || statusInText(text)) {
-    const klass = parts[0] ?? 0;
-    const subject = parts[1] ?? 0;
-    const detail = parts[2] ?? 0;
+  const fromField = statusField(field);
+  if (fromField || known.klass !== 0) {
+    const klass = fromField ? (parts[0] ?? 0) : known.klass;
+    const subject = fromField ? (parts[1] ?? 0) : known.subject;
+    const detail = fromField ? (parts[2] ?? 0) : known.detail;
     into.klass = klass;
     into.subject = subject;
     into.detail = detail;

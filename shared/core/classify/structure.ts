@@ -66,6 +66,8 @@ const ALNUM = 4; // a-z 0-9
 const DIGIT = 8;
 const EDGE = 16; // punctuation that belongs to the sentence at a token's ends: . - _ / = +
 const HOST = 32; // a-z 0-9 - _ (a host label)
+const AT = 64;
+const DOT = 128;
 const CLASS = new Uint8Array(128);
 for (let c = 48; c <= 57; c++) CLASS[c] = TOKEN | HEX | ALNUM | DIGIT | HOST;
 for (let c = 97; c <= 122; c++) CLASS[c] = TOKEN | ALNUM | HOST | (c <= 102 ? HEX : 0);
@@ -76,6 +78,8 @@ const mark = (chars: string, bits: number) => {
 mark('.-_@+%=/', TOKEN);
 mark('.-_/=+', EDGE);
 mark('-_', HOST);
+mark('@', AT);
+mark('.', DOT);
 
 /** The class bits of `c` (0 for anything outside ASCII). */
 const classOf = (c: number): number => (c < 128 ? (CLASS[c] as number) : 0);
@@ -163,7 +167,7 @@ function ipv6End(text: string, i: number): number {
     const c = text.charCodeAt(j);
     if (c === 58) {
       colons++;
-      if (text.charCodeAt(j + 1) === 58) double = true;
+      if (j + 1 < text.length && text.charCodeAt(j + 1) === 58) double = true;
       group = 0;
     } else if ((classOf(c) & HEX) !== 0) {
       if (++group > 4) return -1 - j;
@@ -179,7 +183,7 @@ function ipv6End(text: string, i: number): number {
   }
   if (!(colons >= 5 || (double && colons >= 2))) return -1 - j;
   // Ends on a hex digit or `::`; a trailing single colon belongs to the sentence.
-  while (j > i && text.charCodeAt(j - 1) === 58 && text.charCodeAt(j - 2) !== 58) j--;
+  while (j > i && text.charCodeAt(j - 1) === 58 && (j < 2 || text.charCodeAt(j - 2) !== 58)) j--;
   return j;
 }
 
@@ -252,20 +256,9 @@ export function maskReply(text: string, raw: string | null): Masked {
   while (i < n) {
     const c = text.charCodeAt(i);
     const k = classOf(c);
-    // IPv6 (starts with a hex digit or a colon, not inside a word).
-    if (
-      i >= notIPv6Before &&
-      ((k & HEX) !== 0 || c === 58) &&
-      (i === 0 || (classOf(text.charCodeAt(i - 1)) & TOKEN) === 0)
-    ) {
-      // From a hex digit, an address needs a colon within its first group of at most 4: without
-      // one, ipv6End would stop before any colon (and mark nothing another start could reach).
-      let m = i;
-      if (c !== 58) {
-        m = i + 1;
-        while (m < n && m - i < 5 && (classOf(text.charCodeAt(m)) & HEX) !== 0) m++;
-      }
-      if (m - i <= 4 && text.charCodeAt(m) === 58) {
+    if ((k & TOKEN) === 0) {
+      // An IPv6 address may start at a colon that is not inside a word ("::1").
+      if (c === 58 && i >= notIPv6Before && (i === 0 || (classOf(text.charCodeAt(i - 1)) & TOKEN) === 0)) {
         const e = ipv6End(text, i);
         if (e > 0) {
           emit(text, i, e, MASK.ip);
@@ -274,23 +267,46 @@ export function maskReply(text: string, raw: string | null): Masked {
         }
         notIPv6Before = -1 - e;
       }
-    }
-    if ((k & TOKEN) === 0 || c === 47) {
       i++;
       continue;
     }
-    // The token, and what it holds.
-    let j = i;
-    let ats = 0;
-    let dots = 0;
+    if (c === 47) {
+      i++;
+      continue;
+    }
+    // The token, and what it holds: `any` has a class bit if one of its characters has it, `all`
+    // if all of them do.
+    let any = k;
+    let all = k;
+    let j = i + 1;
     for (; j < n; j++) {
-      const d = text.charCodeAt(j);
-      if ((classOf(d) & TOKEN) === 0) break;
-      if (d === 64) ats++;
-      else if (d === 46) dots++;
+      const d = classOf(text.charCodeAt(j));
+      if ((d & TOKEN) === 0) break;
+      any |= d;
+      all &= d;
+    }
+    // (Reads stay in bounds: an out-of-bounds charCodeAt makes V8 compile a slower access.)
+    const next = j < n ? text.charCodeAt(j) : 0;
+    // IPv6 (from a hex digit, not inside a word): its first group of at most 4 hex digits ends at a
+    // colon. Without one, ipv6End would stop before any colon (and mark nothing another start
+    // could reach).
+    if (
+      j - i <= 4 &&
+      (all & HEX) !== 0 &&
+      next === 58 &&
+      i >= notIPv6Before &&
+      (i === 0 || (classOf(text.charCodeAt(i - 1)) & TOKEN) === 0)
+    ) {
+      const e = ipv6End(text, i);
+      if (e > 0) {
+        emit(text, i, e, MASK.ip);
+        i = e;
+        continue;
+      }
+      notIPv6Before = -1 - e;
     }
     // URL: a scheme and "://".
-    if (text.charCodeAt(j) === 58 && text.charCodeAt(j + 1) === 47 && text.charCodeAt(j + 2) === 47) {
+    if (next === 58 && j + 2 < n && text.charCodeAt(j + 1) === 47 && text.charCodeAt(j + 2) === 47) {
       const e = urlEnd(text, j);
       // The whole URL: receivers put their codes in its path or anchor (Comcast's #BL000010).
       addHost(text.slice(i, e));
@@ -299,10 +315,12 @@ export function maskReply(text: string, raw: string | null): Masked {
       continue;
     }
     // A plain word: nothing to mask (a blob has at least 16 characters).
-    if (ats === 0 && dots === 0 && j - i < 16) {
+    if ((any & (AT | DOT)) === 0 && j - i < 16) {
       i = j;
       continue;
     }
+    const ats = any & AT;
+    const dots = any & DOT;
     // Punctuation around a token belongs to the sentence.
     let a = i;
     let b = j;
