@@ -1,4 +1,4 @@
-import { maskReply, type Receiver, receiverOf, type Stage, stageOf } from './structure';
+import { maskReply, type Receiver, receiverFrom, receiverMarks, type Stage, stageOf } from './structure';
 import type { RecipientBounce } from './types';
 
 /**
@@ -193,6 +193,8 @@ interface TextFacts {
   readonly klass: number;
   readonly subject: number;
   readonly detail: number;
+  /** Its receiver fingerprints (./structure `receiverMarks`). */
+  readonly marks: number;
 }
 
 /**
@@ -212,6 +214,7 @@ function factsOf(text: string): TextFacts {
     klass: found ? (parts[0] ?? 0) : 0,
     subject: found ? (parts[1] ?? 0) : 0,
     detail: found ? (parts[2] ?? 0) : 0,
+    marks: receiverMarks(text),
   };
   if (facts.size >= FACTS_CACHE) facts.clear();
   facts.set(text, f);
@@ -257,7 +260,7 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   const statusClass = into.status === '' ? 0 : into.klass;
   into.temporaryCode = replyClass === 4 || statusClass === 4;
   into.codesDisagree = replyClass !== 0 && statusClass !== 0 && replyClass !== statusClass;
-  into.receiver = receiverOf(text, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
+  into.receiver = receiverFrom(known.marks, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
   into.type = lower(input.bounceType);
   into.subType = lower(input.bounceSubType);
   into.action = lower(input.action);

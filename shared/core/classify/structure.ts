@@ -414,13 +414,34 @@ export function stageOf(text: string): Stage {
  * host names masked out of the text and the reporting MTA.
  */
 export function receiverOf(text: string, hosts: string, reportingMta: string): Receiver {
+  return receiverFrom(receiverMarks(text), hosts, reportingMta);
+}
+
+/** Fingerprints in the text itself: Gmail's "gsmtp" / "gcdp" and Yahoo's "delivery error: dd ". */
+export const TEXT_MARK = { gmail: 1, yahoo: 2 } as const;
+
+/**
+ * The TEXT_MARK bits of `text` — a function of the text alone, so ./signals reads them once per
+ * distinct text and passes them to {@link receiverFrom}.
+ */
+export function receiverMarks(text: string): number {
+  return (
+    (text.includes('gsmtp') || text.includes('gcdp') ? TEXT_MARK.gmail : 0) |
+    (text.includes('delivery error: dd ') ? TEXT_MARK.yahoo : 0)
+  );
+}
+
+/** {@link receiverOf} from the text's {@link receiverMarks}. */
+export function receiverFrom(marks: number, hosts: string, reportingMta: string): Receiver {
   const h = reportingMta === '' ? hosts : `${hosts} ${reportingMta}`;
+  const gmail = (marks & TEXT_MARK.gmail) !== 0;
+  const yahoo = (marks & TEXT_MARK.yahoo) !== 0;
+  if (h === '') return gmail ? 'gmail' : yahoo ? 'yahoo' : '';
   if (h.includes('groups.google.')) return 'google-groups';
-  if (text.includes('gsmtp') || text.includes('gcdp') || h.includes('google.com') || h.includes('googlemail'))
-    return 'gmail';
+  if (gmail || h.includes('google.com') || h.includes('googlemail')) return 'gmail';
   if (h.includes('outlook.com') || h.includes('hotmail.com') || h.includes('exchangelabs.com'))
     return 'microsoft';
-  if (h.includes('yahoo') || h.includes('aol.com') || text.includes('delivery error: dd ')) return 'yahoo';
+  if (h.includes('yahoo') || h.includes('aol.com') || yahoo) return 'yahoo';
   if (h.includes('docomo.ne.jp')) return 'docomo';
   return '';
 }
