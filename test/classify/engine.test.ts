@@ -12,6 +12,7 @@ import {
   TIER,
 } from '../../shared/core/classify/rules';
 import { replyCode, signalsOf } from '../../shared/core/classify/signals';
+import { maskReply } from '../../shared/core/classify/structure';
 import { corpusExists, corpusPath, DEV_FILES, loadCorpus, toInput } from './corpus-metrics';
 
 describe('requiredLiterals', () => {
@@ -377,6 +378,22 @@ describe('signals', () => {
     });
     expect(signalsOf({ diagnosticCode, status: 'garbage' })).toEqual(fresh);
     expect(signalsOf({ diagnosticCode: diagnosticCode.replace('a@', 'b@') })).toEqual(fresh);
+  });
+
+  it('masks a reply seen before as it masked it the first time, capitals included', () => {
+    // Replies are remembered as received: two texts that differ only in case are masked apart
+    // ("exist.In" is two words run together, "exist.in" a host name).
+    for (const diagnosticCode of [
+      'smtp; 550 mailbox does not exist.In doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 mailbox does not exist.in doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 mailbox does not exist.In doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 <a@example.org> unknown',
+      'smtp; 550 <a@example.org> unknown',
+    ]) {
+      const want = maskReply(diagnosticCode.toLowerCase(), diagnosticCode);
+      const s = signalsOf({ diagnosticCode });
+      expect({ text: s.text, hosts: s.hosts }, diagnosticCode).toEqual(want);
+    }
   });
 
   it('lower-cases and caps the text', () => {

@@ -1,4 +1,13 @@
-import { maskReply, type Receiver, receiverFrom, receiverMarks, type Stage, stageOf } from './structure';
+import {
+  MASK,
+  type Masked,
+  maskReply,
+  type Receiver,
+  receiverFrom,
+  receiverMarks,
+  type Stage,
+  stageOf,
+} from './structure';
 import type { RecipientBounce } from './types';
 
 /**
@@ -221,12 +230,32 @@ function factsOf(text: string): TextFacts {
   return f;
 }
 
+/**
+ * Per distinct reply text (capped, as received), its masked form: one reply sent to many recipients
+ * is lower-cased and masked once. Only texts with no address or message id in them are kept (those
+ * differ per recipient, so they would only churn the cache). Bounded (emptied when full).
+ */
+const maskedReplies = new Map<string, Masked>();
+const MASKED_CACHE = 512;
+
+function maskedReply(raw: string): Masked {
+  let m = maskedReplies.get(raw);
+  if (m !== undefined) return m;
+  const lowered = raw.toLowerCase();
+  m = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  // The placeholders are upper case: in the lower-cased text only a mask can spell them.
+  if (!m.text.includes(MASK.address) && !m.text.includes(MASK.messageId)) {
+    if (maskedReplies.size >= MASKED_CACHE) maskedReplies.clear();
+    maskedReplies.set(raw, m);
+  }
+  return m;
+}
+
 /** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
 export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
   const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
   const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
-  const lowered = raw.toLowerCase();
-  const masked = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  const masked = maskedReply(raw);
   // Codes are read from the masked text: digits inside an address, id or IP are no reply code.
   const text = masked.text;
   const known = factsOf(text);
