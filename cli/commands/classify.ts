@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { normalizeAddress } from '../../shared/core/address';
 import { classify, DEFAULT_POLICY, type DecisionPolicy, explain } from '../../shared/core/classify';
-import type { RecipientBounce } from '../../shared/core/classify/types';
+import type { Classification, RecipientBounce } from '../../shared/core/classify/types';
 import { describeZodError, MalformedMessageError, parseMessageBody } from '../../shared/core/notification';
 import { createOutput, readLineBatches } from '../jsonl';
 
@@ -113,6 +113,44 @@ export function classifyLine(text: string): LineRecipient[] {
   return [plainRecipientLine(parsed as Record<string, unknown>) ?? schemaRecipientLine(parsed)];
 }
 
+/** The verdict part of an output line, per rule: recipients that share a verdict share its JSON. */
+const verdicts = new Map<string, { verdict: Classification; json: string }>();
+
+/**
+ * An output line of `bounce classify`: exactly `JSON.stringify({ line, emailAddress, input, reason,
+ * hard, party, decision, rule })` (undefined fields left out), with the verdict's part written once
+ * per distinct verdict rather than stringified on every line. test/cli-classify.test.ts checks both agree.
+ */
+export function classifiedRow(
+  line: number,
+  emailAddress: string | undefined,
+  given: string | undefined,
+  c: Classification,
+): string {
+  let known = verdicts.get(c.rule);
+  const v = known?.verdict;
+  if (
+    known === undefined ||
+    v?.reason !== c.reason ||
+    v.hard !== c.hard ||
+    v.party !== c.party ||
+    v.decision !== c.decision
+  ) {
+    const { reason, hard, party, decision, rule } = c;
+    known = {
+      verdict: { reason, hard, party, decision, rule },
+      json: JSON.stringify({ reason, hard, party, decision, rule }).slice(1),
+    };
+    // A few hundred rules at most; bounded all the same.
+    if (verdicts.size >= 4096) verdicts.clear();
+    verdicts.set(c.rule, known);
+  }
+  let row = `{"line":${JSON.stringify(line)}`;
+  if (emailAddress !== undefined) row += `,"emailAddress":${JSON.stringify(emailAddress)}`;
+  if (given !== undefined) row += `,"input":${JSON.stringify(given)}`;
+  return `${row},${known.json}`;
+}
+
 /**
  * `bounce classify`: JSONL in, JSONL out, input order kept; bad lines reported, the rest goes on.
  * With `explain`, each line also has `matched` (every rule that matched, best first: the first is
@@ -141,13 +179,12 @@ export async function runClassify(
         const addresses = recipients.map((recipient) => addressFields(recipient.emailAddress));
         recipients.forEach(({ input }, i) => {
           const { emailAddress, input: given } = addresses[i] ?? {};
-          let row: object;
           if (options.explain === true) {
             const { reason, hard, party, decision, rule, matched, demoted, missing, structure } = explain(
               input,
               decisions,
             );
-            row = {
+            const row = {
               line,
               emailAddress,
               input: given,
@@ -161,12 +198,12 @@ export async function runClassify(
               missing,
               structure,
             };
+            // JSON.stringify leaves out the undefined fields (no address, or no other input form).
+            out += out === '' ? JSON.stringify(row) : `\n${JSON.stringify(row)}`;
           } else {
-            const { reason, hard, party, decision, rule } = classify(input, decisions);
-            row = { line, emailAddress, input: given, reason, hard, party, decision, rule };
+            const row = classifiedRow(line, emailAddress, given, classify(input, decisions));
+            out += out === '' ? row : `\n${row}`;
           }
-          // JSON.stringify leaves out the undefined fields (no address, or no other input form).
-          out += out === '' ? JSON.stringify(row) : `\n${JSON.stringify(row)}`;
         });
       } catch (error) {
         failed++;

@@ -12,6 +12,7 @@ import {
   TIER,
 } from '../../shared/core/classify/rules';
 import { replyCode, signalsOf } from '../../shared/core/classify/signals';
+import { maskReply } from '../../shared/core/classify/structure';
 import { corpusExists, corpusPath, DEV_FILES, loadCorpus, toInput } from './corpus-metrics';
 
 describe('requiredLiterals', () => {
@@ -70,6 +71,36 @@ describe('compiled matcher', () => {
         const other = firstMatch(s, SUPPRESSING);
         expect(other.id, c.id).toBe(firstMatchLinear(s, SUPPRESSING).id);
         expect(SUPPRESSING.has(other.reason), c.id).toBe(false);
+      }
+    }
+  });
+
+  it('remembers what a text says, never the verdict: one text under other codes, actions, subtypes and skips', () => {
+    // The matcher keeps each text's literal hits and regex answers; every rule's other conditions
+    // (codes, SES fields, `when`) must still be read per recipient. Each text is seen again under
+    // other signals, in an order that mixes cached and fresh texts.
+    const texts = new Set<string>([
+      '',
+      'smtp; 550 user unknown',
+      '421 4.7.0 try again later',
+      'mailbox full',
+    ]);
+    for (const file of DEV_FILES) {
+      if (!corpusExists(corpusPath(file))) continue;
+      for (const c of loadCorpus(corpusPath(file))) texts.add(c.recipient.diagnosticCode ?? '');
+    }
+    const variants = [
+      {},
+      { status: '5.1.1', action: 'failed', bounceType: 'Permanent', bounceSubType: 'General' },
+      { status: '4.2.2', action: 'delayed', bounceType: 'Transient', bounceSubType: 'MailboxFull' },
+      { status: '5.7.1', bounceType: 'Permanent', bounceSubType: 'Suppressed' },
+      { action: 'delivered', bounceSubType: 'NoEmail' },
+    ];
+    for (const variant of variants) {
+      for (const diagnosticCode of texts) {
+        const s = signalsOf({ ...variant, diagnosticCode });
+        expect(firstMatch(s).id, diagnosticCode).toBe(firstMatchLinear(s).id);
+        expect(firstMatch(s, SUPPRESSING).id, diagnosticCode).toBe(firstMatchLinear(s, SUPPRESSING).id);
       }
     }
   });
@@ -332,6 +363,40 @@ describe('signals', () => {
       klass: 4,
       reply: 421,
     });
+  });
+
+  it('reads a text seen before the same way, whatever the status field said then or says now', () => {
+    // The text's own facts (stage, reply code, its enhanced code) are remembered per text; the
+    // status field is read per recipient and still wins.
+    const diagnosticCode = 'smtp; 550 5.1.1 <a@example.org>: user unknown (in reply to RCPT TO command)';
+    const fresh = { ...signalsOf({ diagnosticCode }) };
+    expect(fresh).toMatchObject({ status: '5.1.1', reply: 550, stage: 'rcpt', klass: 5 });
+    expect(signalsOf({ diagnosticCode, status: '4.2.2' })).toMatchObject({
+      status: '4.2.2',
+      klass: 4,
+      subject: 2,
+      detail: 2,
+      temporaryCode: true,
+      codesDisagree: true,
+    });
+    expect(signalsOf({ diagnosticCode, status: 'garbage' })).toEqual(fresh);
+    expect(signalsOf({ diagnosticCode: diagnosticCode.replace('a@', 'b@') })).toEqual(fresh);
+  });
+
+  it('masks a reply seen before as it masked it the first time, capitals included', () => {
+    // Replies are remembered as received: two texts that differ only in case are masked apart
+    // ("exist.In" is two words run together, "exist.in" a host name).
+    for (const diagnosticCode of [
+      'smtp; 550 mailbox does not exist.In doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 mailbox does not exist.in doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 mailbox does not exist.In doubt, contact mx.example.org [192.0.2.1]',
+      'smtp; 550 <a@example.org> unknown',
+      'smtp; 550 <a@example.org> unknown',
+    ]) {
+      const want = maskReply(diagnosticCode.toLowerCase(), diagnosticCode);
+      const s = signalsOf({ diagnosticCode });
+      expect({ text: s.text, hosts: s.hosts }, diagnosticCode).toEqual(want);
+    }
   });
 
   it('lower-cases and caps the text', () => {

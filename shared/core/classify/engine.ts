@@ -111,10 +111,10 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
   const seen = new Int32Array(slots);
   // sure[slot] === generation: a literal that alone proves the rule's regex matches was found.
   const sure = new Int32Array(slots);
-  // The slots whose literals occurred, in the order found. Slots are numbered in step order, so
-  // sorted slots are sorted steps: the loop below visits only those text steps (typically a
-  // handful), merged with the non-text steps, instead of every step of the table.
   const hits = new Int32Array(slots);
+  // The slots whose literals occurred, sorted. Slots are numbered in step order, so sorted slots are
+  // sorted steps: the loop below visits only those text steps (typically a handful), merged with
+  // the non-text steps, instead of every step of the table.
   const slotStep = new Int32Array(slots);
   const others: number[] = [];
   steps.forEach((step, i) => {
@@ -124,14 +124,19 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
   const otherSteps = Int32Array.from(others);
   const NONE = 0x7fffffff;
   let generation = 0;
+  // What a text's literals and regexes say depends on the text alone, and many recipients share
+  // one (the masked text is the same whatever the address in it): per distinct text, its hits and
+  // each hit regex's answer once it ran. Bounded (emptied when full), so memory stays flat.
+  const cache = new Map<string, TextHits>();
 
-  const match = (s: Signals, skip: ReadonlySet<Reason> | null = null): Rule => {
+  /** The hits of `text`: one Aho–Corasick pass, its slots sorted. */
+  const hitsOf = (text: string): TextHits => {
     if (++generation === 0x7fffffff) {
       seen.fill(0);
       sure.fill(0);
       generation = 1;
     }
-    const found = ac.scan(s.text, seen, sure, generation, hits);
+    const found = ac.scan(text, seen, sure, generation, hits);
     // Insertion sort: `found` is small.
     for (let i = 1; i < found; i++) {
       const v = hits[i] as number;
@@ -142,28 +147,42 @@ export function compile(rules: readonly Rule[], fallback: Rule, precomputed?: Pr
       }
       hits[j + 1] = v;
     }
+    const entry: TextHits = { slots: hits.slice(0, found), answers: new Int8Array(found) };
+    for (let h = 0; h < found; h++) if (sure[hits[h] as number] === generation) entry.answers[h] = YES;
+    if (cache.size >= TEXT_CACHE) cache.clear();
+    cache.set(text, entry);
+    return entry;
+  };
+
+  const match = (s: Signals, skip: ReadonlySet<Reason> | null = null): Rule => {
     const text = s.text;
+    const entry = cache.get(text) ?? hitsOf(text);
+    const found = entry.slots;
+    const answers = entry.answers;
     let h = 0;
     let o = 0;
     for (;;) {
-      const hi = h < found ? (slotStep[hits[h] as number] as number) : NONE;
+      const hi = h < found.length ? (slotStep[found[h] as number] as number) : NONE;
       const oi = o < otherSteps.length ? (otherSteps[o] as number) : NONE;
       if (hi === NONE && oi === NONE) break;
       let step: Step;
+      let at = -1;
       if (hi < oi) {
         step = steps[hi] as Step;
-        h++;
+        at = h++;
       } else {
         step = steps[oi] as Step;
         o++;
       }
       if (skip !== null && step.kind !== STATUS && skip.has(step.rule.reason)) continue;
       if (step.kind === TEXT) {
-        if (
-          (step.when === null || step.when(s)) &&
-          (sure[step.slot] === generation || (step.re as RegExp).test(text))
-        )
-          return step.rule;
+        if (step.when !== null && !step.when(s)) continue;
+        let answer = answers[at] as number;
+        if (answer === UNKNOWN) {
+          answer = (step.re as RegExp).test(text) ? YES : NO;
+          answers[at] = answer;
+        }
+        if (answer === YES) return step.rule;
       } else if (step.kind === TEST) {
         if (step.rule.test(s)) return step.rule;
       } else if (s.status !== '') {
@@ -194,6 +213,19 @@ export interface Automaton {
    */
   scan(text: string, seen: Int32Array, sure: Int32Array, generation: number, hits: Int32Array): number;
 }
+
+/** A text's literal hits and its regexes' answers (see `compile`). */
+interface TextHits {
+  /** The slots whose literals occur in the text, sorted. */
+  readonly slots: Int32Array;
+  /** Per hit: YES (a sure literal, or the regex matched), NO, or UNKNOWN (not run yet). */
+  readonly answers: Int8Array;
+}
+const UNKNOWN = 0;
+const YES = 1;
+const NO = 2;
+/** Distinct texts a matcher remembers (a few KB each at most: the text is capped). */
+const TEXT_CACHE = 1024;
 
 /** Longest literal (the trie's depth fits a byte). */
 const MAX_DEPTH = 255;

@@ -1,4 +1,13 @@
-import { maskReply, type Receiver, receiverOf, type Stage, stageOf } from './structure';
+import {
+  MASK,
+  type Masked,
+  maskReply,
+  type Receiver,
+  receiverFrom,
+  receiverMarks,
+  type Stage,
+  stageOf,
+} from './structure';
 import type { RecipientBounce } from './types';
 
 /**
@@ -185,28 +194,86 @@ export function signalsOf(input: RecipientBounce): Signals {
   return fillSignals(input, newSignals());
 }
 
+/** What the masked text alone says: its stage, first reply code and first enhanced code. */
+interface TextFacts {
+  readonly stage: Stage;
+  readonly reply: number;
+  /** The first enhanced code in the text (class, subject, detail); class 0 when none. */
+  readonly klass: number;
+  readonly subject: number;
+  readonly detail: number;
+  /** Its receiver fingerprints (./structure `receiverMarks`). */
+  readonly marks: number;
+}
+
+/**
+ * Per distinct masked text, its facts: many recipients share one reply (the masked text is the same
+ * whatever address was in it). Bounded (emptied when full); the facts are a function of the text.
+ */
+const facts = new Map<string, TextFacts>();
+const FACTS_CACHE = 1024;
+
+function factsOf(text: string): TextFacts {
+  let f = facts.get(text);
+  if (f !== undefined) return f;
+  const found = statusInText(text);
+  f = {
+    stage: text === '' ? '' : stageOf(text),
+    reply: replyCode(text),
+    klass: found ? (parts[0] ?? 0) : 0,
+    subject: found ? (parts[1] ?? 0) : 0,
+    detail: found ? (parts[2] ?? 0) : 0,
+    marks: receiverMarks(text),
+  };
+  if (facts.size >= FACTS_CACHE) facts.clear();
+  facts.set(text, f);
+  return f;
+}
+
+/**
+ * Per distinct reply text (capped, as received), its masked form: one reply sent to many recipients
+ * is lower-cased and masked once. Only texts with no address or message id in them are kept (those
+ * differ per recipient, so they would only churn the cache). Bounded (emptied when full).
+ */
+const maskedReplies = new Map<string, Masked>();
+const MASKED_CACHE = 512;
+
+function maskedReply(raw: string): Masked {
+  let m = maskedReplies.get(raw);
+  if (m !== undefined) return m;
+  const lowered = raw.toLowerCase();
+  m = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  // The placeholders are upper case: in the lower-cased text only a mask can spell them.
+  if (!m.text.includes(MASK.address) && !m.text.includes(MASK.messageId)) {
+    if (maskedReplies.size >= MASKED_CACHE) maskedReplies.clear();
+    maskedReplies.set(raw, m);
+  }
+  return m;
+}
+
 /** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
 export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
   const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
   const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
-  const lowered = raw.toLowerCase();
-  const masked = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  const masked = maskedReply(raw);
   // Codes are read from the masked text: digits inside an address, id or IP are no reply code.
   const text = masked.text;
-  const reply = replyCode(text);
+  const known = factsOf(text);
+  const reply = known.reply;
   into.text = text;
   into.hosts = masked.hosts;
-  into.stage = text === '' ? '' : stageOf(text);
+  into.stage = known.stage;
   into.reply = reply;
   into.status = '';
   into.klass = 0;
   into.subject = -1;
   into.detail = -1;
   const field = input.status;
-  if (statusField(field) || statusInText(text)) {
-    const klass = parts[0] ?? 0;
-    const subject = parts[1] ?? 0;
-    const detail = parts[2] ?? 0;
+  const fromField = statusField(field);
+  if (fromField || known.klass !== 0) {
+    const klass = fromField ? (parts[0] ?? 0) : known.klass;
+    const subject = fromField ? (parts[1] ?? 0) : known.subject;
+    const detail = fromField ? (parts[2] ?? 0) : known.detail;
     into.klass = klass;
     into.subject = subject;
     into.detail = detail;
@@ -222,7 +289,7 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   const statusClass = into.status === '' ? 0 : into.klass;
   into.temporaryCode = replyClass === 4 || statusClass === 4;
   into.codesDisagree = replyClass !== 0 && statusClass !== 0 && replyClass !== statusClass;
-  into.receiver = receiverOf(text, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
+  into.receiver = receiverFrom(known.marks, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
   into.type = lower(input.bounceType);
   into.subType = lower(input.bounceSubType);
   into.action = lower(input.action);

@@ -58,55 +58,69 @@ const TLDS = new Set([
 
 const isLower = (c: number) => c >= 97 && c <= 122;
 const isUpper = (c: number) => c >= 65 && c <= 90;
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
 
-/** Characters of an address, host, id or blob token (the text is lower-cased). */
-function tokenChar(c: number): boolean {
-  return (
-    isLower(c) ||
-    isDigit(c) ||
-    c === 46 || // .
-    c === 45 || // -
-    c === 95 || // _
-    c === 64 || // @
-    c === 43 || // +
-    c === 37 || // %
-    c === 61 || // =
-    c === 47 // /
-  );
-}
+// Character classes of ASCII codes (the text is lower-cased), one table lookup per character.
+const TOKEN = 1; // a character of an address, host, id or blob token: a-z 0-9 . - _ @ + % = /
+const HEX = 2; // 0-9 a-f
+const ALNUM = 4; // a-z 0-9
+const DIGIT = 8;
+const EDGE = 16; // punctuation that belongs to the sentence at a token's ends: . - _ / = +
+const HOST = 32; // a-z 0-9 - _ (a host label)
+const AT = 64;
+const DOT = 128;
+const CLASS = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) CLASS[c] = TOKEN | HEX | ALNUM | DIGIT | HOST;
+for (let c = 97; c <= 122; c++) CLASS[c] = TOKEN | ALNUM | HOST | (c <= 102 ? HEX : 0);
+const mark = (chars: string, bits: number) => {
+  for (let i = 0; i < chars.length; i++)
+    CLASS[chars.charCodeAt(i)] = (CLASS[chars.charCodeAt(i)] ?? 0) | bits;
+};
+mark('.-_@+%=/', TOKEN);
+mark('.-_/=+', EDGE);
+mark('-_', HOST);
+mark('@', AT);
+mark('.', DOT);
 
-/** A dotted name whose last label is a top-level domain: `mx.example.com`, not `unknown.please`. */
-function isHostName(t: string, raw: string | null, at: number): boolean {
-  const last = t.lastIndexOf('.');
-  if (last <= 0 || last === t.length - 1) return false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (!(isLower(c) || isDigit(c) || c === 45 || c === 46 || c === 95)) return false;
-    if (c === 46 && (i === 0 || t.charCodeAt(i - 1) === 46)) return false;
+/** The class bits of `c` (0 for anything outside ASCII). */
+const classOf = (c: number): number => (c < 128 ? (CLASS[c] as number) : 0);
+
+/**
+ * A dotted name whose last label is a top-level domain: `mx.example.com`, not `unknown.please`.
+ * Reads text[from, to); `raw` is the text before lower-casing (null: no capitalisation hint).
+ */
+function isHostName(text: string, from: number, to: number, raw: string | null): boolean {
+  let last = -1;
+  let dots = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (i === from || text.charCodeAt(i - 1) === 46) return false;
+      last = i;
+      dots++;
+    } else if ((classOf(c) & HOST) === 0) return false;
   }
-  const tld = t.slice(last + 1);
-  for (let i = 0; i < tld.length; i++) if (!isLower(tld.charCodeAt(i))) return false;
-  if (tld.length === 2) {
+  if (last < 0 || last === to - 1) return false;
+  for (let i = last + 1; i < to; i++) if (!isLower(text.charCodeAt(i))) return false;
+  if (to - last - 1 === 2) {
     // "does not exist.In …": two words run together at a sentence end, not a country's domain.
-    if (t.indexOf('.') === last && raw !== null) {
-      const c0 = raw.charCodeAt(at + last + 1);
-      const c1 = raw.charCodeAt(at + last + 2);
+    if (dots === 1 && raw !== null) {
+      const c0 = raw.charCodeAt(last + 1);
+      const c1 = raw.charCodeAt(last + 2);
       if (isUpper(c0) && isLower(c1)) return false;
     }
     return true;
   }
-  return TLDS.has(tld);
+  return TLDS.has(text.slice(last + 1, to));
 }
 
-function isIPv4(t: string): boolean {
+/** text[from, to) is a dotted-quad IPv4 address. */
+function isIPv4(text: string, from: number, to: number): boolean {
   let parts = 0;
   let digits = 0;
   let value = 0;
-  for (let i = 0; i <= t.length; i++) {
-    const c = i < t.length ? t.charCodeAt(i) : 46;
-    if (isDigit(c)) {
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : 46;
+    if ((classOf(c) & DIGIT) !== 0) {
       if (++digits > 3) return false;
       value = value * 10 + c - 48;
     } else if (c === 46) {
@@ -119,17 +133,25 @@ function isIPv4(t: string): boolean {
   return parts === 4;
 }
 
-/** Long runs of letters and digits mixed: ids, hashes, base64 (not words, not codes like BL000010). */
-function isBlob(t: string): boolean {
-  if (t.length < 16) return false;
-  let letters = 0;
+/**
+ * Long runs of letters and digits mixed: ids, hashes, base64 (not words, not codes like BL000010).
+ * `length`: the run's length; `digits`, `letters`: how many of each it holds.
+ */
+const isBlob = (length: number, digits: number, letters: number) =>
+  length >= 16 && digits >= 2 && letters >= 2;
+
+/** Letters and digits of text[from, to): `counted[0]` digits, `counted[1]` letters. */
+const counted = new Int32Array(2);
+function count(text: string, from: number, to: number): void {
   let digits = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (isDigit(c)) digits++;
-    else if (isLower(c)) letters++;
+  let letters = 0;
+  for (let i = from; i < to; i++) {
+    const k = classOf(text.charCodeAt(i));
+    if ((k & DIGIT) !== 0) digits++;
+    else if ((k & ALNUM) !== 0) letters++;
   }
-  return digits >= 2 && letters >= 2;
+  counted[0] = digits;
+  counted[1] = letters;
 }
 
 /**
@@ -145,14 +167,15 @@ function ipv6End(text: string, i: number): number {
     const c = text.charCodeAt(j);
     if (c === 58) {
       colons++;
-      if (text.charCodeAt(j + 1) === 58) double = true;
+      if (j + 1 < text.length && text.charCodeAt(j + 1) === 58) double = true;
       group = 0;
-    } else if (isHex(c)) {
+    } else if ((classOf(c) & HEX) !== 0) {
       if (++group > 4) return -1 - j;
     } else if (c === 46 && colons >= 2) {
       // An IPv4 tail (::ffff:192.0.2.1).
       let k = j + 1;
-      while (k < text.length && (isDigit(text.charCodeAt(k)) || text.charCodeAt(k) === 46)) k++;
+      while (k < text.length && ((classOf(text.charCodeAt(k)) & DIGIT) !== 0 || text.charCodeAt(k) === 46))
+        k++;
       j = k;
       break;
     } else break;
@@ -160,7 +183,7 @@ function ipv6End(text: string, i: number): number {
   }
   if (!(colons >= 5 || (double && colons >= 2))) return -1 - j;
   // Ends on a hex digit or `::`; a trailing single colon belongs to the sentence.
-  while (j > i && text.charCodeAt(j - 1) === 58 && text.charCodeAt(j - 2) !== 58) j--;
+  while (j > i && text.charCodeAt(j - 1) === 58 && (j < 2 || text.charCodeAt(j - 2) !== 58)) j--;
   return j;
 }
 
@@ -177,6 +200,19 @@ function urlEnd(text: string, i: number): number {
   return j;
 }
 
+/** End of the host name that starts at `from` in text[…, to): letters, digits, `-`, `_`, single dots. */
+function domainEnd(text: string, from: number, to: number): number {
+  let j = from;
+  while (j < to) {
+    const c = text.charCodeAt(j);
+    if (c === 46) {
+      if (j === from || j + 1 === to || text.charCodeAt(j + 1) === 46) break;
+    } else if ((classOf(c) & HOST) === 0) break;
+    j++;
+  }
+  return j;
+}
+
 export interface Masked {
   /** The text with tokens replaced by MASK placeholders. */
   text: string;
@@ -184,115 +220,169 @@ export interface Masked {
   hosts: string;
 }
 
+// The masked text being built (maskReply is synchronous and not re-entrant): module state rather
+// than closures, which would be allocated on every call.
+let out = '';
+let copied = 0;
+let hosts = '';
+
+function emit(text: string, from: number, to: number, mask: string): void {
+  out += text.slice(copied, from) + mask;
+  copied = to;
+}
+
+function addHost(h: string): void {
+  if (h.length === 0) return;
+  hosts = hosts === '' ? h : `${hosts} ${h}`;
+}
+
 /**
  * Masks addresses, host names, IPs, URLs, message ids and blobs in `text` (lower-cased). `raw` is the
  * same text before lower-casing, or null when lower-casing changed its length (then the
- * capitalisation hint for "word.Word" is not used). One pass; returns `text` itself when nothing was
- * masked.
+ * capitalisation hint for "word.Word" is not used). One left-to-right pass: a plain word (letters
+ * and digits, no `@` or `.`, shorter than a blob, not a scheme) costs a table lookup per character
+ * and nothing else; only a token that may be masked is looked at again. Returns `text` itself when
+ * nothing was masked. test/classify/mask-agreement.test.ts checks it against the token-slicing
+ * masker it replaced (test/classify/reference-mask.ts).
  */
 export function maskReply(text: string, raw: string | null): Masked {
-  let out = '';
-  let hosts = '';
-  let copied = 0;
+  out = '';
+  copied = 0;
+  hosts = '';
   const n = text.length;
   let i = 0;
   // A hex-and-colon run that is no IPv6 address is not scanned again from inside it.
   let notIPv6Before = 0;
-  const emit = (from: number, to: number, mask: string) => {
-    out += text.slice(copied, from) + mask;
-    copied = to;
-  };
-  const addHost = (h: string) => {
-    if (h.length === 0) return;
-    hosts = hosts === '' ? h : `${hosts} ${h}`;
-  };
   while (i < n) {
     const c = text.charCodeAt(i);
-    // IPv6 (starts with a hex digit or a colon, not inside a word).
-    if (i >= notIPv6Before && (isHex(c) || c === 58) && (i === 0 || !tokenChar(text.charCodeAt(i - 1)))) {
+    const k = classOf(c);
+    if ((k & TOKEN) === 0) {
+      // An IPv6 address may start at a colon that is not inside a word ("::1").
+      if (c === 58 && i >= notIPv6Before && (i === 0 || (classOf(text.charCodeAt(i - 1)) & TOKEN) === 0)) {
+        const e = ipv6End(text, i);
+        if (e > 0) {
+          emit(text, i, e, MASK.ip);
+          i = e;
+          continue;
+        }
+        notIPv6Before = -1 - e;
+      }
+      i++;
+      continue;
+    }
+    if (c === 47) {
+      i++;
+      continue;
+    }
+    // The token, and what it holds: `any` has a class bit if one of its characters has it, `all`
+    // if all of them do.
+    let any = k;
+    let all = k;
+    let j = i + 1;
+    for (; j < n; j++) {
+      const d = classOf(text.charCodeAt(j));
+      if ((d & TOKEN) === 0) break;
+      any |= d;
+      all &= d;
+    }
+    // (Reads stay in bounds: an out-of-bounds charCodeAt makes V8 compile a slower access.)
+    const next = j < n ? text.charCodeAt(j) : 0;
+    // IPv6 (from a hex digit, not inside a word): its first group of at most 4 hex digits ends at a
+    // colon. Without one, ipv6End would stop before any colon (and mark nothing another start
+    // could reach).
+    if (
+      j - i <= 4 &&
+      (all & HEX) !== 0 &&
+      next === 58 &&
+      i >= notIPv6Before &&
+      (i === 0 || (classOf(text.charCodeAt(i - 1)) & TOKEN) === 0)
+    ) {
       const e = ipv6End(text, i);
       if (e > 0) {
-        emit(i, e, MASK.ip);
+        emit(text, i, e, MASK.ip);
         i = e;
         continue;
       }
       notIPv6Before = -1 - e;
     }
-    if (!tokenChar(c) || c === 47) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < n && tokenChar(text.charCodeAt(j))) j++;
     // URL: a scheme and "://".
-    if (text.charCodeAt(j) === 58 && text.charCodeAt(j + 1) === 47 && text.charCodeAt(j + 2) === 47) {
+    if (next === 58 && j + 2 < n && text.charCodeAt(j + 1) === 47 && text.charCodeAt(j + 2) === 47) {
       const e = urlEnd(text, j);
       // The whole URL: receivers put their codes in its path or anchor (Comcast's #BL000010).
       addHost(text.slice(i, e));
-      emit(i, e, MASK.url);
+      emit(text, i, e, MASK.url);
       i = e;
       continue;
     }
+    // A plain word: nothing to mask (a blob has at least 16 characters).
+    if ((any & (AT | DOT)) === 0 && j - i < 16) {
+      i = j;
+      continue;
+    }
+    const ats = any & AT;
+    const dots = any & DOT;
     // Punctuation around a token belongs to the sentence.
     let a = i;
     let b = j;
-    while (a < b && isEdge(text.charCodeAt(a))) a++;
-    while (b > a && isEdge(text.charCodeAt(b - 1))) b--;
-    const t = text.slice(a, b);
-    const at = t.lastIndexOf('@');
-    if (at >= 0) {
-      // The domain ends where a host name cannot go on ("user@example.com...User unknown"); the
-      // rest is scanned again.
-      const end = domainEnd(t, at + 1);
-      const domain = t.slice(at + 1, end);
-      if (at > 0 && domain.length > 0) {
-        addHost(domain);
-        const local = t.slice(0, at);
+    while (a < b && (classOf(text.charCodeAt(a)) & EDGE) !== 0) a++;
+    while (b > a && (classOf(text.charCodeAt(b - 1)) & EDGE) !== 0) b--;
+    if (ats > 0) {
+      // `@` is no edge: it is inside [a, b). The domain ends where a host name cannot go on
+      // ("user@example.com...User unknown"); the rest is scanned again.
+      let at = b - 1;
+      while (text.charCodeAt(at) !== 64) at--;
+      const end = domainEnd(text, at + 1, b);
+      if (at > a && end > at + 1) {
+        addHost(text.slice(at + 1, end));
+        count(text, a, at);
+        const local = (counted[0] as number) + (counted[1] as number);
         emit(
+          text,
           a,
-          a + end,
-          isBlob(local.replace(/[^a-z0-9]/g, '')) || local.length > 40 ? MASK.messageId : MASK.address,
+          end,
+          isBlob(local, counted[0] as number, counted[1] as number) || at - a > 40
+            ? MASK.messageId
+            : MASK.address,
         );
-        i = a + end;
+        i = end;
         continue;
       }
-      if (at === 0 && isHostName(domain, null, 0)) {
-        addHost(domain);
-        emit(a, a + end, MASK.host);
-        i = a + end;
+      if (at === a && isHostName(text, at + 1, end, null)) {
+        addHost(text.slice(at + 1, end));
+        emit(text, a, end, MASK.host);
+        i = end;
         continue;
       }
-    } else if (t.startsWith('www.')) {
-      addHost(t);
-      emit(a, b, MASK.url);
-    } else if (t.indexOf('.') > 0) {
-      if (isIPv4(t)) emit(a, b, MASK.ip);
-      else if (isHostName(t, raw, a)) {
-        addHost(t);
-        emit(a, b, MASK.host);
-      } else if (isBlob(t.replace(/[^a-z0-9]/g, ''))) emit(a, b, MASK.blob);
-    } else if (isBlob(t)) emit(a, b, MASK.blob);
+    } else if (b - a >= 4 && text.startsWith('www.', a)) {
+      addHost(text.slice(a, b));
+      emit(text, a, b, MASK.url);
+    } else if (dots > 0 && hasDot(text, a, b)) {
+      count(text, a, b);
+      if (isIPv4(text, a, b)) emit(text, a, b, MASK.ip);
+      else if (isHostName(text, a, b, raw)) {
+        addHost(text.slice(a, b));
+        emit(text, a, b, MASK.host);
+      } else if (
+        isBlob((counted[0] as number) + (counted[1] as number), counted[0] as number, counted[1] as number)
+      )
+        emit(text, a, b, MASK.blob);
+    } else if (b - a >= 16) {
+      count(text, a, b);
+      if (isBlob(b - a, counted[0] as number, counted[1] as number)) emit(text, a, b, MASK.blob);
+    }
     i = j;
   }
-  if (copied === 0) return { text, hosts };
-  return { text: out + text.slice(copied), hosts };
+  const found = hosts;
+  hosts = '';
+  if (copied === 0) return { text, hosts: found };
+  const masked = out + text.slice(copied);
+  out = '';
+  return { text: masked, hosts: found };
 }
 
-/** End of the host name that starts at `from` in `t`: letters, digits, `-`, `_`, single dots. */
-function domainEnd(t: string, from: number): number {
-  let j = from;
-  while (j < t.length) {
-    const c = t.charCodeAt(j);
-    if (c === 46) {
-      if (j === from || t.charCodeAt(j + 1) === 46 || j + 1 === t.length) break;
-    } else if (!(isLower(c) || isDigit(c) || c === 45 || c === 95)) break;
-    j++;
-  }
-  return j;
-}
-
-function isEdge(c: number): boolean {
-  return c === 46 || c === 45 || c === 95 || c === 47 || c === 61 || c === 43;
+function hasDot(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 46) return true;
+  return false;
 }
 
 /**
@@ -324,13 +414,34 @@ export function stageOf(text: string): Stage {
  * host names masked out of the text and the reporting MTA.
  */
 export function receiverOf(text: string, hosts: string, reportingMta: string): Receiver {
+  return receiverFrom(receiverMarks(text), hosts, reportingMta);
+}
+
+/** Fingerprints in the text itself: Gmail's "gsmtp" / "gcdp" and Yahoo's "delivery error: dd ". */
+export const TEXT_MARK = { gmail: 1, yahoo: 2 } as const;
+
+/**
+ * The TEXT_MARK bits of `text` — a function of the text alone, so ./signals reads them once per
+ * distinct text and passes them to {@link receiverFrom}.
+ */
+export function receiverMarks(text: string): number {
+  return (
+    (text.includes('gsmtp') || text.includes('gcdp') ? TEXT_MARK.gmail : 0) |
+    (text.includes('delivery error: dd ') ? TEXT_MARK.yahoo : 0)
+  );
+}
+
+/** {@link receiverOf} from the text's {@link receiverMarks}. */
+export function receiverFrom(marks: number, hosts: string, reportingMta: string): Receiver {
   const h = reportingMta === '' ? hosts : `${hosts} ${reportingMta}`;
+  const gmail = (marks & TEXT_MARK.gmail) !== 0;
+  const yahoo = (marks & TEXT_MARK.yahoo) !== 0;
+  if (h === '') return gmail ? 'gmail' : yahoo ? 'yahoo' : '';
   if (h.includes('groups.google.')) return 'google-groups';
-  if (text.includes('gsmtp') || text.includes('gcdp') || h.includes('google.com') || h.includes('googlemail'))
-    return 'gmail';
+  if (gmail || h.includes('google.com') || h.includes('googlemail')) return 'gmail';
   if (h.includes('outlook.com') || h.includes('hotmail.com') || h.includes('exchangelabs.com'))
     return 'microsoft';
-  if (h.includes('yahoo') || h.includes('aol.com') || text.includes('delivery error: dd ')) return 'yahoo';
+  if (h.includes('yahoo') || h.includes('aol.com') || yahoo) return 'yahoo';
   if (h.includes('docomo.ne.jp')) return 'docomo';
   return '';
 }
