@@ -356,18 +356,23 @@ export function buildProgram(): Command {
       'suppress every address of a CSV, JSONL or `aws sesv2 list-suppressed-destinations` JSON file',
     )
     .argument('<file>', 'the file, - for stdin')
+    .option('--tenant <name>', 'suppress every address for this SES tenant only (see docs/tenants.md)')
     .action(
-      run(async (options, file: string) => {
+      run(async (options, file: string, local: { tenant?: string }) => {
         const now = resolveNow(options);
-        const [{ withStore }, { formatImport, importFile }, { createProgress }] = await Promise.all([
-          import('./context'),
-          import('./commands/import'),
-          import('./progress'),
-        ]);
+        const [{ withStore }, { formatImport, importFile }, { createProgress }, { resolveTenantOption }] =
+          await Promise.all([
+            import('./context'),
+            import('./commands/import'),
+            import('./progress'),
+            import('./tenant-option'),
+          ]);
+        const tenant = resolveTenantOption(local.tenant);
         return withStore(options, async (context) => {
           const progress = createProgress('import');
           const summary = await importFile(context.store, file, now, {
             onProgress: (done, total) => progress.update(done, total),
+            ...(tenant === undefined ? {} : { tenant }),
           });
           progress.stop();
           print(options, summary, () => formatImport(summary));

@@ -141,8 +141,24 @@ describe('suppression scope "tenant": bounce lookup / export --tenant', () => {
     expect(await status('--tenant', 'acme', '--now', '2026-12-01T01:00:00.000Z')).toBe('clear');
   });
 
+  it('import --tenant suppresses every row for that tenant only', async () => {
+    const file = join(work, 'acme-list.csv');
+    writeFileSync(
+      file,
+      'email,reason\nimported.one@example.com,acme list\nimported.two@example.com,acme list\n',
+    );
+    await runBounceOk(['import', file, '--tenant', 'acme', ...args], { cwd: work });
+    const acme = await exported(args, ['--tenant', 'acme']);
+    const account = await exported(args);
+    expect(acme).toContain(
+      '{"emailAddress":"imported.one@example.com","status":"suppressed","reason":"acme list"',
+    );
+    expect(account).toContain('{"emailAddress":"imported.one@example.com","status":"clear"}');
+  });
+
   it.each([
     ['lookup', ['lookup', complainer]],
+    ['import', ['import', '-']],
     ['export', ['export']],
     ['suppress', ['suppress', complainer, '--reason', 'x']],
   ])('%s refuses a tenant name SES would refuse: exit 2, naming it', async (_name, command) => {
