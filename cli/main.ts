@@ -181,20 +181,31 @@ export function buildProgram(): Command {
     .command('export')
     .description('every address in the store, sorted by address')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))
+    .option(
+      '--tenant <name>',
+      'the statuses as this SES tenant sees them (suppression scope "tenant"; see docs/tenants.md); without it, the account view',
+    )
     .action(
-      run(async (options, local: { format: 'jsonl' | 'csv' }) => {
+      run(async (options, local: { format: 'jsonl' | 'csv'; tenant?: string }) => {
         const now = resolveNow(options);
-        const [{ withStore }, { createOutput }, { CSV_COLUMNS, csvLine, exportRows }] = await Promise.all([
+        const [
+          { withStore },
+          { createOutput },
+          { CSV_COLUMNS, csvLine, exportRows },
+          { resolveTenantOption },
+        ] = await Promise.all([
           import('./context'),
           import('./jsonl'),
           import('./views'),
+          import('./tenant-option'),
         ]);
+        const tenant = resolveTenantOption(local.tenant);
         return withStore(
           options,
           async (context) => {
             const output = createOutput();
             if (local.format === 'csv') output.line(CSV_COLUMNS.join(','));
-            for (const row of await exportRows(context.store, now)) {
+            for (const row of await exportRows(context.store, now, tenant)) {
               if (output.line(local.format === 'csv' ? csvLine(row) : JSON.stringify(row)))
                 await output.flush();
             }
@@ -210,20 +221,27 @@ export function buildProgram(): Command {
     .command('lookup')
     .description('status, reason, until and the last events of each address')
     .argument('<address...>')
+    .option(
+      '--tenant <name>',
+      'the status as this SES tenant sees it (suppression scope "tenant"; see docs/tenants.md); without it, the account view',
+    )
     .action(
-      run(async (options, addresses: string[]) => {
+      run(async (options, addresses: string[], local: { tenant?: string }) => {
         const now = resolveNow(options);
         const [
           { openStore },
           { hashAddress, normalizeAddress },
           { describeAuditEntry, describeUnreadable, exportRow },
           { DynamoDbUnreadableRecipients },
+          { resolveTenantOption },
         ] = await Promise.all([
           import('./context'),
           import('../shared/core/address'),
           import('./views'),
           import('../shared/adapters/dynamodb/unreadable'),
+          import('./tenant-option'),
         ]);
+        const tenant = resolveTenantOption(local.tenant);
         const context = await openStore(options, { readOnly: true });
         const unreadable = new DynamoDbUnreadableRecipients(
           context.connection.documentClient,
@@ -258,11 +276,12 @@ export function buildProgram(): Command {
               continue;
             }
             const record = await context.store.get(address);
-            const row = record ? exportRow(record, now) : { emailAddress: address, status: 'clear' };
+            const row = record ? exportRow(record, now, tenant) : { emailAddress: address, status: 'clear' };
             const events = await context.store.auditTrail(address, LOOKUP_EVENTS);
-            print(options, { ...row, events }, () =>
+            const forTenant = tenant === undefined ? {} : { tenant };
+            print(options, { ...row, ...forTenant, events }, () =>
               [
-                `${address}: ${row.status}${row.reason ? ` (${row.reason})` : ''}${row.until ? ` until ${row.until}` : ''}${row.source ? ` via ${row.source}` : ''}`,
+                `${address}${tenant === undefined ? '' : ` for tenant ${tenant}`}: ${row.status}${row.reason ? ` (${row.reason})` : ''}${row.until ? ` until ${row.until}` : ''}${row.source ? ` via ${row.source}` : ''}`,
                 ...(events.length === 0
                   ? ['  no events']
                   : events.map((entry) => `  ${describeAuditEntry(entry)}`)),
@@ -285,29 +304,45 @@ export function buildProgram(): Command {
           : 'lift a suppression by hand; bounces older than this never bring it back',
       )
       .argument('<address>')
-      .requiredOption('--reason <text>', 'why, for the audit trail');
+      .requiredOption('--reason <text>', 'why, for the audit trail')
+      .option(
+        '--tenant <name>',
+        action === 'suppress'
+          ? 'for this SES tenant only (its senders are refused; others may send)'
+          : "lift this SES tenant's suppression only; without it, the account-wide one (tenants' stay)",
+      );
     if (action === 'suppress') command.option('--until <iso>', 'suppress only until this time (ISO-8601)');
     command.action(
-      run(async (options, input: string, local: { reason: string; until?: string }) => {
+      run(async (options, input: string, local: { reason: string; until?: string; tenant?: string }) => {
         const now = resolveNow(options);
-        const [{ randomUUID }, { withStore }, { normalizeAddress }] = await Promise.all([
+        const [
+          { randomUUID },
+          { withStore },
+          { normalizeAddress },
+          { resolveTenantOption },
+          { tenantState },
+        ] = await Promise.all([
           import('node:crypto'),
           import('./context'),
           import('../shared/core/address'),
+          import('./tenant-option'),
+          import('../shared/core/state'),
         ]);
+        const tenant = resolveTenantOption(local.tenant);
         let address: string;
         try {
           address = normalizeAddress(input);
         } catch (error) {
           throw new UsageError((error as Error).message);
         }
-        const event = manualEvent(randomUUID(), action, local.reason, now, local.until);
+        const manual = manualEvent(randomUUID(), action, local.reason, now, local.until);
+        const event = tenant === undefined ? manual : { ...manual, tenant };
         return withStore(options, async (context) => {
           const result = await context.store.applyEvents(address, [event]);
-          print(
-            options,
-            { emailAddress: address, before: result.before, after: result.after },
-            () => `${address}: ${result.before.status} → ${result.after.status}`,
+          print(options, { emailAddress: address, before: result.before, after: result.after }, () =>
+            tenant === undefined
+              ? `${address}: ${result.before.status} → ${result.after.status}`
+              : `${address} for tenant ${tenant}: ${tenantState(result.before, tenant, now).status} → ${tenantState(result.after, tenant, now).status}`,
           );
           return 0;
         });
@@ -321,18 +356,23 @@ export function buildProgram(): Command {
       'suppress every address of a CSV, JSONL or `aws sesv2 list-suppressed-destinations` JSON file',
     )
     .argument('<file>', 'the file, - for stdin')
+    .option('--tenant <name>', 'suppress every address for this SES tenant only (see docs/tenants.md)')
     .action(
-      run(async (options, file: string) => {
+      run(async (options, file: string, local: { tenant?: string }) => {
         const now = resolveNow(options);
-        const [{ withStore }, { formatImport, importFile }, { createProgress }] = await Promise.all([
-          import('./context'),
-          import('./commands/import'),
-          import('./progress'),
-        ]);
+        const [{ withStore }, { formatImport, importFile }, { createProgress }, { resolveTenantOption }] =
+          await Promise.all([
+            import('./context'),
+            import('./commands/import'),
+            import('./progress'),
+            import('./tenant-option'),
+          ]);
+        const tenant = resolveTenantOption(local.tenant);
         return withStore(options, async (context) => {
           const progress = createProgress('import');
           const summary = await importFile(context.store, file, now, {
             onProgress: (done, total) => progress.update(done, total),
+            ...(tenant === undefined ? {} : { tenant }),
           });
           progress.stop();
           print(options, summary, () => formatImport(summary));

@@ -1,5 +1,5 @@
 import type { UnreadableRecipient } from '../shared/core/events';
-import { effectiveState } from '../shared/core/state';
+import { tenantState } from '../shared/core/state';
 import type { AddressRecord, AuditEntry, SuppressionStore } from '../shared/ports';
 
 /** One export row: only fields derived from events, so equal event sets export byte-identically. */
@@ -13,8 +13,9 @@ export interface ExportRow {
   source?: string;
 }
 
-export function exportRow(record: AddressRecord, now: Date): ExportRow {
-  const state = effectiveState(record.state, now);
+/** An address's row as `tenant` sees it (see `tenantState`); without a tenant, the account view. */
+export function exportRow(record: AddressRecord, now: Date, tenant?: string): ExportRow {
+  const state = tenantState(record.state, tenant, now);
   const row: ExportRow = { emailAddress: record.address, status: state.status };
   if (state.reason !== undefined) row.reason = state.reason;
   if (state.since !== undefined) row.since = state.since;
@@ -25,11 +26,11 @@ export function exportRow(record: AddressRecord, now: Date): ExportRow {
 }
 
 /** Every address of the store as export rows, sorted by address (byte-identical for equal event sets). */
-export async function exportRows(store: SuppressionStore, now: Date): Promise<ExportRow[]> {
+export async function exportRows(store: SuppressionStore, now: Date, tenant?: string): Promise<ExportRow[]> {
   const records: AddressRecord[] = [];
   for await (const record of store.scan()) records.push(record);
   records.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  return records.map((record) => exportRow(record, now));
+  return records.map((record) => exportRow(record, now, tenant));
 }
 
 export const CSV_COLUMNS = [

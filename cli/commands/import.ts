@@ -317,11 +317,10 @@ function parseCsv(body: string, now: Date): ParsedImport {
  * importing the same file again adds nothing; `at` is when the file says the suppression began
  * (SES's `LastUpdateTime`), else the import's time (`--now`).
  */
-export function importEvent(row: ImportRow, now: Date): ManualEvent {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([row.address, row.reason, row.until ?? null]))
-    .digest('hex')
-    .slice(0, 32);
+export function importEvent(row: ImportRow, now: Date, tenant?: string): ManualEvent {
+  // The tenant joins the hash only when named: ids of account-wide imports stay what they were.
+  const content = [row.address, row.reason, row.until ?? null, ...(tenant === undefined ? [] : [tenant])];
+  const digest = createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 32);
   const event: ManualEvent = {
     type: 'manual',
     id: `import:${digest}`,
@@ -330,7 +329,8 @@ export function importEvent(row: ImportRow, now: Date): ManualEvent {
     source: 'import',
     reason: row.reason,
   };
-  return row.until === undefined ? event : { ...event, until: row.until };
+  const scoped = tenant === undefined ? event : { ...event, tenant };
+  return row.until === undefined ? scoped : { ...scoped, until: row.until };
 }
 
 /** Addresses written at once; each is one read and two writes, so a few in flight keep the engine busy. */
@@ -341,7 +341,14 @@ export async function importFile(
   store: SuppressionStore,
   file: string,
   now: Date,
-  { onProgress }: { onProgress?: (done: number, total: number) => void } = {},
+  {
+    onProgress,
+    tenant,
+  }: {
+    onProgress?: (done: number, total: number) => void;
+    /** Suppress every row for this SES tenant only (`--tenant`). */
+    tenant?: string;
+  } = {},
 ): Promise<ImportSummary> {
   let text: string;
   try {
@@ -374,7 +381,7 @@ export async function importFile(
       try {
         const result = await store.applyEvents(
           address,
-          rows.map((row) => importEvent(row, now)),
+          rows.map((row) => importEvent(row, now, tenant)),
         );
         if (result.added > 0) summary.landed++;
         else summary.unchanged++;

@@ -18,9 +18,10 @@ export interface SesMarker {
   origin: 'push' | 'pull';
 }
 
+/** An action on the account's list, or (with `tenant`) on that SES tenant's own list. */
 export type SyncAction =
-  | { kind: 'put'; address: string; reason: SesReason }
-  | { kind: 'delete'; address: string };
+  | { kind: 'put'; address: string; reason: SesReason; tenant?: string }
+  | { kind: 'delete'; address: string; tenant?: string };
 
 /** Pulled entries older than the cursor by up to this much are read again (SES's list is eventually consistent). */
 export const CURSOR_OVERLAP_MS = 15 * 60_000;
@@ -29,7 +30,7 @@ export const pushes = (mode: SyncMode) => mode === 'push' || mode === 'both';
 export const pulls = (mode: SyncMode) => mode === 'pull' || mode === 'both';
 
 /** The SES reason for one of our permanent suppressions: complaints are COMPLAINT, everything else BOUNCE. */
-export function sesReasonOf(state: AddressState): SesReason {
+export function sesReasonOf(state: Pick<AddressState, 'source' | 'reason'>): SesReason {
   return state.source === 'complaint' || state.reason === 'feedback' ? 'COMPLAINT' : 'BOUNCE';
 }
 
@@ -47,12 +48,51 @@ export function planAction(
   now: Date,
 ): SyncAction | undefined {
   const effective = state ? effectiveState(state, now) : undefined;
-  if (effective?.status === 'suppressed') {
+  if (effective?.status === 'suppressed' && !isSesVerdict(effective)) {
     // SES has it already (through us): its reason there may differ from ours (e.g. SES saw a
     // complaint, we a bounce); both suppress, so SES's is left as it is.
     return marker ? undefined : { kind: 'put', address, reason: sesReasonOf(effective) };
   }
   return marker ? { kind: 'delete', address } : undefined;
+}
+
+/**
+ * A suppression that rests on SES's own verdict: a bounce SES synthesized without trying the
+ * receiver (`Suppressed`, `OnAccountSuppressionList`, `EmailValidationSuppressed`: reason
+ * `suppressed`). SES already refuses the address (it is on its list, or its validation refused it);
+ * pushing it would put SES's guess back into SES's list as if a receiver had confirmed it.
+ */
+export function isSesVerdict(state: AddressState): boolean {
+  return state.source === 'bounce' && state.reason === 'suppressed';
+}
+
+/**
+ * The same comparison per SES tenant (suppression scope `tenant`): a tenant's permanent suppression
+ * of the address goes to that tenant's own list (PutSuppressedDestination with `TenantName`), and a
+ * tenant list entry we wrote (our marker) whose suppression was lifted here is removed from it.
+ * Temporary tenant suppressions stay in our table, like temporary account ones. Sorted by tenant.
+ */
+export function planTenantActions(
+  address: string,
+  state: AddressState | undefined,
+  markers: Readonly<Record<string, SesMarker>>,
+): SyncAction[] {
+  const suppressedFor = new Set(
+    Object.entries(state?.tenants ?? {})
+      .filter(([, entry]) => entry.status === 'suppressed')
+      .map(([tenant]) => tenant),
+  );
+  const actions: SyncAction[] = [];
+  for (const tenant of [...new Set([...suppressedFor, ...Object.keys(markers)])].sort()) {
+    const entry = state?.tenants?.[tenant];
+    if (suppressedFor.has(tenant) && entry !== undefined) {
+      if (markers[tenant] === undefined)
+        actions.push({ kind: 'put', address, reason: sesReasonOf(entry), tenant });
+    } else {
+      actions.push({ kind: 'delete', address, tenant });
+    }
+  }
+  return actions;
 }
 
 /** Where the pull starts: the cursor less the overlap, or everything on the first run. */

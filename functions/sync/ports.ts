@@ -5,11 +5,21 @@ import type { SesMarker, SesReason, SyncCounts, SyncMode } from './plan';
 export interface SyncStateStore {
   readCursor(): Promise<SyncCursor | undefined>;
   writeCursor(cursor: SyncCursor): Promise<void>;
-  getMarker(address: string): Promise<SesMarker | undefined>;
-  putMarker(address: string, marker: SesMarker): Promise<void>;
-  deleteMarker(address: string): Promise<void>;
+  /** The marker of the account's list, or (with `tenant`) of that tenant's list. */
+  getMarker(address: string, tenant?: string): Promise<SesMarker | undefined>;
+  putMarker(address: string, marker: SesMarker, tenant?: string): Promise<void>;
+  deleteMarker(address: string, tenant?: string): Promise<void>;
   /** Every address with a state item or a marker (one Scan of the table). */
-  scanForSync(): AsyncIterable<{ address: string; record?: AddressRecord; marker?: SesMarker }>;
+  scanForSync(): AsyncIterable<SyncEntry>;
+}
+
+export interface SyncEntry {
+  address: string;
+  record?: AddressRecord;
+  /** What the account's list holds (per our marker). */
+  marker?: SesMarker;
+  /** What each tenant's list holds (per our markers), by tenant. */
+  tenantMarkers?: Record<string, SesMarker>;
 }
 
 export interface SyncCursor {
@@ -20,10 +30,13 @@ export interface SyncCursor {
   counts: SyncCounts;
 }
 
-/** The SES account suppression list as the sync sees it (`shared/adapters/ses/suppression-list.ts`). */
+/**
+ * The SES account suppression list as the sync sees it (`shared/adapters/ses/suppression-list.ts`);
+ * `put` and `delete` with a tenant act on that SES tenant's own list.
+ */
 export interface SesSuppressionListPort {
-  put(emailAddress: string, reason: SesReason): Promise<void>;
-  delete(emailAddress: string): Promise<void>;
+  put(emailAddress: string, reason: SesReason, tenant?: string): Promise<void>;
+  delete(emailAddress: string, tenant?: string): Promise<void>;
   listSince(
     start: Date | undefined,
     end: Date,

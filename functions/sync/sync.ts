@@ -4,6 +4,7 @@ import type { SuppressionStore } from '../../shared/ports';
 import {
   emptyCounts,
   planAction,
+  planTenantActions,
   pulledEvent,
   pullStart,
   pulls,
@@ -137,9 +138,10 @@ async function push(
   timeLeft: () => number,
 ) {
   const actions: SyncAction[] = [];
-  for await (const { address, record, marker } of deps.syncState.scanForSync()) {
+  for await (const { address, record, marker, tenantMarkers } of deps.syncState.scanForSync()) {
     const action = planAction(address, record?.state, marker, now);
     if (action) actions.push(action);
+    actions.push(...planTenantActions(address, record?.state, tenantMarkers ?? {}));
   }
   for (const [index, action] of actions.entries()) {
     if (timeLeft() < SAFETY_MARGIN_MS) {
@@ -148,22 +150,23 @@ async function push(
     }
     try {
       if (action.kind === 'put') {
-        await deps.ses.put(action.address, action.reason);
-        await deps.syncState.putMarker(action.address, {
-          reason: action.reason,
-          at: now.toISOString(),
-          origin: 'push',
-        });
+        await deps.ses.put(action.address, action.reason, action.tenant);
+        await deps.syncState.putMarker(
+          action.address,
+          { reason: action.reason, at: now.toISOString(), origin: 'push' },
+          action.tenant,
+        );
         counts.pushed++;
       } else {
-        await deps.ses.delete(action.address);
-        await deps.syncState.deleteMarker(action.address);
+        await deps.ses.delete(action.address, action.tenant);
+        await deps.syncState.deleteMarker(action.address, action.tenant);
         counts.removed++;
       }
     } catch (error) {
       counts.failed++;
       logger.warn(`ses ${action.kind} failed; retried next run`, {
         hash: hashAddress(action.address),
+        ...(action.tenant === undefined ? {} : { tenant: action.tenant }),
         error: (error as Error).message,
       });
       if ((error as { name?: string }).name === 'SesThrottledError') {

@@ -12,14 +12,8 @@ import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } f
 import * as z from 'zod';
 import { addressKey, STATE_SK } from '../adapters/dynamodb/schema';
 import { normalizeAddress } from '../core/address';
-import {
-  type AddressState,
-  effectiveState,
-  SOURCES,
-  type Source,
-  STATUSES,
-  type Status,
-} from '../core/state';
+import { type AddressState, SOURCES, type Source, STATUSES, type Status, tenantState } from '../core/state';
+import { parseTenantName } from '../core/tenant-name';
 
 export type { Source, Status } from '../core/state';
 
@@ -47,6 +41,16 @@ export interface SuppressionClientOptions {
   /** Strongly consistent reads (twice the read cost; rarely needed). @default false */
   consistentRead?: boolean;
   retry?: RetryOptions;
+}
+
+/** Whom the check is for. */
+export interface CheckOptions {
+  /**
+   * The SES tenant the mail will be sent through: an address suppressed for that tenant only
+   * (suppression scope `tenant`) is refused too. Without it: the account-wide answer. A name SES
+   * would refuse throws a TypeError naming it.
+   */
+  tenant?: string;
 }
 
 /** The answer for one recipient. */
@@ -119,6 +123,18 @@ const stateItemSchema = z.object({
     until: z.string().optional(),
     softBounces: z.number().optional(),
     source: z.enum(SOURCES).optional(),
+    tenants: z
+      .record(
+        z.string(),
+        z.object({
+          status: z.enum(['suppressed', 'suppressed-until']),
+          reason: z.string(),
+          since: z.string(),
+          until: z.string().optional(),
+          source: z.enum(SOURCES),
+        }),
+      )
+      .optional(),
     due: z
       .object({
         at: z.string(),
@@ -164,17 +180,26 @@ export class SuppressionClient {
   }
 
   /** One recipient; see {@link check}. */
-  async checkOne(address: string): Promise<CheckResult> {
-    const [result] = await this.check([address]);
+  async checkOne(address: string, options: CheckOptions = {}): Promise<CheckResult> {
+    const [result] = await this.check([address], options);
     return result as CheckResult;
   }
 
   /**
    * Checks many recipients at once: one answer per input, in input order. Duplicates (after
    * normalisation) are read once; an invalid address is answered `status: 'invalid'` and never
-   * fails the call. Throws only when the table cannot be read (e.g. {@link UnprocessedKeysError}).
+   * fails the call. Throws only when the table cannot be read (e.g. {@link UnprocessedKeysError}),
+   * or on a `tenant` that is no SES tenant name.
    */
-  async check(addresses: readonly string[]): Promise<CheckResult[]> {
+  async check(addresses: readonly string[], options: CheckOptions = {}): Promise<CheckResult[]> {
+    let tenant: string | undefined;
+    if (options.tenant !== undefined) {
+      try {
+        tenant = parseTenantName(options.tenant, 'SuppressionClient check options.tenant');
+      } catch (error) {
+        throw new TypeError((error as Error).message);
+      }
+    }
     const normalised = addresses.map((input): { input: string; address?: string; error?: string } => {
       try {
         return { input, address: normalizeAddress(input) };
@@ -191,7 +216,7 @@ export class SuppressionClient {
       if (address === undefined) {
         return { input, allowed: false, status: 'invalid', error: error ?? 'not an address' };
       }
-      const state = effectiveState(states.get(address) ?? { status: 'clear' }, now);
+      const state = tenantState(states.get(address) ?? { status: 'clear' }, tenant, now);
       const result: AddressCheck = {
         address,
         input,

@@ -12,7 +12,8 @@
  * caller's input object. The SES types are written structurally here so the published `.d.ts` needs no
  * `@aws-sdk/client-sesv2` (an optional peer) to type-check.
  */
-import type { AddressCheck, CheckResult } from './index';
+import { isTenantName } from '../core/notification';
+import type { AddressCheck, CheckOptions, CheckResult } from './index';
 
 /** The recipient fields of an SES v2 `Destination`. */
 export const DESTINATION_FIELDS = ['ToAddresses', 'CcAddresses', 'BccAddresses'] as const;
@@ -24,7 +25,7 @@ export const SUPPRESSION_GUARD_NAME = 'sesBounceHandlerSuppressionGuard';
 
 /** What the guard needs of a {@link SuppressionClient}: one batched check. */
 export interface RecipientChecker {
-  check(addresses: readonly string[]): Promise<CheckResult[]>;
+  check(addresses: readonly string[], options?: CheckOptions): Promise<CheckResult[]>;
 }
 
 export interface DroppedRecipient {
@@ -43,6 +44,8 @@ export interface DroppedRecipient {
 
 export interface DroppedReport {
   command: 'SendEmail' | 'SendBulkEmail';
+  /** The call's `TenantName`, when it named one: the recipients were checked as that tenant sees them. */
+  tenant?: string;
   dropped: DroppedRecipient[];
   /** False when every recipient was suppressed and the call was not sent. */
   sent: boolean;
@@ -95,6 +98,16 @@ interface Slot {
   destination: Destination | undefined;
 }
 
+/**
+ * The call's `TenantName` (SendEmail and SendBulkEmail both take one): the recipients are checked as
+ * that tenant sees them. A value SES would refuse names no tenant (SES fails the call itself), so
+ * the account-wide answer holds.
+ */
+function tenantOfInput(input: Record<string, unknown>): string | undefined {
+  const name = input.TenantName;
+  return typeof name === 'string' && isTenantName(name) ? name : undefined;
+}
+
 /** The guard, to hand to `SESv2Client.middlewareStack.use()`. */
 export function suppressionGuard(options: SuppressionGuardOptions): { applyToStack(stack: StackLike): void } {
   const whenAllSuppressed = options.whenAllSuppressed ?? 'skip';
@@ -111,14 +124,17 @@ export function suppressionGuard(options: SuppressionGuardOptions): { applyToSta
     throw new TypeError('suppressionGuard client: expected a SuppressionClient (an object with check())');
 
   /** The answer per distinct recipient string, or undefined when the table could not be read and we send. */
-  async function checkAll(slots: readonly Slot[]): Promise<Map<string, CheckResult> | undefined> {
+  async function checkAll(
+    slots: readonly Slot[],
+    tenant: string | undefined,
+  ): Promise<Map<string, CheckResult> | undefined> {
     const recipients = [
       ...new Set(
         slots.flatMap(({ destination }) => DESTINATION_FIELDS.flatMap((f) => destination?.[f] ?? [])),
       ),
     ];
     try {
-      const results = await options.client.check(recipients);
+      const results = await options.client.check(recipients, tenant === undefined ? {} : { tenant });
       return new Map(recipients.map((recipient, i) => [recipient, results[i] as CheckResult]));
     } catch (error) {
       if (onCheckError === 'send') return undefined;
@@ -154,15 +170,17 @@ export function suppressionGuard(options: SuppressionGuardOptions): { applyToSta
   const middleware =
     (next: Next, context: { commandName?: string }): Next =>
     async (args) => {
+      const tenant = tenantOfInput(args.input);
+      const about = tenant === undefined ? {} : { tenant };
       if (context.commandName === 'SendEmailCommand') {
         const destination = args.input.Destination as Destination | undefined;
         // Raw MIME without a Destination names its recipients in headers only; SES reads them there.
         if (destination === undefined) return next(args);
-        const answers = await checkAll([{ destination }]);
+        const answers = await checkAll([{ destination }], tenant);
         if (answers === undefined) return next(args);
         const { kept, dropped, remaining } = filter({ destination }, answers);
         if (dropped.length === 0) return next(args);
-        const report: DroppedReport = { command: 'SendEmail', dropped, sent: remaining > 0 };
+        const report: DroppedReport = { command: 'SendEmail', ...about, dropped, sent: remaining > 0 };
         await options.onDropped?.(report);
         if (remaining > 0) return next({ ...args, input: { ...args.input, Destination: kept } });
         if (whenAllSuppressed === 'throw') throw new AllRecipientsSuppressedError(report);
@@ -171,14 +189,14 @@ export function suppressionGuard(options: SuppressionGuardOptions): { applyToSta
       if (context.commandName === 'SendBulkEmailCommand') {
         const entries = (args.input.BulkEmailEntries ?? []) as { Destination?: Destination }[];
         const slots = entries.map((entry, index) => ({ entry: index, destination: entry.Destination }));
-        const answers = await checkAll(slots);
+        const answers = await checkAll(slots, tenant);
         if (answers === undefined) return next(args);
         const filtered = slots.map((slot) => filter(slot, answers));
         const dropped = filtered.flatMap((f) => f.dropped);
         if (dropped.length === 0) return next(args);
         const skippedEntries = filtered.flatMap((f, index) => (f.remaining === 0 ? [index] : []));
         const sent = skippedEntries.length < entries.length;
-        const report: DroppedReport = { command: 'SendBulkEmail', dropped, sent, skippedEntries };
+        const report: DroppedReport = { command: 'SendBulkEmail', ...about, dropped, sent, skippedEntries };
         await options.onDropped?.(report);
         const rejected = { Status: 'MESSAGE_REJECTED', Error: SUPPRESSED_ENTRY_ERROR };
         if (!sent) {

@@ -43,6 +43,8 @@ export interface ManualEvent {
   source: 'manual' | 'import' | 'ses-sync';
   reason: string;
   until?: string;
+  /** Suppress or lift for this SES tenant only (see `TenantSuppression`); absent: account-wide. */
+  tenant?: string;
 }
 
 export type AddressEvent = BounceEvent | ComplaintEvent | DeliveryEvent | ManualEvent;
@@ -76,7 +78,7 @@ export type HistoryEvent = AddressEvent | WatchElapsedEvent;
 /** The compact event kept on an address's state item (the full one goes to the audit item). */
 export type StoredEvent =
   | Pick<BounceEvent, 'type' | 'id' | 'at' | 'identity' | 'classification'>
-  | Pick<ComplaintEvent, 'type' | 'id' | 'at' | 'feedbackType'>
+  | Pick<ComplaintEvent, 'type' | 'id' | 'at' | 'feedbackType' | 'tenant'>
   | Pick<DeliveryEvent, 'type' | 'id' | 'at'>
   | ManualEvent
   | WatchElapsedEvent;

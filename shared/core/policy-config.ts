@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_POLICY, type DecisionPolicy, resolvePolicy } from './classify/policy';
 import { REASONS } from './classify/types';
 import { describeZodError } from './notification';
-import { DEFAULT_STATE_POLICY, type StatePolicy } from './state';
+import { DEFAULT_STATE_POLICY, type StatePolicy, SUPPRESSION_SCOPES } from './state';
 
 /** Everything an operator may tune about what happens to an address: one object, validated once. */
 export interface Policy {
@@ -34,6 +34,10 @@ export const PolicyConfigSchema = z.strictObject({
   escalation: z.partialRecord(z.enum(ESCALATION_KEYS), EscalationRuleSchema).optional(),
   maxEventsPerAddress: z.number().int().min(5).max(200).optional(),
   auditRetentionDays: z.number().int().min(1).max(3650).optional(),
+  /** `account` (default): a complaint suppresses for every sender; `tenant`: for the complaining SES tenant only. */
+  suppressionScope: z.enum(SUPPRESSION_SCOPES).optional(),
+  /** Tenants an address may be suppressed for alone before the next one suppresses it account-wide. */
+  maxTenantsPerAddress: z.number().int().min(1).max(50).optional(),
 });
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
 
@@ -62,6 +66,11 @@ export function resolvePolicyConfig(input: unknown, where = 'policy'): Policy {
       escalation: escalation as StatePolicy['escalation'],
       maxEventsPerAddress: config.maxEventsPerAddress ?? base.maxEventsPerAddress,
       auditRetentionDays: config.auditRetentionDays ?? base.auditRetentionDays,
+      // Set only when configured: the default policy stays the object it always was.
+      ...(config.suppressionScope === undefined ? {} : { suppressionScope: config.suppressionScope }),
+      ...(config.maxTenantsPerAddress === undefined
+        ? {}
+        : { maxTenantsPerAddress: config.maxTenantsPerAddress }),
     },
   };
 }

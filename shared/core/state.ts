@@ -21,7 +21,34 @@ export interface AddressState {
    * durable. Never exported: it is the same fact as the events it is derived from.
    */
   due?: DueEscalation;
+  /**
+   * Suppressions that hold for one SES tenant only, by tenant name (suppression scope `tenant`; see
+   * docs/tenants.md, "Suppression scope"). At most `maxTenantsPerAddress` entries: one more tenant's
+   * complaint suppresses the address account-wide instead. Never exported in the account view.
+   */
+  tenants?: Record<string, TenantSuppression>;
 }
+
+/** An address suppressed for one tenant only: what that tenant's senders see. */
+export interface TenantSuppression {
+  status: 'suppressed' | 'suppressed-until';
+  reason: string;
+  since: string;
+  /** For `suppressed-until` (a manual or imported suppression with an end). */
+  until?: string;
+  source: Source;
+}
+
+/** Who a complaint suppresses an address for: every sender of the account, or the complaining tenant only. */
+export const SUPPRESSION_SCOPES = ['account', 'tenant'] as const;
+export type SuppressionScope = (typeof SUPPRESSION_SCOPES)[number];
+
+/**
+ * Distinct tenants an address may be suppressed for before it is suppressed account-wide: a person
+ * complaining about that many senders wants no mail from the account, and the bound keeps the state
+ * item (which holds the map twice: state and checkpoint) and its audit items far below 400 KB.
+ */
+export const DEFAULT_MAX_TENANTS_PER_ADDRESS = 20;
 
 /** A watch's escalation that its soft bounces already decided; it only waits for the rule's span to pass. */
 export interface DueEscalation {
@@ -59,6 +86,14 @@ export interface StatePolicy {
   maxEventsPerAddress: number;
   /** How long audit items live (DynamoDB TTL), from the event's time. @default 400 */
   auditRetentionDays: number;
+  /**
+   * `account`: a complaint suppresses the address for every sender (today's behaviour). `tenant`: a
+   * complaint made about mail sent through an SES tenant suppresses it for that tenant only; hard
+   * bounces, complaints without a tenant and everything else stay account-wide. @default 'account'
+   */
+  suppressionScope?: SuppressionScope;
+  /** Tenants an address may be suppressed for on its own before the next one suppresses it account-wide. @default 20 */
+  maxTenantsPerAddress?: number;
 }
 
 export const DEFAULT_STATE_POLICY: StatePolicy = Object.freeze({
@@ -173,6 +208,21 @@ export function advanceFold(
   at: string,
   policy: StatePolicy = DEFAULT_STATE_POLICY,
 ): FoldState {
+  const { tenants } = fold.state;
+  if (tenants === undefined) return advanceAccount(fold, at, policy);
+  const account = advanceAccount({ state: withoutTenants(fold.state), streaks: fold.streaks }, at, policy);
+  const kept = Object.fromEntries(
+    Object.entries(tenants).filter(
+      ([, entry]) => !(entry.until !== undefined && atOrBefore(entry.until, at)),
+    ),
+  );
+  const next = withTenants(account.state, kept);
+  return canonicalTenants(next) === canonicalTenants(fold.state) && account.streaks === fold.streaks
+    ? fold
+    : { state: next, streaks: account.streaks };
+}
+
+function advanceAccount(fold: FoldState, at: string, policy: StatePolicy): FoldState {
   let { state, streaks } = fold;
   if (state.status === 'watch') {
     const due = dueEscalation(streaks, policy, state.reason);
@@ -195,7 +245,109 @@ export function applyEvent(
   policy: StatePolicy = DEFAULT_STATE_POLICY,
 ): FoldState {
   // Whatever was due before this event (an elapsed watch, an ended temporary suppression) happens first.
-  const { state, streaks } = advanceFold(fold, event.at, policy);
+  const advanced = advanceFold(fold, event.at, policy);
+  const { tenants } = advanced.state;
+  const account: FoldState = {
+    state: tenants === undefined ? advanced.state : withoutTenants(advanced.state),
+    streaks: advanced.streaks,
+  };
+  const tenant = tenantOfEvent(event, policy);
+  if (tenant !== undefined) return applyTenantEvent(account, tenants ?? {}, tenant, event, policy);
+  const next = applyAccountEvent(account, event, policy);
+  return tenants === undefined ? next : { state: withTenants(next.state, tenants), streaks: next.streaks };
+}
+
+/**
+ * The tenant an event acts for alone: a complaint's in `tenant` scope, an operator's (or import's,
+ * or the SES sync's) `--tenant` in any scope. Undefined: the event acts account-wide.
+ */
+function tenantOfEvent(event: StoredEvent, policy: StatePolicy): string | undefined {
+  if (event.type === 'manual') return event.tenant;
+  if (event.type === 'complaint' && policy.suppressionScope === 'tenant') return event.tenant;
+  return undefined;
+}
+
+/** A tenant-scoped event: only the address's entry for that tenant changes (or, past the cap, the account state). */
+function applyTenantEvent(
+  account: FoldState,
+  tenants: Readonly<Record<string, TenantSuppression>>,
+  tenant: string,
+  event: StoredEvent,
+  policy: StatePolicy,
+): FoldState {
+  const keep = (next: Record<string, TenantSuppression>): FoldState => ({
+    state: withTenants(account.state, next),
+    streaks: account.streaks,
+  });
+  let entry: TenantSuppression;
+  switch (event.type) {
+    case 'complaint':
+      // Already suppressed for this tenant: the first complaint's time stays (like an account suppression).
+      if (event.feedbackType === 'not-spam' || tenants[tenant]?.status === 'suppressed')
+        return keep({ ...tenants });
+      entry = { status: 'suppressed', reason: 'feedback', since: event.at, source: 'complaint' };
+      break;
+    case 'manual':
+      if (event.action === 'unsuppress') {
+        const { [tenant]: _lifted, ...rest } = tenants;
+        return keep(rest);
+      }
+      entry =
+        event.until !== undefined
+          ? {
+              status: 'suppressed-until',
+              reason: event.reason,
+              since: event.at,
+              until: event.until,
+              source: event.source,
+            }
+          : { status: 'suppressed', reason: event.reason, since: event.at, source: event.source };
+      break;
+    default:
+      return keep({ ...tenants });
+  }
+  const max = policy.maxTenantsPerAddress ?? DEFAULT_MAX_TENANTS_PER_ADDRESS;
+  if (tenants[tenant] !== undefined || Object.keys(tenants).length < max)
+    return keep({ ...tenants, [tenant]: entry });
+  // One tenant too many: the address is suppressed account-wide (a person who complains about that
+  // many senders wants none of the account's mail), and the map stays bounded.
+  if (account.state.status === 'suppressed') return keep({ ...tenants });
+  const escalated: AddressState =
+    entry.until !== undefined
+      ? {
+          status: 'suppressed-until',
+          reason: entry.reason,
+          since: entry.since,
+          until: entry.until,
+          source: entry.source,
+        }
+      : { status: 'suppressed', reason: entry.reason, since: entry.since, source: entry.source };
+  return { state: withTenants(escalated, tenants), streaks: {} };
+}
+
+function withoutTenants(state: AddressState): AddressState {
+  const { tenants: _tenants, ...account } = state;
+  return account;
+}
+
+/** The state with its tenant map (sorted by name, so equal maps are equal items), or without one when empty. */
+function withTenants(
+  state: AddressState,
+  tenants: Readonly<Record<string, TenantSuppression>>,
+): AddressState {
+  const names = Object.keys(tenants).sort();
+  if (names.length === 0) return state.tenants === undefined ? state : withoutTenants(state);
+  return {
+    ...state,
+    tenants: Object.fromEntries(names.map((name) => [name, tenants[name] as TenantSuppression])),
+  };
+}
+
+const canonicalTenants = (state: AddressState) => JSON.stringify(state.tenants ?? null);
+
+/** The account-wide part of the fold: every event that does not act for one tenant. */
+function applyAccountEvent(fold: FoldState, event: StoredEvent, policy: StatePolicy): FoldState {
+  const { state, streaks } = advanceAccount(fold, event.at, policy);
   const suppressed = state.status === 'suppressed';
   switch (event.type) {
     case 'bounce': {
@@ -422,9 +574,14 @@ export function storedEvent(event: HistoryEvent | StoredEvent): StoredEvent {
         classification: event.classification,
       };
     case 'complaint':
-      return event.feedbackType === undefined
-        ? { type: 'complaint', id: event.id, at: event.at }
-        : { type: 'complaint', id: event.id, at: event.at, feedbackType: event.feedbackType };
+      // The tenant stays: in `tenant` scope it decides whom the complaint suppresses the address for.
+      return {
+        type: 'complaint',
+        id: event.id,
+        at: event.at,
+        ...(event.feedbackType === undefined ? {} : { feedbackType: event.feedbackType }),
+        ...(event.tenant === undefined ? {} : { tenant: event.tenant }),
+      };
     case 'delivery':
       return { type: 'delivery', id: event.id, at: event.at };
     case 'manual':
@@ -471,4 +628,25 @@ export function effectiveState(state: AddressState, now: Date): AddressState {
     return CLEAR;
   }
   return effective;
+}
+
+/**
+ * What a sender through `tenant` should act on at `now`: the account-wide state (see
+ * `effectiveState`), unless that allows sending and the address is suppressed for this tenant.
+ * Without a tenant: the account view. Never carries the tenant map.
+ */
+export function tenantState(state: AddressState, tenant: string | undefined, now: Date): AddressState {
+  const account = effectiveState(state.tenants === undefined ? state : withoutTenants(state), now);
+  if (tenant === undefined || account.status === 'suppressed') return account;
+  const entry = state.tenants?.[tenant];
+  if (entry === undefined || (entry.until !== undefined && atOrBefore(entry.until, now.getTime())))
+    return account;
+  // Both temporary: the later end holds.
+  if (
+    account.status === 'suppressed-until' &&
+    entry.until !== undefined &&
+    (account.until ?? '') >= entry.until
+  )
+    return account;
+  return { ...entry };
 }

@@ -10,6 +10,12 @@ describe('SES bounce types and subtypes', () => {
       'suppressed',
       'ses.suppressed.subtype.on-account-suppression-list',
     ],
+    [
+      'Permanent',
+      'EmailValidationSuppressed',
+      'suppressed',
+      'ses.suppressed.subtype.email-validation-suppressed',
+    ],
     ['Permanent', 'NoEmail', 'userunknown', 'ses.userunknown.subtype.noemail'],
     ['Transient', 'MailboxFull', 'mailboxfull', 'ses.mailboxfull.subtype.mailboxfull'],
     ['Transient', 'MessageTooLarge', 'mesgtoobig', 'ses.mesgtoobig.subtype.messagetoolarge'],

@@ -15,6 +15,8 @@ export interface RecordedCall {
 /** What SES and SNS hold in the twin (the canned answers come from here, and the calls change it). */
 export class FakeAwsServices {
   readonly suppressed = new Map<string, { reason: string; lastUpdateTime: string }>();
+  /** Each SES tenant's own suppression list (calls naming `TenantName`), by tenant. */
+  readonly tenantSuppressed = new Map<string, Map<string, { reason: string; lastUpdateTime: string }>>();
   readonly configurationSets = new Map<string, { sendingEnabled: boolean }>();
   accountSendingEnabled = true;
   readonly published: { topicArn: string; subject?: string; message: string }[] = [];
@@ -192,8 +194,15 @@ function sesV2(
     services.accountSendingEnabled = input.SendingEnabled === true;
     return { action: 'ses:PutAccountSendingAttributes', resources: ['*'], status: 200, body: {} };
   }
+  /** The list a call names: a tenant's with `TenantName`, else the account's. */
+  const list = () => {
+    if (typeof input.TenantName !== 'string') return services.suppressed;
+    const found = services.tenantSuppressed.get(input.TenantName) ?? new Map();
+    services.tenantSuppressed.set(input.TenantName, found);
+    return found;
+  };
   if (path === '/v2/email/suppression/addresses' && method === 'PUT') {
-    services.suppressed.set(String(input.EmailAddress), {
+    list().set(String(input.EmailAddress), {
       reason: String(input.Reason),
       lastUpdateTime: now(),
     });
@@ -202,7 +211,7 @@ function sesV2(
   if (path === '/v2/email/suppression/addresses' && method === 'GET') {
     const start = input.StartDate ? Date.parse(String(input.StartDate)) : Number.NEGATIVE_INFINITY;
     const end = input.EndDate ? Date.parse(String(input.EndDate)) : Number.POSITIVE_INFINITY;
-    const summaries = [...services.suppressed.entries()]
+    const summaries = [...list().entries()]
       .filter(([, entry]) => {
         const t = Date.parse(entry.lastUpdateTime);
         return t >= start && t <= end;
@@ -221,7 +230,7 @@ function sesV2(
   }
   const address = /^\/v2\/email\/suppression\/addresses\/([^/]+)$/.exec(path);
   if (address && method === 'DELETE') {
-    services.suppressed.delete(address[1] as string);
+    list().delete(address[1] as string);
     return { action: 'ses:DeleteSuppressedDestination', resources: ['*'], status: 200, body: {} };
   }
   return {

@@ -6,21 +6,29 @@ export interface SesMail {
   configurationSet?: string;
   /** The recipient (default: `recipient(identity, n)`). */
   to?: string;
+  /** The SES tenant it was sent through (SES tags the mail `ses:tenant-name`). */
+  tenant?: string;
 }
 
 export const recipient = (identity: string, n: number) => `r${n}@${identity.replace(/\./g, '-')}.example.org`;
 
 const to = (m: SesMail) => m.to ?? recipient(m.identity, m.n);
 
-const mail = ({ identity, n, at, configurationSet, ...m }: SesMail) => ({
-  timestamp: at,
-  source: `news@${identity}`,
-  sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${identity}`,
-  sendingAccountId: '123456789012',
-  messageId: `m-${identity}-${n}`,
-  destination: [to({ identity, n, at, ...m })],
-  ...(configurationSet ? { tags: { 'ses:configuration-set': [configurationSet] } } : {}),
-});
+const mail = ({ identity, n, at, configurationSet, tenant, ...m }: SesMail) => {
+  const tags = {
+    ...(configurationSet ? { 'ses:configuration-set': [configurationSet] } : {}),
+    ...(tenant ? { 'ses:tenant-name': [tenant] } : {}),
+  };
+  return {
+    timestamp: at,
+    source: `news@${identity}`,
+    sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${identity}`,
+    sendingAccountId: '123456789012',
+    messageId: `m-${identity}-${n}`,
+    destination: [to({ identity, n, at, ...m })],
+    ...(Object.keys(tags).length > 0 ? { tags } : {}),
+  };
+};
 
 export const sendEvent = (m: SesMail) => ({ eventType: 'Send', mail: mail(m), send: {} });
 

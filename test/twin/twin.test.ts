@@ -7,6 +7,7 @@ import { checkCalls } from './iam';
 import { isSatisfied, metricReads } from './reads';
 import { complaint, delivery, permanentBounce, recipient, type SesMail, sendEvent } from './ses';
 import { type CloudAssembly, synthesizeReusingBundles, synthesizeWithBundles } from './synth';
+import { readersOf } from './tenant-scope';
 import { Twin } from './twin';
 
 /**
@@ -29,6 +30,8 @@ let engine: TestEngine;
 let assembly: CloudAssembly;
 /** The same stack with the sync in `push` and in `pull` mode (the same bundles, their own templates). */
 const syncModes: Record<string, CloudAssembly> = {};
+/** The same stack with the policy's suppression scope `tenant`. */
+let tenantScoped: CloudAssembly | undefined;
 const twins: Twin[] = [];
 /** Every scenario's metrics, for the coverage check at the end. */
 const stores: MetricStore[] = [];
@@ -42,6 +45,7 @@ beforeAll(async () => {
   console.log(`twin: synthesized with bundles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const mode of ['push', 'pull'])
     syncModes[mode] = synthesizeReusingBundles({ ...CONFIG, sesSyncMode: mode }, assembly);
+  tenantScoped = synthesizeReusingBundles({ ...CONFIG, policy: { suppressionScope: 'tenant' } }, assembly);
   console.log(`twin: push and pull templates by ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }, 180_000);
 
@@ -49,6 +53,7 @@ afterAll(async () => {
   for (const twin of twins) await twin.destroy();
   assembly?.cleanup();
   for (const mode of Object.values(syncModes)) mode.cleanup();
+  tenantScoped?.cleanup();
   await engine?.close();
   mkdirSync('.vitest', { recursive: true });
   writeFileSync('.vitest/twin-alarms.json', `${JSON.stringify(steps, null, 2)}\n`);
@@ -395,6 +400,53 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     },
     120_000,
   );
+
+  it('(i) suppression scope "tenant": a complaint through acme suppresses the address for acme only (client, guard and CLI agree), a hard bounce for everyone; the sync puts each on its own SES list and leaves SES\'s own verdicts alone', async () => {
+    const twin = await deploy(tenantScoped as CloudAssembly);
+    const [complained, bounced, listed] = [41, 42, 43].map((n) => recipient('one.example', n)) as [
+      string,
+      string,
+      string,
+    ];
+    const through = (n: number): SesMail => ({ ...mailAt(twin, 'one.example', n), tenant: 'acme' });
+    for (const n of [41, 42, 43]) twin.sesPublishes(sendEvent(through(n)));
+    twin.sesPublishes(complaint(through(41)));
+    twin.sesPublishes(permanentBounce(through(42)));
+    // SES refused the send itself (the address is on its list): no receiver said anything.
+    const verdict = permanentBounce(through(43));
+    twin.sesPublishes({
+      ...verdict,
+      bounce: { ...verdict.bounce, bounceSubType: 'OnAccountSuppressionList' },
+    });
+    const [syncRule] = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
+    await twin.advance((syncRule?.everyMs ?? HOUR) + 60_000);
+    report(twin, '(i) after the complaint, the bounces and a sync run');
+    expect(failedInvocations(twin)).toEqual([]);
+
+    const table = twin.resolver.resource(twin.logicalId('AWS::DynamoDB::Table', '')).name;
+    const readers = await readersOf(engine, table, twin.isoNow);
+    try {
+      const addresses = [complained, bounced, listed];
+      const agree = (allowed: boolean[]) => ({
+        client: allowed,
+        guard: allowed,
+        lookup: allowed,
+        export: allowed,
+      });
+      expect(await readers.answers(addresses, 'acme')).toEqual(agree([false, false, false]));
+      expect(await readers.answers(addresses, 'globex')).toEqual(agree([true, false, false]));
+      expect(await readers.answers(addresses, undefined)).toEqual(agree([true, false, false]));
+    } finally {
+      await readers.close();
+    }
+    expect(twin.services.tenantSuppressed.get('acme')?.get(complained)).toMatchObject({
+      reason: 'COMPLAINT',
+    });
+    expect(twin.services.suppressed.get(bounced)).toMatchObject({ reason: 'BOUNCE' });
+    expect(twin.services.suppressed.has(complained)).toBe(false);
+    expect(twin.services.suppressed.has(listed)).toBe(false);
+    await expectCallsAllowed(twin);
+  }, 180_000);
 
   it('(h) one mailbox provider rejects our mail with a block-list reply while the others accept: only its alarm fires, on-call is paged once, account rates stay below their levels', async () => {
     const twin = await deploy();

@@ -85,7 +85,7 @@ export interface StateItem {
   horizon?: string;
   folded?: number;
   version: number;
-  /** TTL: only a temporary suppression's item may go as a whole, once it has ended. */
+  /** TTL: only a temporary suppression's item (with no tenant's suppression) may go as a whole, once it has ended. */
   expiresAt?: number;
   /** Due-index keys (TABLE_SCHEMA.dueIndex): present only while the state is a watch with a due escalation. */
   duePk?: string;
@@ -535,7 +535,10 @@ export function stateItem(
     state,
     ...history,
     version,
-    ...(state.status === 'suppressed-until' && state.until ? { expiresAt: epochSeconds(state.until) } : {}),
+    // Not while it holds a tenant's suppression: that outlives the account-wide temporary one.
+    ...(state.status === 'suppressed-until' && state.until && state.tenants === undefined
+      ? { expiresAt: epochSeconds(state.until) }
+      : {}),
     ...dueAttributes(address, state),
   };
 }

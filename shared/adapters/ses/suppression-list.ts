@@ -103,17 +103,29 @@ export class SesSuppressionList {
     this.pageSize = options.pageSize ?? 1000;
   }
 
-  async put(emailAddress: string, reason: SesSuppressionReason): Promise<void> {
+  /** Adds an address to the account's list, or (with `tenant`) to that SES tenant's own list. */
+  async put(emailAddress: string, reason: SesSuppressionReason, tenant?: string): Promise<void> {
     await this.call(() =>
-      this.client.send(new PutSuppressedDestinationCommand({ EmailAddress: emailAddress, Reason: reason })),
+      this.client.send(
+        new PutSuppressedDestinationCommand({
+          EmailAddress: emailAddress,
+          Reason: reason,
+          ...(tenant === undefined ? {} : { TenantName: tenant }),
+        }),
+      ),
     );
   }
 
-  /** Removes an address; one SES does not have is already removed. */
-  async delete(emailAddress: string): Promise<void> {
+  /** Removes an address (from a tenant's list with `tenant`); one SES does not have is already removed. */
+  async delete(emailAddress: string, tenant?: string): Promise<void> {
     try {
       await this.call(() =>
-        this.client.send(new DeleteSuppressedDestinationCommand({ EmailAddress: emailAddress })),
+        this.client.send(
+          new DeleteSuppressedDestinationCommand({
+            EmailAddress: emailAddress,
+            ...(tenant === undefined ? {} : { TenantName: tenant }),
+          }),
+        ),
       );
     } catch (error) {
       if ((error as { name?: string }).name !== 'NotFoundException') throw error;

@@ -48,6 +48,13 @@ export const RULES: readonly Rule[] = [
     TIER.absolute,
     sesSub('onaccountsuppressionlist'),
   ),
+  // SES Auto Validation refused the send: SES's verdict on the address, like its list's (docs/policy.md).
+  rule(
+    'ses.suppressed.subtype.email-validation-suppressed',
+    'suppressed',
+    TIER.absolute,
+    sesSub('emailvalidationsuppressed'),
+  ),
   rule(
     'action.delivered.success',
     'delivered',
