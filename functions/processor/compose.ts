@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
+import { DynamoDbSendLedger } from '../../shared/adapters/dynamodb/sends';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { DynamoDbUnreadableRecipients } from '../../shared/adapters/dynamodb/unreadable';
 import { classify } from '../../shared/core/classify';
@@ -41,6 +42,7 @@ export function composeProcessor(settings: ProcessorSettings, clients: Processor
   return createProcessor({
     store: new DynamoDbSuppressionStore(clients.documentClient, tableName, policy.state),
     counters: new DynamoDbRateCounters(clients.documentClient, tableName),
+    sends: new DynamoDbSendLedger(clients.documentClient, tableName),
     unreadable: new DynamoDbUnreadableRecipients(
       clients.documentClient,
       tableName,
