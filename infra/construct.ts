@@ -119,6 +119,7 @@ export class SesBounceHandler extends Construct {
       ...batching,
       logRetention,
       policy: settings.policy,
+      countSendsOnce: settings.ingest === 'both',
       nist,
     });
 

@@ -99,11 +99,11 @@ const shuffled = <T>(items: T[]) => {
   return out;
 };
 
-async function ingest(bodies: string[]) {
+async function ingest(bodies: string[], countSendsOnce = false) {
   const tableName = await engine.newTable();
   const documentClient = engine.connection.documentClient;
   const processor = composeProcessor(
-    { tableName, policy: resolvePolicyConfig({}) },
+    { tableName, policy: resolvePolicyConfig({}), countSendsOnce },
     { documentClient, logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }), metrics: NO_METRICS },
   );
   for (let i = 0; i < bodies.length; i += 10) {
@@ -124,8 +124,10 @@ describe('the same SES events via SNS, via EventBridge, and via both', () => {
     const events = sesEvents();
     const sns = await ingest(events.map((e) => viaSns(e, 'a')));
     const eventBridge = await ingest(shuffled(events.map(viaEventBridge)));
+    // `ingest: both` (the stack sets COUNT_SENDS_ONCE), plus an SNS redelivery of every event.
     const both = await ingest(
       shuffled(events.flatMap((e) => [viaSns(e, 'a'), viaEventBridge(e), viaSns(e, 'redelivered')])),
+      true,
     );
     // What the events imply, so equality is not two empty stores agreeing.
     expect(sns.exported.map((row) => [row.emailAddress, row.status, row.source])).toEqual([
@@ -150,6 +152,14 @@ describe('the same SES events via SNS, via EventBridge, and via both', () => {
     ]);
     expect(eventBridge).toEqual(sns);
     expect(both).toEqual(sns);
+  });
+
+  it('without countSendsOnce (ingest sns or eventbridge: one path) a Send that comes twice counts twice', async () => {
+    const send = sesEvents()[0] as { detailType: string; event: Record<string, unknown> };
+    const { counts } = await ingest([viaSns(send, 'a'), viaEventBridge(send)]);
+    expect(counts.map((c) => c.sends)).toEqual([2]);
+    const once = await ingest([viaSns(send, 'a'), viaEventBridge(send)], true);
+    expect(once.counts.map((c) => c.sends)).toEqual([1]);
   });
 
   it('upgrade: a delivery stored under its SNS MessageId (the old key) and delivered again keeps the export; it counts once more', async () => {

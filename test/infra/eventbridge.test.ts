@@ -172,6 +172,15 @@ describe.each([
     );
   });
 
+  it(`tells the processor to count each Send once only with both paths on (${ingest})`, () => {
+    const variables = (
+      onlyProperties(template, 'AWS::Lambda::Function', 'ProcessorFunction') as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+    expect(variables.COUNT_SENDS_ONCE).toBe(ingest === 'both' ? 'true' : undefined);
+  });
+
   it("pages on-call when the rules' DLQ holds an event", () => {
     const dlq = onlyResource(template, 'AWS::SQS::Queue', 'EventBridgeDeadLetterQueue').logicalId;
     const alarm = onlyProperties(template, 'AWS::CloudWatch::Alarm', 'MonitoringUndeliveredEvents');
