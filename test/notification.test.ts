@@ -524,6 +524,14 @@ describe('parseMessageBody: SES events as EventBridge delivers them (SQS target 
     });
   });
 
+  it('reads an EventBridge event that a rule sent through an SNS topic (the event as the Message)', () => {
+    const viaTopic = parseMessageBody(
+      ses.snsEnvelope(ses.eventBridgeEvent('Email Bounced', ses.eventBounce)),
+    );
+    expect(viaTopic).toEqual(viaEventBridge('Email Bounced', ses.eventBounce));
+    expect(viaTopic.kind).toBe('bounce');
+  });
+
   it('takes the event type from the detail-type when the detail has no eventType', () => {
     const { eventType: _eventType, ...bare } = ses.eventBounce;
     const message = viaEventBridge('Email Bounced', bare);

@@ -438,7 +438,10 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
   if (!envelope.Message.trimStart().startsWith('{') && EVENT_DESTINATION_VALIDATION.test(envelope.Message)) {
     return { kind: 'ignored', eventType: 'EventDestinationValidation', why: 'setup-message' };
   }
-  return parseSesNotification(parseJson(withoutBom(envelope.Message), 'SNS Message'), envelope.MessageId);
+  const message = parseJson(withoutBom(envelope.Message), 'SNS Message');
+  // An EventBridge rule may target a topic too: the event is then the Message.
+  if (isEventBridgeEvent(message)) return parseEventBridgeEvent(message);
+  return parseSesNotification(message, envelope.MessageId);
 }
 
 /** The tag SES adds to every send made through a tenant (the `ses:` tag namespace is SES's own). */
