@@ -14,7 +14,9 @@ import { isSqsEvent, toSqsEvent, toSqsRecord } from './sqs';
 export function createCliProcessor(context: Pick<StoreContext, 'connection' | 'tableName' | 'policy'>) {
   const logLevel = (process.env.BOUNCE_LOG_LEVEL ?? 'SILENT').toUpperCase() as 'SILENT';
   return composeProcessor(
-    { tableName: context.tableName, policy: context.policy },
+    // A replayed file may hold a Send twice (the same events by two paths, a file replayed again):
+    // counted once, at the cost of a local write.
+    { tableName: context.tableName, policy: context.policy, countSendsOnce: true },
     {
       documentClient: context.connection.documentClient,
       logger: new Logger({ serviceName: 'ses-bounce-handler', logLevel }),

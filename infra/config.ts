@@ -74,6 +74,17 @@ export interface SesBounceHandlerProps {
    */
   readonly identityNotificationTypes?: readonly IdentityNotificationType[] | undefined;
   /**
+   * How SES events reach the processing queue: `sns` (every configuration set of
+   * {@link sesConfigurationSets} gets an SNS event destination for the topic), `eventbridge` (an
+   * EventBridge event destination on the default bus instead, and a rule on that bus sends the events
+   * the processor acts on to the same queue), or `both` (both destinations, while moving from one to
+   * the other: each event is applied and counted once). Identity notifications ({@link sesIdentities})
+   * always come through SNS. With `eventbridge` or `both`, SES's `Sending Status Disabled` events
+   * also page on-call. docs/ingest.md, "EventBridge".
+   * @default 'sns'
+   */
+  readonly ingest?: IngestMode | undefined;
+  /**
    * The suppression policy (decision overrides, soft-bounce escalation, temporary suppression and
    * audit retention; see the README's "Suppression policy"), passed to the processor as `BOUNCE_POLICY`.
    * Validated here with the same schema the function applies at start.
@@ -180,6 +191,10 @@ export type SesBounceHandlerSettings = {
 export const COMPLIANCE_PROFILES = ['none', 'nist-800-53-r5'] as const;
 export type ComplianceProfile = (typeof COMPLIANCE_PROFILES)[number];
 
+/** Paths by which SES events reach the processing queue (see {@link SesBounceHandlerProps.ingest}). */
+export const INGEST_MODES = ['sns', 'eventbridge', 'both'] as const;
+export type IngestMode = (typeof INGEST_MODES)[number];
+
 /** Modes of the SES account suppression list sync. */
 export const SES_SYNC_MODES = ['off', 'push', 'pull', 'both'] as const;
 export type SesSyncMode = (typeof SES_SYNC_MODES)[number];
@@ -216,6 +231,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   sesConfigurationSets: [],
   sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
   identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
+  ingest: 'sns',
   policy: {},
   sesSyncMode: 'off',
   syncSchedule: 'rate(1 hour)',
@@ -414,6 +430,9 @@ const handlerSchema = z.object({
     oneOf(IDENTITY_NOTIFICATION_TYPES),
     { nonEmpty: true },
   ).default([...DEFAULT_CONFIG.identityNotificationTypes]),
+  ingest: z
+    .enum(INGEST_MODES, { error: `expected one of ${INGEST_MODES.join(', ')}` })
+    .default(DEFAULT_CONFIG.ingest),
   policy: jsonSetting((value) => {
     resolvePolicyConfig(value, 'policy');
     return value as PolicyConfig;

@@ -13,6 +13,7 @@ import {
   type SesBounceHandlerSettings,
 } from './config';
 import { ChatNotifications } from './constructs/chat';
+import { EventBridgeIngest } from './constructs/eventbridge-ingest';
 import { Hygiene } from './constructs/hygiene';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
@@ -68,6 +69,8 @@ export class SesBounceHandler extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
   readonly ingest: Ingest;
+  /** The EventBridge rules (SES email events → the queue, `Sending Status Disabled` → on-call); undefined with `ingest: sns`. */
+  readonly eventBridgeIngest: EventBridgeIngest | undefined;
   readonly store: Store;
   readonly processor: Processor;
   readonly sesWiring: SesWiring;
@@ -116,6 +119,7 @@ export class SesBounceHandler extends Construct {
       ...batching,
       logRetention,
       policy: settings.policy,
+      countSendsOnce: settings.ingest === 'both',
       nist,
     });
 
@@ -125,6 +129,7 @@ export class SesBounceHandler extends Construct {
       configurationSets,
       eventTypes: settings.sesEventTypes,
       identityNotificationTypes: settings.identityNotificationTypes,
+      ingest: settings.ingest,
       logRetention,
       nist,
     });
@@ -146,6 +151,20 @@ export class SesBounceHandler extends Construct {
           });
 
     this.onCall = new OnCall(this, 'OnCall', { alarmEmail: settings.alarmEmail });
+    this.eventBridgeIngest =
+      settings.ingest === 'sns'
+        ? undefined
+        : new EventBridgeIngest(this, 'EventBridge', {
+            queue: this.ingest.queue,
+            configurationSets,
+            eventTypes: settings.sesEventTypes,
+            onCallTopic: this.onCall.topic,
+            onCallKey: this.onCall.key,
+            customerManagedPolicy: nist !== undefined,
+          });
+    // As for SNS: the rule and its queue policy first, then SES starts publishing to the bus.
+    for (const resource of this.sesWiring.eventBridgeResources)
+      resource.node.addDependency(this.ingest, ...(this.eventBridgeIngest ? [this.eventBridgeIngest] : []));
     if (settings.chat.slack || settings.chat.teams)
       this.chat = new ChatNotifications(this, 'Chat', { topic: this.onCall.topic, chat: settings.chat });
     this.hygiene = new Hygiene(this, 'Hygiene', {
@@ -169,6 +188,7 @@ export class SesBounceHandler extends Construct {
       queue: this.ingest.queue,
       deadLetterQueue: this.ingest.deadLetterQueue,
       subscriptionDeadLetterQueue: this.ingest.subscriptionDeadLetterQueue,
+      eventBridgeDeadLetterQueue: this.eventBridgeIngest?.deadLetterQueue,
       hygieneScheduleDeadLetterQueue: this.hygiene.scheduleDeadLetterQueue,
       syncScheduleDeadLetterQueue: this.sync?.scheduleDeadLetterQueue,
       identities,

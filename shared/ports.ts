@@ -135,6 +135,15 @@ export interface CounterCleanup {
   deleteStaleDays(now: Date, limits?: { maxDays?: number; maxItems?: number }): Promise<CounterCleanupResult>;
 }
 
+/**
+ * Send events already counted, by SES message id: a Send has no per-address event to deduplicate it
+ * (as deliveries and bounces do), and with `ingest: both` every Send arrives twice (SNS and EventBridge).
+ */
+export interface SendLedger {
+  /** Records the message's Send; `true` the first time, `false` when it was recorded already. */
+  firstSeen(messageId: string, at: string): Promise<boolean>;
+}
+
 /** Recipients whose address could not be read, kept by the hash of their raw text (see UnreadableRecipient). */
 export interface UnreadableRecipientStore {
   /** Keeps the entry; idempotent by its id. Resolves `added: false` when it was kept already (a redelivery). */

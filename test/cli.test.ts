@@ -339,6 +339,66 @@ describe('bounce classify', () => {
   });
 });
 
+describe('bounce replay and classify of SES events as EventBridge delivers them', () => {
+  const samples = join(import.meta.dirname, '..', 'samples');
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+
+  it('samples/eventbridge.jsonl is the bundled samples, each as an EventBridge event with its SES event in detail', () => {
+    const eventBridge = lines(readFileSync(join(samples, 'eventbridge.jsonl'), 'utf8'));
+    const notifications = lines(readFileSync(join(samples, 'notifications.jsonl'), 'utf8')).filter((n) =>
+      ['Bounce', 'Complaint', 'Delivery', 'Send'].includes(n.notificationType ?? n.eventType),
+    );
+    expect(eventBridge.map((e) => e.detail.mail.messageId)).toEqual(
+      notifications.map((n) => n.mail.messageId),
+    );
+    for (const [i, event] of eventBridge.entries()) {
+      const { notificationType, eventType, ...rest } = notifications[i];
+      expect(event).toMatchObject({
+        source: 'aws.ses',
+        detail: { eventType: notificationType ?? eventType, ...rest },
+      });
+    }
+  });
+
+  it('replays the EventBridge lines into the same export as the same notifications without EventBridge', async () => {
+    const now = ['--now', '2026-12-01T00:00:00Z'];
+    const viaSns = join(work, 'eb-sns');
+    const viaBus = join(work, 'eb-bus');
+    const plain = await bounce([
+      'replay',
+      join(samples, 'notifications.jsonl'),
+      '--json',
+      '--data-dir',
+      viaSns,
+    ]);
+    const bus = await bounce(['replay', join(samples, 'eventbridge.jsonl'), '--json', '--data-dir', viaBus]);
+    expect(JSON.parse(plain.stdout)).toMatchObject({ records: 11, processed: 11, failed: [] });
+    expect(JSON.parse(bus.stdout)).toEqual({ records: 9, processed: 9, failed: [] });
+    const exported = await bounce(['export', '--data-dir', viaSns, ...now]);
+    expect(lines(exported.stdout).length).toBeGreaterThan(5);
+    expect((await bounce(['export', '--data-dir', viaBus, ...now])).stdout).toBe(exported.stdout);
+  });
+
+  it('classifies the bounced recipients of EventBridge lines as those of the same notifications', async () => {
+    const bus = await bounce(['classify', join(samples, 'eventbridge.jsonl')]);
+    const plain = await bounce(['classify', join(samples, 'notifications.jsonl')]);
+    expect(bus.code).toBe(0);
+    const strip = ({ line: _line, ...rest }: Record<string, unknown>) => rest;
+    expect(lines(bus.stdout).map(strip)).toEqual(lines(plain.stdout).map(strip));
+    expect(lines(bus.stdout).length).toBeGreaterThan(5);
+    const other = JSON.stringify({ source: 'my.app', 'detail-type': 'Email Bounced', detail: {} });
+    const refused = await bounce(['classify', '-'], other);
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stdout)).toEqual([
+      { line: 1, error: expect.stringMatching(/source "my\.app".*expected "aws\.ses"/) },
+    ]);
+  });
+});
+
 describe('bounce classify into a pipe that closes early', () => {
   it('stops quietly with exit 0 when the reader goes away (`bounce classify big.jsonl | head -1`)', async () => {
     const file = join(work, 'many.jsonl');

@@ -64,3 +64,14 @@ describe('the processor Lambda entry (functions/processor/handler.ts)', () => {
     ]);
   });
 });
+
+describe('processorSettingsFromEnv', () => {
+  it('reads COUNT_SENDS_ONCE (set by the stack for ingest: both), off when absent, and refuses another value naming it', async () => {
+    const { processorSettingsFromEnv } = await import('../functions/processor/compose');
+    expect(processorSettingsFromEnv({ TABLE_NAME: 't' }).countSendsOnce).toBe(false);
+    expect(processorSettingsFromEnv({ TABLE_NAME: 't', COUNT_SENDS_ONCE: 'true' }).countSendsOnce).toBe(true);
+    expect(() => processorSettingsFromEnv({ TABLE_NAME: 't', COUNT_SENDS_ONCE: 'yes' })).toThrow(
+      'COUNT_SENDS_ONCE must be "true" or "false", got "yes"',
+    );
+  });
+});

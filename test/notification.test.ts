@@ -481,3 +481,118 @@ describe('poison sizes: every text field is bounded before any regex or schema r
     );
   });
 });
+
+describe('parseMessageBody: SES events as EventBridge delivers them (SQS target of a rule)', () => {
+  const body = (event: unknown) => JSON.stringify(event);
+  const viaEventBridge = (detailType: string, detail: unknown) =>
+    parseMessageBody(body(ses.eventBridgeEvent(detailType, detail)));
+
+  it.each([
+    ['Email Bounced', 'bounce', ses.eventBounce],
+    ['Email Complaint Received', 'complaint', ses.eventComplaint],
+    ['Email Delivered', 'delivery', ses.eventDelivery],
+    ['Email Sent', 'send', ses.eventSend],
+  ] as const)('reads %s (a %s) as the same message as the SES event via SNS', (detailType, kind, detail) => {
+    const viaBus = viaEventBridge(detailType, detail);
+    const viaSns = parseMessageBody(ses.snsEnvelope(detail, 'sns-1'));
+    expect(viaBus.kind).toBe(kind);
+    expect({ ...viaBus, snsMessageId: 'sns-1' }).toEqual(viaSns);
+    expect(viaBus.kind !== 'ignored' && viaBus.form).toBe('event');
+  });
+
+  it.each([
+    ['Email Rejected', 'Reject', ses.eventReject],
+    ['Email Delivery Delayed', 'DeliveryDelay', ses.eventDeliveryDelay],
+    ['Email Rendering Failed', 'Rendering Failure', ses.eventRenderingFailure],
+    ['Email Opened', 'Open', ses.eventOpen],
+    ['Email Clicked', 'Click', ses.eventClick],
+    ['Email Subscribed', 'Subscription', ses.eventSubscription],
+  ] as const)('counts and ignores %s like the passive %s event', (detailType, eventType, detail) => {
+    expect(viaEventBridge(detailType, detail)).toEqual({ kind: 'ignored', eventType, why: 'passive-event' });
+  });
+
+  it('counts and ignores SES service events and detail-types it does not know', () => {
+    expect(viaEventBridge('Sending Status Disabled', { status: 'DISABLED' })).toEqual({
+      kind: 'ignored',
+      eventType: 'Sending Status Disabled',
+      why: 'passive-event',
+    });
+    expect(viaEventBridge('Email Teleported', ses.eventSend)).toEqual({
+      kind: 'ignored',
+      eventType: 'Email Teleported',
+      why: 'unknown-event-type',
+    });
+  });
+
+  it('reads an EventBridge event that a rule sent through an SNS topic (the event as the Message)', () => {
+    const viaTopic = parseMessageBody(
+      ses.snsEnvelope(ses.eventBridgeEvent('Email Bounced', ses.eventBounce)),
+    );
+    expect(viaTopic).toEqual(viaEventBridge('Email Bounced', ses.eventBounce));
+    expect(viaTopic.kind).toBe('bounce');
+  });
+
+  it('takes the event type from the detail-type when the detail has no eventType', () => {
+    const { eventType: _eventType, ...bare } = ses.eventBounce;
+    const message = viaEventBridge('Email Bounced', bare);
+    expect(message.kind === 'bounce' && message.bounce.feedbackId).toBe(ses.eventBounce.bounce.feedbackId);
+  });
+
+  it('refuses an event from another source, naming it', () => {
+    const event = { ...ses.eventBridgeEvent('Email Bounced', ses.eventBounce), source: 'my.app' };
+    expect(() => parseMessageBody(body(event))).toThrow(
+      /EventBridge event from source "my\.app" \(detail-type "Email Bounced"\): expected "aws\.ses"/,
+    );
+  });
+
+  it('refuses a misspelt detail-type, a detail-type contradicting the detail, and a detail that is not an object', () => {
+    expect(() => viaEventBridge('email bounced', ses.eventBounce)).toThrow(
+      /unknown EventBridge detail-type "email bounced": SES sends "Email Bounced"/,
+    );
+    expect(() => viaEventBridge('Email Delivered', ses.eventBounce)).toThrow(
+      /detail-type "Email Delivered" carries detail\.eventType "Bounce": expected "Delivery"/,
+    );
+    expect(() => viaEventBridge('Email Bounced', 'a bounce')).toThrow(
+      /invalid EventBridge event: detail: expected the SES event as a JSON object, got "a bounce"/,
+    );
+  });
+
+  it('reports a bad SES event inside the detail as the SES schema does', () => {
+    const broken = { ...ses.eventBounce, bounce: { ...ses.eventBounce.bounce, feedbackId: '' } };
+    expect(() => viaEventBridge('Email Bounced', broken)).toThrow(
+      /invalid Bounce notification: bounce\.feedbackId/,
+    );
+  });
+
+  it('bounds the envelope before checking it: a 100,000-character source or detail-type costs a cut, and is quoted short', () => {
+    const huge = 'x'.repeat(100_000);
+    const event = { ...ses.eventBridgeEvent(huge, ses.eventBounce), source: huge };
+    let message = '';
+    try {
+      parseMessageBody(body(event));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    // Both cut to 64 characters before they were read.
+    expect(message).toBe(
+      `EventBridge event from source "${'x'.repeat(64)}" (detail-type "${'x'.repeat(64)}"): expected "aws.ses"`,
+    );
+    expect(message.length).toBeLessThan(400);
+    const ignored = viaEventBridge(huge, ses.eventBounce);
+    expect(ignored.kind === 'ignored' && ignored.eventType.length).toBe(64);
+  });
+
+  it('gives a delivery the same key whichever way it came: SNS, EventBridge, raw, and another SNS copy', () => {
+    const keys = [
+      parseMessageBody(ses.snsEnvelope(ses.eventDelivery, 'sns-1')),
+      parseMessageBody(ses.snsEnvelope(ses.eventDelivery, 'sns-2')),
+      viaEventBridge('Email Delivered', ses.eventDelivery),
+      parseMessageBody(JSON.stringify(ses.eventDelivery)),
+    ].map((message) => {
+      if (message.kind !== 'delivery') throw new Error(`not a delivery: ${message.kind}`);
+      return [...readMessage(message, () => ({}) as never).byAddress.values()].flat().map((e) => e.id);
+    });
+    expect(new Set(keys.map((k) => JSON.stringify(k))).size).toBe(1);
+    expect(keys[0]).toEqual([`${ses.eventMail.messageId}@2016-10-19T23:21:04.133Z:recipient@example.com`]);
+  });
+});

@@ -17,7 +17,7 @@ const RecipientLine = z.object({
 });
 
 const isMessage = (value: Record<string, unknown>) =>
-  'Type' in value || 'notificationType' in value || 'eventType' in value;
+  'Type' in value || 'notificationType' in value || 'eventType' in value || 'detail-type' in value;
 
 /** The fields of a recipient line the classifier reads (besides `emailAddress`). */
 export const INPUT_FIELDS = [

@@ -1,26 +1,40 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
+import { DynamoDbSendLedger } from '../../shared/adapters/dynamodb/sends';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { DynamoDbUnreadableRecipients } from '../../shared/adapters/dynamodb/unreadable';
 import { classify } from '../../shared/core/classify';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { createProcessor, type ProcessorMetrics } from './processor';
 
-/** What the processor is configured with: the table and the operator's policy. */
+/** What the processor is configured with: the table, the operator's policy, whether Sends are deduplicated. */
 export interface ProcessorSettings {
   tableName: string;
   policy: Policy;
+  /**
+   * Record each counted Send event by SES message id (one conditional put per Send) so a Send that
+   * arrives again counts once: what `ingest: both` needs, where every Send comes twice. Off, a Send
+   * costs no write of its own. @default false
+   */
+  countSendsOnce?: boolean;
 }
 
 /**
- * The processor's settings from a Lambda environment (`TABLE_NAME`, `BOUNCE_POLICY`): a missing
- * table or a bad policy fails init loudly, naming the variable.
+ * The processor's settings from a Lambda environment (`TABLE_NAME`, `BOUNCE_POLICY`,
+ * `COUNT_SENDS_ONCE`): a missing table, a bad policy or flag fails init loudly, naming the variable.
  */
 export function processorSettingsFromEnv(env: Record<string, string | undefined>): ProcessorSettings {
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set: the processor needs the suppression table name');
-  return { tableName, policy: parsePolicyJson(env.BOUNCE_POLICY, 'BOUNCE_POLICY') };
+  const once = env.COUNT_SENDS_ONCE;
+  if (once !== undefined && once !== 'true' && once !== 'false')
+    throw new Error(`COUNT_SENDS_ONCE must be "true" or "false", got ${JSON.stringify(once.slice(0, 40))}`);
+  return {
+    tableName,
+    policy: parsePolicyJson(env.BOUNCE_POLICY, 'BOUNCE_POLICY'),
+    countSendsOnce: once === 'true',
+  };
 }
 
 export interface ProcessorClients {
@@ -41,6 +55,7 @@ export function composeProcessor(settings: ProcessorSettings, clients: Processor
   return createProcessor({
     store: new DynamoDbSuppressionStore(clients.documentClient, tableName, policy.state),
     counters: new DynamoDbRateCounters(clients.documentClient, tableName),
+    ...(settings.countSendsOnce ? { sends: new DynamoDbSendLedger(clients.documentClient, tableName) } : {}),
     unreadable: new DynamoDbUnreadableRecipients(
       clients.documentClient,
       tableName,

@@ -12,7 +12,12 @@ import { identityOf, parseMessageBody } from '../../shared/core/notification';
 import { type Provider, providersOfMessage } from '../../shared/core/providers';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
-import type { RateCounterStore, SuppressionStore, UnreadableRecipientStore } from '../../shared/ports';
+import type {
+  RateCounterStore,
+  SendLedger,
+  SuppressionStore,
+  UnreadableRecipientStore,
+} from '../../shared/ports';
 import { KeyedSerializer } from './keyed';
 
 /** A batch's figures, for CloudWatch metrics (counted over new events only: duplicates count once). */
@@ -53,6 +58,11 @@ export interface ProcessorDependencies {
    */
   unreadable?: UnreadableRecipientStore;
   /**
+   * Send events already counted (by SES message id), so a Send that arrives twice (SNS and
+   * EventBridge with `ingest: both`, a redelivery, a replay) counts once. Absent: every Send counts.
+   */
+  sends?: SendLedger;
+  /**
    * Of the invocation's remaining time (`context.getRemainingTimeInMillis()`), how much is kept back
    * from the records: what is left when it starts is what the function needs to report the batch
    * response and publish metrics before Lambda's timeout. @default 3000
@@ -81,7 +91,16 @@ type Planned =
 /** What one record did, for logs and for the CLI's summary. */
 export type RecordOutcome =
   | { kind: 'ignored'; eventType: string; why: string }
-  | { kind: 'send'; identity: string; at: string; recipients: number }
+  | {
+      kind: 'send';
+      identity: string;
+      at: string;
+      /** Recipients counted as sent: 0 for a Send counted before (see `duplicate`). */
+      recipients: number;
+      messageId: string;
+      /** This message's Send was counted already (it came again, by another path or a redelivery). */
+      duplicate?: boolean;
+    }
   | {
       kind: 'applied';
       messageKind: 'bounce' | 'complaint' | 'delivery';
@@ -163,6 +182,7 @@ export function createProcessor({
   metrics = NO_METRICS,
   counters,
   unreadable: unreadableStore,
+  sends,
   timeReserveMs = 3000,
 }: ProcessorDependencies) {
   const batchProcessor = new BatchProcessor(EventType.SQS);
@@ -182,6 +202,7 @@ export function createProcessor({
           identity: identityOf(message.mail),
           at: message.mail.timestamp,
           recipients,
+          messageId: message.mail.messageId,
         };
         return { kind: 'done', outcome };
       }
@@ -196,7 +217,7 @@ export function createProcessor({
 
   async function applyPlanned(planned: Planned, deadline?: number): Promise<RecordOutcome> {
     if (planned.kind === 'invalid') throw planned.error;
-    if (planned.kind === 'done') return planned.outcome;
+    if (planned.kind === 'done') return countOnce(planned.outcome);
     const { message, byAddress, unreadable } = planned;
     const newEvents: AddressEvent[] = [];
     const providers = new Map<string, Provider>();
@@ -231,6 +252,14 @@ export function createProcessor({
       unreadable: kept,
       providers,
     };
+  }
+
+  /** A Send outcome whose message was counted before becomes a duplicate that counts nothing. */
+  async function countOnce(outcome: RecordOutcome): Promise<RecordOutcome> {
+    if (outcome.kind !== 'send' || !sends || outcome.recipients === 0) return outcome;
+    if (await sends.firstSeen(outcome.messageId, outcome.at)) return outcome;
+    logger.info('send counted before; not counted again', { messageId: outcome.messageId });
+    return { ...outcome, recipients: 0, duplicate: true };
   }
 
   /**

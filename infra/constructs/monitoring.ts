@@ -37,6 +37,12 @@ export interface MonitoringProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The SNS subscription's DLQ: notifications SNS could not deliver to {@link queue}. */
   readonly subscriptionDeadLetterQueue: sqs.IQueue;
+  /**
+   * SES events EventBridge could not deliver to the processing queue or to on-call (`ingest`
+   * `eventbridge` or `both`).
+   * @default no such alarm
+   */
+  readonly eventBridgeDeadLetterQueue?: sqs.IQueue | undefined;
   /** Hygiene schedule events EventBridge could not deliver. */
   readonly hygieneScheduleDeadLetterQueue: sqs.IQueue;
   /**
@@ -379,6 +385,21 @@ export class Monitoring extends Construct {
         anchor: 'undelivered-notifications',
       },
     });
+    if (props.eventBridgeDeadLetterQueue) {
+      this.alarm('UndeliveredEvents', depth(props.eventBridgeDeadLetterQueue), 1, {
+        runbook: {
+          what: 'EventBridge could not deliver SES events to the processing queue (or a Sending Status Disabled event to on-call) for a day of retries; they never reached the processor and their recipients are NOT suppressed yet (kept 14 days).',
+          causes:
+            "the processing queue's policy (it admits the rule by ARN) changed, the queue deleted, or the on-call topic's key policy changed.",
+          checks: [
+            'the ERROR_CODE and ERROR_MESSAGE attributes of a message in the EventBridge DLQ.',
+            'CloudFormation drift on the queue policy, the rules and the on-call key.',
+            'move them back: `aws sqs start-message-move-task` from the EventBridge DLQ to the processing queue.',
+          ],
+          anchor: 'undelivered-events',
+        },
+      });
+    }
     const scheduleRunbook = (what: string): Runbook => ({
       what: `EventBridge could not invoke the ${what} function, so runs were skipped.`,
       causes: 'a missing invoke permission, the function deleted or throttled.',

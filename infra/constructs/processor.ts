@@ -102,6 +102,12 @@ export interface ProcessorProps {
    */
   readonly policy?: PolicyConfig;
   /**
+   * Count each Send event once even when it arrives twice (`COUNT_SENDS_ONCE`: one conditional put
+   * per Send); set for `ingest: both`, where every Send comes by SNS and by EventBridge.
+   * @default false
+   */
+  readonly countSendsOnce?: boolean;
+  /**
    * The NIST 800-53 r5 profile's settings (KMS-encrypted logs, customer managed policy, reserved
    * concurrency equal to {@link maxConcurrency}).
    * @default profile off
@@ -156,7 +162,10 @@ export class Processor extends Construct {
         reservedConcurrentExecutions: props.nist
           ? (props.maxConcurrency ?? DEFAULT_CONFIG.maxConcurrency)
           : undefined,
-        environment: { TABLE_NAME: props.table.tableName },
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          ...(props.countSendsOnce ? { COUNT_SENDS_ONCE: 'true' } : {}),
+        },
         policy: props.policy,
       }),
     );

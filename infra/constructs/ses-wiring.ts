@@ -6,7 +6,8 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
-import { DEFAULT_CONFIG, type IdentityNotificationType, type SesEventType } from '../config';
+import { DEFAULT_CONFIG, type IdentityNotificationType, type IngestMode, type SesEventType } from '../config';
+import { defaultEventBusArn } from './eventbridge-ingest';
 import { cfnOf } from './function-defaults';
 import { FunctionRole } from './function-role';
 import { acknowledgeNistFunction, type NistSettings } from './nist-profile';
@@ -56,6 +57,12 @@ export interface SesWiringProps {
    * @default ['Bounce', 'Complaint', 'Delivery']
    */
   readonly identityNotificationTypes?: readonly IdentityNotificationType[];
+  /**
+   * Which event destinations each configuration set gets: `sns` (the topic), `eventbridge` (the
+   * default event bus) or `both`.
+   * @default 'sns'
+   */
+  readonly ingest?: IngestMode;
   /** Retention of the identity custom resource's log group (only created when there are identities). */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -80,8 +87,10 @@ export interface SesWiringProps {
  * Creates nothing when neither identities nor configuration sets are given.
  */
 export class SesWiring extends Construct {
-  /** Event destinations, one per configuration set, keyed by set name. */
+  /** SNS event destinations, one per configuration set, keyed by set name (none with `ingest: eventbridge`). */
   readonly eventDestinations: ReadonlyMap<string, ses.CfnConfigurationSetEventDestination>;
+  /** EventBridge event destinations (default bus), keyed by set name (only with `ingest` `eventbridge` or `both`). */
+  readonly eventBridgeDestinations: ReadonlyMap<string, ses.CfnConfigurationSetEventDestination>;
   /** Custom resources, keyed by `<identity>/<notification type>`. */
   readonly identityNotificationTopics: ReadonlyMap<string, AwsCustomResource>;
   /** Execution role of the custom resource function (only when there are identities). */
@@ -96,6 +105,11 @@ export class SesWiring extends Construct {
     return [...this.eventDestinations.values(), ...this.identityNotificationTopics.values()];
   }
 
+  /** Every resource that makes SES publish to EventBridge (for dependencies on the rule's setup). */
+  get eventBridgeResources(): IConstruct[] {
+    return [...this.eventBridgeDestinations.values()];
+  }
+
   constructor(scope: Construct, id: string, props: SesWiringProps) {
     super(scope, id);
     const identities = props.identities ?? DEFAULT_CONFIG.sesIdentities;
@@ -103,8 +117,24 @@ export class SesWiring extends Construct {
     const eventTypes = props.eventTypes ?? DEFAULT_CONFIG.sesEventTypes;
     const notificationTypes = props.identityNotificationTypes ?? DEFAULT_CONFIG.identityNotificationTypes;
 
+    const ingest = props.ingest ?? DEFAULT_CONFIG.ingest;
     const destinations = new Map<string, ses.CfnConfigurationSetEventDestination>();
+    const toEventBridge = new Map<string, ses.CfnConfigurationSetEventDestination>();
     for (const name of configurationSets) {
+      if (ingest !== 'sns') {
+        toEventBridge.set(
+          name,
+          new ses.CfnConfigurationSetEventDestination(this, `ConfigurationSetEventBridge-${name}`, {
+            configurationSetName: name,
+            eventDestination: {
+              enabled: true,
+              matchingEventTypes: eventTypes.map((type) => CFN_EVENT_TYPE[type]),
+              eventBridgeDestination: { eventBusArn: defaultEventBusArn(this) },
+            },
+          }),
+        );
+      }
+      if (ingest === 'eventbridge') continue;
       destinations.set(
         name,
         new ses.CfnConfigurationSetEventDestination(this, `ConfigurationSet-${name}`, {
@@ -119,6 +149,7 @@ export class SesWiring extends Construct {
       );
     }
     this.eventDestinations = destinations;
+    this.eventBridgeDestinations = toEventBridge;
 
     const topics = new Map<string, AwsCustomResource>();
     if (identities.length === 0) {

@@ -1,12 +1,12 @@
 import { hashAddress, InvalidAddressError, normalizeAddress } from './address';
 import type { Classification, RecipientBounce } from './classify/types';
-import { type InboundMessage, identityOf, tenantOf } from './notification';
+import { type Delivery, type InboundMessage, identityOf, type Mail, tenantOf } from './notification';
 
 /** Longest diagnostic text kept per event: enough to audit, small enough for a 1 KB-ish item. */
 export const MAX_DIAGNOSTIC_LENGTH = 1024;
 
 interface EventBase {
-  /** Idempotency key: SES feedbackId (or SNS MessageId for deliveries) + recipient. */
+  /** Idempotency key: SES feedbackId (for deliveries, see deliveryKey) + recipient. */
   id: string;
   /** When it happened, per SES (ISO-8601 UTC); events are ordered by this, never by arrival. */
   at: string;
@@ -124,6 +124,13 @@ function withOptional<T extends object>(base: T, optional: Record<string, string
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) result[key] = value;
   return result as unknown as T;
 }
+
+/**
+ * A delivery's idempotency key: `<mail.messageId>@<delivery.timestamp>` (the timestamp as the
+ * schema canonicalised it). Path-independent: SNS and EventBridge carry the same SES event.
+ */
+export const deliveryKey = (mail: Pick<Mail, 'messageId'>, delivery: Pick<Delivery, 'timestamp'>) =>
+  `${mail.messageId}@${delivery.timestamp}`;
 
 type ActionableMessage = Exclude<InboundMessage, { kind: 'ignored' } | { kind: 'send' }>;
 
@@ -244,8 +251,11 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
     }
     case 'delivery': {
       const { delivery } = message;
-      // Deliveries carry no feedbackId; the SNS MessageId (or, with raw delivery, the mail's id) is stable.
-      const messageKey = message.snsMessageId ?? `${message.mail.messageId}@${delivery.timestamp}`;
+      // Deliveries carry no feedbackId. The key is the delivery's own (SES message id and delivery
+      // time), never the carrier's (an SNS MessageId, an EventBridge id): the same delivery through
+      // SNS, EventBridge, raw delivery or an identity notification is then one event, stored and
+      // counted once. See docs/ingest.md ("Idempotency keys") for stores written before this key.
+      const messageKey = deliveryKey(message.mail, delivery);
       for (const recipient of delivery.recipients) {
         const address = read(recipient, 'delivery', messageKey, delivery.timestamp);
         if (address === undefined) continue;

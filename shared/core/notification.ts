@@ -292,8 +292,9 @@ export function parseSesNotification(input: unknown, snsMessageId?: string): Inb
 }
 
 /**
- * Parses one SQS message body: an SNS envelope whose Message is an SES notification, or the
- * notification itself (raw message delivery). Throws MalformedMessageError naming the bad value.
+ * Parses one SQS message body: an SNS envelope whose Message is an SES notification, an EventBridge
+ * event whose `detail` is one (an EventBridge rule's SQS target), or the notification itself (raw
+ * message delivery). Throws MalformedMessageError naming the bad value.
  */
 export function parseMessageBody(body: unknown): InboundMessage {
   if (typeof body !== 'string') {
@@ -303,7 +304,101 @@ export function parseMessageBody(body: unknown): InboundMessage {
   if (isRecord(decoded) && typeof decoded.Type === 'string' && !('notificationType' in decoded)) {
     return parseSnsEnvelope(decoded);
   }
+  if (isEventBridgeEvent(decoded)) return parseEventBridgeEvent(decoded);
   return parseSesNotification(decoded);
+}
+
+/**
+ * The `detail-type` of each SES email sending event SES publishes to EventBridge (a configuration
+ * set's EventBridge destination, default bus), and the `eventType` of the SES event in its `detail`.
+ * Source: the EventBridge events reference for Amazon SES and SES's "Monitoring SES events using
+ * Amazon EventBridge".
+ */
+export const EVENTBRIDGE_DETAIL_TYPES = {
+  'Email Sent': 'Send',
+  'Email Delivered': 'Delivery',
+  'Email Bounced': 'Bounce',
+  'Email Complaint Received': 'Complaint',
+  'Email Rejected': 'Reject',
+  'Email Delivery Delayed': 'DeliveryDelay',
+  'Email Rendering Failed': 'Rendering Failure',
+  'Email Opened': 'Open',
+  'Email Clicked': 'Click',
+  'Email Subscribed': 'Subscription',
+} as const satisfies Record<string, string>;
+export type EventBridgeDetailType = keyof typeof EVENTBRIDGE_DETAIL_TYPES;
+
+/** The detail-types whose events the processor acts on (what the stack's EventBridge rule sends to the queue). */
+export const ACTIONABLE_DETAIL_TYPES = [
+  'Email Sent',
+  'Email Delivered',
+  'Email Bounced',
+  'Email Complaint Received',
+] as const satisfies readonly EventBridgeDetailType[];
+
+/** SES's own events on the default bus that are not email sending events: counted and ignored here. */
+const SES_SERVICE_DETAIL_TYPES = [
+  'Sending Status Enabled',
+  'Sending Status Disabled',
+  'Advisor Recommendation Status Open',
+  'Advisor Recommendation Status Resolved',
+];
+
+/** An EventBridge event: the envelope's own keys, `detail-type` and `detail` (SES events never have them). */
+const isEventBridgeEvent = (value: unknown): value is Record<string, unknown> =>
+  isRecord(value) &&
+  'detail-type' in value &&
+  'detail' in value &&
+  !('notificationType' in value) &&
+  !('eventType' in value);
+
+/**
+ * The EventBridge envelope: every text is cut to its bound before it is checked. Its `id` is
+ * EventBridge's own, different on every path, so it keys nothing (see readMessage's delivery key).
+ */
+const EventBridgeEnvelopeSchema = z.looseObject({
+  id: optionalText(TEXT_BOUNDS.shortField),
+  'detail-type': requiredText(TEXT_BOUNDS.shortField),
+  source: requiredText(TEXT_BOUNDS.shortField),
+  account: ShortText,
+  time: ShortText,
+  region: ShortText,
+  detail: z.record(z.string(), z.unknown(), { error: 'expected the SES event as a JSON object' }),
+});
+
+function parseEventBridgeEvent(decoded: Record<string, unknown>): InboundMessage {
+  const event = parseWith(EventBridgeEnvelopeSchema, decoded, 'EventBridge event');
+  if (event.source !== 'aws.ses') {
+    throw new MalformedMessageError(
+      `EventBridge event from source ${quote(event.source)} (detail-type ${quote(event['detail-type'])}): expected "aws.ses"`,
+    );
+  }
+  const detailType = event['detail-type'];
+  const eventType = (EVENTBRIDGE_DETAIL_TYPES as Record<string, string>)[detailType];
+  if (eventType === undefined) {
+    // As with eventType: SES spells its detail-types exactly; `email bounced` is a broken producer.
+    const misspelt = Object.keys(EVENTBRIDGE_DETAIL_TYPES).find(
+      (known) => known.toLowerCase() === detailType.toLowerCase(),
+    );
+    if (misspelt !== undefined) {
+      throw new MalformedMessageError(
+        `unknown EventBridge detail-type ${quote(detailType)}: SES sends ${quote(misspelt)}`,
+      );
+    }
+    return {
+      kind: 'ignored',
+      eventType: detailType,
+      why: SES_SERVICE_DETAIL_TYPES.includes(detailType) ? 'passive-event' : 'unknown-event-type',
+    };
+  }
+  const { detail } = event;
+  if (detail.eventType !== undefined && detail.eventType !== eventType) {
+    throw new MalformedMessageError(
+      `EventBridge detail-type ${quote(detailType)} carries detail.eventType ${quote(detail.eventType)}: expected ${quote(eventType)}`,
+    );
+  }
+  // The detail is the SES event as SES publishes it to SNS: the same schema, the same keys.
+  return parseSesNotification({ ...detail, eventType });
 }
 
 /** A UTF-8 byte-order mark, as some tools write before JSON (and some captured payloads keep). */
@@ -343,7 +438,10 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
   if (!envelope.Message.trimStart().startsWith('{') && EVENT_DESTINATION_VALIDATION.test(envelope.Message)) {
     return { kind: 'ignored', eventType: 'EventDestinationValidation', why: 'setup-message' };
   }
-  return parseSesNotification(parseJson(withoutBom(envelope.Message), 'SNS Message'), envelope.MessageId);
+  const message = parseJson(withoutBom(envelope.Message), 'SNS Message');
+  // An EventBridge rule may target a topic too: the event is then the Message.
+  if (isEventBridgeEvent(message)) return parseEventBridgeEvent(message);
+  return parseSesNotification(message, envelope.MessageId);
 }
 
 /** The tag SES adds to every send made through a tenant (the `ses:` tag namespace is SES's own). */

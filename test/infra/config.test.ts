@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       sesConfigurationSets: [],
       sesEventTypes: ['BOUNCE', 'COMPLAINT', 'DELIVERY', 'SEND'],
       identityNotificationTypes: ['Bounce', 'Complaint', 'Delivery'],
+      ingest: 'sns',
       policy: {},
       sesSyncMode: 'off',
       syncSchedule: 'rate(1 hour)',
@@ -254,6 +255,23 @@ describe('loadConfig: SES suppression list sync', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(message);
     expect(() => loadConfig({ [key]: value })).toThrow(
       new RegExp(`^config "${key}": .*, got ${JSON.stringify(value).replace(/[()*?.]/g, '\\$&')}$`),
+    );
+  });
+});
+
+describe('loadConfig: ingest', () => {
+  it('accepts sns, eventbridge and both (from cdk.json or -c), sns by default', () => {
+    expect(loadConfig({}).ingest).toBe('sns');
+    for (const mode of ['sns', 'eventbridge', 'both']) expect(loadConfig({ ingest: mode }).ingest).toBe(mode);
+    expect(resolveSettings({ ingest: 'both' }).ingest).toBe('both');
+  });
+
+  it('refuses another value naming the key and the value', () => {
+    expect(() => loadConfig({ ingest: 'kinesis' })).toThrow(
+      'config "ingest": expected one of sns, eventbridge, both, got "kinesis"',
+    );
+    expect(() => resolveSettings({ ingest: 'EventBridge' })).toThrow(
+      'SesBounceHandler "ingest": expected one of sns, eventbridge, both, got "EventBridge"',
     );
   });
 });

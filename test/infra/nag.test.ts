@@ -80,6 +80,10 @@ const SES_ACKS = [
   `${PROVIDER}/Resource Serverless-LambdaTracing`,
   `${S}/Default/OnCall/OnCallTopic/oncall@example.com Serverless-SNSRedrivePolicy`,
 ];
+const EVENTBRIDGE_ACKS = [
+  `${S}/Default/EventBridge/DeadLetterQueue/Resource Serverless-SQSRedrivePolicy`,
+  `${S}/Default/EventBridge/DeadLetterQueue/Resource AwsSolutions-SQS3`,
+];
 const BRAKE_ACKS = [`${S}/Default/Hygiene/AccountBrakePolicy AwsSolutions-IAM5[Resource::*]`];
 const SYNC_ACKS = [
   `${S}/Default/Sync/Role/DefaultPolicy AwsSolutions-IAM5[Resource::*]`,
@@ -135,6 +139,12 @@ const CONFIGURATIONS = {
     acks: [...BASE_ACKS, ...SES_ACKS],
     wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
+  'EventBridge ingest (both), SES identities and configuration sets': {
+    context: { ...SES_CONTEXT, ingest: 'both' },
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: [...BASE_ACKS, ...SES_ACKS, ...EVENTBRIDGE_ACKS],
+    wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
   'emergency brake on, account included': {
     context: BRAKE_CONTEXT,
     packs: ['AwsSolutions', 'Serverless'],
@@ -154,10 +164,16 @@ const CONFIGURATIONS = {
     wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
   'NIST 800-53 r5 profile, everything on': {
-    context: { compliance: 'nist-800-53-r5', ...BRAKE_CONTEXT, ...SES_CONTEXT, sesSyncMode: 'both' },
+    context: {
+      compliance: 'nist-800-53-r5',
+      ...BRAKE_CONTEXT,
+      ...SES_CONTEXT,
+      sesSyncMode: 'both',
+      ingest: 'both',
+    },
     packs: ['AwsSolutions', 'Serverless', 'NIST.800.53.R5'],
     acks: nistAcks(
-      [...BASE_ACKS, ...SES_ACKS, ...BRAKE_ACKS, ...SYNC_ACKS],
+      [...BASE_ACKS, ...SES_ACKS, ...BRAKE_ACKS, ...SYNC_ACKS, ...EVENTBRIDGE_ACKS],
       [
         'Default/Processor/Function',
         'Default/Hygiene/Function',

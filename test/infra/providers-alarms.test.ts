@@ -100,8 +100,8 @@ describe('per-provider alarms', () => {
 describe('every alarm’s description is a runbook entry', () => {
   let synth: SynthesizedStack;
   beforeAll(() => {
-    // Every optional alarm on: identities, the sync and its schedule.
-    synth = synthesize({ sesIdentities: ['mail.example.com'], sesSyncMode: 'both' });
+    // Every optional alarm on: identities, the sync and its schedule, the EventBridge rules' DLQ.
+    synth = synthesize({ sesIdentities: ['mail.example.com'], sesSyncMode: 'both', ingest: 'both' });
   });
   afterAll(() => synth.cleanup());
 

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExportRow, exportRows } from '../../cli/views';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import type { AlarmDefinition, AlarmState, MetricStore } from './cloudwatch';
@@ -512,6 +513,95 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     const status = (await storeOf(twin).get('blocked0@hotmail.com'))?.state.status ?? 'absent';
     expect(status).not.toMatch(/^suppressed/);
     await expectCallsAllowed(twin);
+  }, 300_000);
+
+  it('(i) the same notifications, out of order, via SNS, via EventBridge and via both at once: identical export and rates; Sending Status Disabled pages on-call once', async () => {
+    const variants = {
+      sns: assembly,
+      eventbridge: synthesizeReusingBundles({ ...CONFIG, ingest: 'eventbridge' }, assembly),
+      both: synthesizeReusingBundles({ ...CONFIG, ingest: 'both' }, assembly),
+    };
+    try {
+      // 60 messages of brake-set (the configured set) over 20 minutes, each a Send then its outcome:
+      // 6 hard bounces, 3 soft bounces then a delivery, 2 complaints after their delivery, deliveries.
+      const notifications: Record<string, unknown>[] = [];
+      for (let n = 0; n < 60; n++) {
+        const m = (minutes: number): SesMail => ({
+          identity: 'three.example',
+          n,
+          at: new Date(START.getTime() + (n / 3 + minutes) * 60_000).toISOString(),
+          configurationSet: 'brake-set',
+        });
+        notifications.push(sendEvent(m(0)));
+        if (n % 10 === 0) notifications.push(permanentBounce(m(1)));
+        else if (n % 20 === 1)
+          notifications.push(permanentBounce(m(1), 'smtp; 452 4.2.2 mailbox full'), delivery(m(30)));
+        else if (n % 30 === 2) notifications.push(delivery(m(1)), complaint(m(40)));
+        else notifications.push(delivery(m(1)));
+      }
+      // SES publishes out of order: the whole batch reversed, then pairs swapped.
+      const outOfOrder = [...notifications].reverse();
+      for (let i = 0; i + 1 < outOfOrder.length; i += 2)
+        [outOfOrder[i], outOfOrder[i + 1]] = [outOfOrder[i + 1], outOfOrder[i]] as [never, never];
+      type Outcome = { exported: ExportRow[]; rates: { identities: unknown[] }; pages: number };
+      const results = {} as Record<keyof typeof variants, Outcome>;
+      for (const [mode, variant] of Object.entries(variants) as [keyof typeof variants, CloudAssembly][]) {
+        const twin = await deploy(variant);
+        for (const notification of outOfOrder) twin.sesPublishes(notification);
+        twin.putEvent({
+          version: '0',
+          id: 'a3d6e0f2-0000-4000-8000-000000000001',
+          'detail-type': 'Sending Status Disabled',
+          source: 'aws.ses',
+          account: '123456789012',
+          time: twin.isoNow.replace(/\.\d{3}Z$/, 'Z'),
+          region: 'us-east-1',
+          resources: [],
+          detail: {},
+        });
+        await twin.advance(HOUR + 60_000); // past the hourly hygiene run
+        report(twin, `(i) ${mode}`);
+        expect(failedInvocations(twin), mode).toEqual([]);
+        const queues = [...twin.queues.values()];
+        expect(
+          queues
+            .filter((q) => /DeadLetter/.test(q.logicalId) && q.messages.length > 0)
+            .map((q) => q.logicalId),
+          mode,
+        ).toEqual([]);
+        const hygiene = twin.invocations.filter((i) => i.function.startsWith('HygieneFunction')).at(-1);
+        const result = hygiene?.result as { account: unknown; identities: { identity: string }[] };
+        const onCallTopic = twin.alarms[0]?.alarmActions[0];
+        results[mode] = {
+          exported: await exportRows(storeOf(twin), new Date(twin.now)),
+          rates: { account: result.account, identities: result.identities } as Outcome['rates'],
+          pages: twin.eventDeliveries.filter((d) => d.target === onCallTopic).length,
+        };
+      }
+      const { sns, eventbridge, both } = results;
+      // What the notifications imply (so equality is not three empty stores agreeing).
+      const rows = sns.exported;
+      expect(
+        rows
+          .filter((r) => r.status === 'suppressed')
+          .map((r) => r.source)
+          .sort(),
+      ).toEqual([...Array(6).fill('bounce'), ...Array(2).fill('complaint')]);
+      expect(sns.rates.identities).toEqual([
+        // 9 Permanent bounces (6 hard, 3 typed Permanent by SES with a 4.2.2 reply) and 54 deliveries
+        // outnumber the 60 Sends: sent is the larger figure.
+        expect.objectContaining({ identity: 'three.example', sent: 63, bounces: 9, complaints: 2 }),
+      ]);
+      expect(eventbridge.exported).toEqual(sns.exported);
+      expect(both.exported).toEqual(sns.exported);
+      expect(eventbridge.rates).toEqual(sns.rates);
+      expect(both.rates).toEqual(sns.rates);
+      // Sending Status Disabled reaches on-call once where the EventBridge path is on, and not at all without it.
+      expect([sns.pages, eventbridge.pages, both.pages]).toEqual([0, 1, 1]);
+    } finally {
+      variants.eventbridge.cleanup();
+      variants.both.cleanup();
+    }
   }, 300_000);
 
   it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbConnection } from '../../shared/adapters/dynamodb/client';
+import { EVENTBRIDGE_DETAIL_TYPES } from '../../shared/core/notification';
 import {
   type AlarmDefinition,
   type AlarmState,
@@ -88,6 +89,35 @@ interface Mapping {
   batchSize: number;
   reportBatchItemFailures: boolean;
   enabled: boolean;
+}
+
+/** CloudFormation's configuration set event type names, by SES eventType. */
+const CFN_EVENT_TYPE_OF: Record<string, string> = {
+  Bounce: 'bounce',
+  Complaint: 'complaint',
+  Delivery: 'delivery',
+  Send: 'send',
+  DeliveryDelay: 'deliveryDelay',
+  Reject: 'reject',
+};
+
+/**
+ * EventBridge event pattern matching, the part the template uses: a list of values matches when
+ * the event's value (or any element of it, for an array) equals one of them; a nested object
+ * matches the event's object key by key. Any content filter (prefix, numeric …) is refused.
+ */
+export function matchesPattern(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    if (pattern.some((p) => typeof p === 'object' && p !== null))
+      throw new Error(`the twin matches exact values only, not ${JSON.stringify(pattern)}`);
+    const values = Array.isArray(value) ? value : [value];
+    return values.some((v) => pattern.includes(v));
+  }
+  if (typeof pattern !== 'object' || pattern === null || typeof value !== 'object' || value === null)
+    return false;
+  return Object.entries(pattern).every(([key, inner]) =>
+    matchesPattern(inner, (value as Record<string, unknown>)[key]),
+  );
 }
 
 function rateMs(expression: string): number {
@@ -323,14 +353,94 @@ export class Twin {
     return topics;
   }
 
-  /** SES publishes one notification: to each SES topic, then through each subscription (as SNS does). */
+  /**
+   * SES publishes one notification. An event of a configuration set the template gives event
+   * destinations goes to each destination matching its type: an SNS topic (then through each
+   * subscription, as SNS does) or the default event bus (then through each matching rule, as
+   * EventBridge does). Anything else (identity notifications) goes to each SES topic.
+   */
   sesPublishes(notification: Record<string, unknown>) {
     const kind = String(notification.eventType ?? notification.notificationType);
     if (kind === 'Send') this.sesEvents.push({ at: this.now, kind: 'sent' });
     if (kind === 'Bounce' && (notification.bounce as { bounceType?: string })?.bounceType === 'Permanent')
       this.sesEvents.push({ at: this.now, kind: 'bounce' });
     if (kind === 'Complaint') this.sesEvents.push({ at: this.now, kind: 'complaint' });
-    for (const topicArn of this.sesTopics()) this.snsPublish(topicArn, JSON.stringify(notification));
+    const set = (notification.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.[
+      'ses:configuration-set'
+    ]?.[0];
+    const destinations = set === undefined ? [] : this.eventDestinations(set);
+    if (destinations.length === 0) {
+      for (const topicArn of this.sesTopics()) this.snsPublish(topicArn, JSON.stringify(notification));
+      return;
+    }
+    for (const destination of destinations) {
+      if (!destination.types.includes(CFN_EVENT_TYPE_OF[kind] ?? '')) continue;
+      if (destination.topicArn !== undefined)
+        this.snsPublish(destination.topicArn, JSON.stringify(notification));
+      if (destination.eventBus !== undefined) {
+        const detailType = Object.entries(EVENTBRIDGE_DETAIL_TYPES).find(([, type]) => type === kind)?.[0];
+        if (detailType === undefined) throw new Error(`the twin has no EventBridge detail-type for ${kind}`);
+        this.putEvent({
+          version: '0',
+          id: randomUUID(),
+          'detail-type': detailType,
+          source: 'aws.ses',
+          account: ACCOUNT,
+          time: new Date(this.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          region: REGION,
+          resources: [],
+          detail: notification,
+        });
+      }
+    }
+  }
+
+  /** The template's event destinations of a configuration set: where to and which (CloudFormation) event types. */
+  private eventDestinations(configurationSet: string) {
+    return this.resolver
+      .ofType('AWS::SES::ConfigurationSetEventDestination')
+      .map(([, p]) => this.resolver.value(p) as Record<string, unknown>)
+      .filter((p) => p.ConfigurationSetName === configurationSet)
+      .map((p) => {
+        const to = p.EventDestination as {
+          Enabled?: boolean;
+          MatchingEventTypes: string[];
+          SnsDestination?: { TopicARN: string };
+          EventBridgeDestination?: { EventBusArn: string };
+        };
+        return {
+          types: to.Enabled === false ? [] : to.MatchingEventTypes,
+          topicArn: to.SnsDestination?.TopicARN,
+          eventBus: to.EventBridgeDestination?.EventBusArn,
+        };
+      });
+  }
+
+  /** What EventBridge rules delivered to targets other than queues (SNS topics), in order. */
+  readonly eventDeliveries: { rule: string; target: string; event: Record<string, unknown> }[] = [];
+
+  /**
+   * An event on the default bus: every rule of the template whose event pattern matches it delivers
+   * it (the whole event: the twin refuses Input and InputTransformer) to each target, an SQS queue
+   * (its body) or an SNS topic (recorded in {@link eventDeliveries}).
+   */
+  putEvent(event: Record<string, unknown>) {
+    for (const [logicalId, p] of this.resolver.ofType('AWS::Events::Rule')) {
+      if (p.EventPattern === undefined || p.State === 'DISABLED') continue;
+      if (!matchesPattern(p.EventPattern, event)) continue;
+      for (const target of (p.Targets ?? []) as Record<string, unknown>[]) {
+        if (
+          target.Input !== undefined ||
+          target.InputTransformer !== undefined ||
+          target.InputPath !== undefined
+        )
+          throw new Error(`rule ${logicalId}: the twin delivers whole events only`);
+        const arn = this.resolver.string(target.Arn);
+        const queue = [...this.queues.values()].find((q) => q.arn === arn);
+        if (queue) this.enqueue(queue, JSON.stringify(event));
+        else this.eventDeliveries.push({ rule: logicalId, target: arn, event });
+      }
+    }
   }
 
   /** SNS fan-out to the topic's SQS subscriptions, with or without the envelope (RawMessageDelivery). */
