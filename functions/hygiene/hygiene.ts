@@ -102,7 +102,8 @@ export async function runHygiene(
   const windows = WINDOWS.map(({ name, hours }) => windowOf(name, hours, now));
   const longest = windows[windows.length - 1] as (typeof windows)[number];
   const counts = await counters.read(new Date(longest.from), new Date(longest.to));
-  const reports = windows.map((window) => rateReport(counts, window, thresholds));
+  const tenantCounts = (await counters.readTenants?.(new Date(longest.from), new Date(longest.to))) ?? [];
+  const reports = windows.map((window) => rateReport(counts, window, thresholds, tenantCounts));
   const headline = reports[0] as WindowReport;
   const report: HygieneReport = { ...headline, windows: reports, actions: [] };
   if (list) {

@@ -104,6 +104,7 @@ describe('brake config', () => {
       enabled: false,
       configurationSets: {},
       pauseAccount: false,
+      tenants: [],
     });
     expect(resolveBrakeConfig('', 'EMERGENCY_BRAKE')).toEqual(DEFAULT_BRAKE_CONFIG);
   });
@@ -113,6 +114,7 @@ describe('brake config', () => {
       enabled: true,
       configurationSets: { 'example.com': ['marketing'], 'noreply@example.org': ['tx_1'] },
       pauseAccount: true,
+      tenants: ['acme_1', 'globex-2'],
     };
     expect(resolveBrakeConfig(value, 'emergencyBrake')).toEqual(value);
     expect(resolveBrakeConfig(JSON.stringify(value), 'EMERGENCY_BRAKE')).toEqual(value);
@@ -151,12 +153,17 @@ describe('brake config', () => {
     [{ pauseAccount: 1 }, 'EMERGENCY_BRAKE.pauseAccount: expected true or false, got 1'],
     [
       { enabled: true, pauseAcount: true },
-      'EMERGENCY_BRAKE: unknown key "pauseAcount" (expected enabled, configurationSets, pauseAccount)',
+      'EMERGENCY_BRAKE: unknown key "pauseAcount" (expected enabled, configurationSets, pauseAccount, tenants)',
     ],
     [
       { enabled: true },
-      'EMERGENCY_BRAKE.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or set pauseAccount: true), got {}',
+      'EMERGENCY_BRAKE.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or list tenants, or set pauseAccount: true), got {}',
     ],
+    [
+      { enabled: true, tenants: ['acme', 'bad name'] },
+      'EMERGENCY_BRAKE.tenants[1]: expected an SES tenant name (letters, digits, _ or -; at most 64), got "bad name"',
+    ],
+    [{ tenants: ['acme', 'acme'] }, 'EMERGENCY_BRAKE.tenants[1]: tenant repeated, got "acme"'],
     ['{"enabled": tru', 'EMERGENCY_BRAKE is not JSON ('],
   ])('refuses %j, naming the key and the value', (input, message) => {
     expect(() => resolveBrakeConfig(input, 'EMERGENCY_BRAKE')).toThrow(BrakeConfigError);

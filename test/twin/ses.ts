@@ -6,30 +6,43 @@ export interface SesMail {
   configurationSet?: string;
   /** The recipient (default: `recipient(identity, n)`). */
   to?: string;
+  /** The SES tenant it was sent through (the `ses:tenant-name` tag SES adds). */
+  tenant?: string;
 }
 
 export const recipient = (identity: string, n: number) => `r${n}@${identity.replace(/\./g, '-')}.example.org`;
 
 const to = (m: SesMail) => m.to ?? recipient(m.identity, m.n);
 
-const mail = ({ identity, n, at, configurationSet, ...m }: SesMail) => ({
+const mail = ({ identity, n, at, configurationSet, tenant, ...m }: SesMail) => ({
   timestamp: at,
   source: `news@${identity}`,
   sourceArn: `arn:aws:ses:us-east-1:123456789012:identity/${identity}`,
   sendingAccountId: '123456789012',
   messageId: `m-${identity}-${n}`,
   destination: [to({ identity, n, at, ...m })],
-  ...(configurationSet ? { tags: { 'ses:configuration-set': [configurationSet] } } : {}),
+  ...(configurationSet || tenant
+    ? {
+        tags: {
+          ...(configurationSet ? { 'ses:configuration-set': [configurationSet] } : {}),
+          ...(tenant ? { 'ses:tenant-name': [tenant] } : {}),
+        },
+      }
+    : {}),
 });
 
 export const sendEvent = (m: SesMail) => ({ eventType: 'Send', mail: mail(m), send: {} });
 
-export const permanentBounce = (m: SesMail, diagnosticCode = 'smtp; 550 5.1.1 <user>: user unknown') => ({
+export const permanentBounce = (
+  m: SesMail,
+  diagnosticCode = 'smtp; 550 5.1.1 <user>: user unknown',
+  bounceSubType = 'General',
+) => ({
   eventType: 'Bounce',
   mail: mail(m),
   bounce: {
     bounceType: 'Permanent',
-    bounceSubType: 'General',
+    bounceSubType,
     timestamp: m.at,
     feedbackId: `fb-${m.identity}-${m.n}`,
     reportingMTA: 'dns; a1-2.smtp-out.amazonses.com',
