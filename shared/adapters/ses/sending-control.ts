@@ -48,11 +48,12 @@ export class SesSendingControl implements SendingControl {
   private tenantArn(name: string): Promise<string> {
     let arn = this.tenantArns.get(name);
     if (!arn) {
-      arn = this.client.send(new GetTenantCommand({ TenantName: name })).then((output) => {
+      arn = (async () => {
+        const output = await this.client.send(new GetTenantCommand({ TenantName: name }));
         const found = output.Tenant?.TenantArn;
         if (!found) throw new Error(`SES GetTenant returned no TenantArn for tenant ${JSON.stringify(name)}`);
         return found;
-      });
+      })();
       // A failed look-up is not kept: the next call asks again.
       arn.catch(() => this.tenantArns.delete(name));
       this.tenantArns.set(name, arn);
