@@ -117,6 +117,8 @@ export interface RateCounterStore {
   read(from: Date, to: Date): Promise<HourlyCounts[]>;
   /** Every tenant-hour bucket in `[from, to)`; absent: a store without tenant counters (no tenant rows). */
   readTenants?(from: Date, to: Date): Promise<TenantHourlyCounts[]>;
+  /** Both kinds in `[from, to)` in as many requests as `read` alone (preferred when present). */
+  readAll?(from: Date, to: Date): Promise<{ identities: HourlyCounts[]; tenants: TenantHourlyCounts[] }>;
 }
 
 /** What one stale-counter cleanup did. */

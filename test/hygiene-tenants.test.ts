@@ -183,6 +183,11 @@ describe('tenant counters in DynamoDB (their own items, never on the identity-ho
         senderSide: {},
       },
     ]);
+    // The hygiene run's read: both kinds from one Query per day, the same rows.
+    expect(await counters.readAll(from, to)).toEqual({
+      identities,
+      tenants: await counters.readTenants(from, to),
+    });
     const cleanup = await counters.deleteStaleDays(new Date('2027-02-01T00:00:00Z'));
     expect(cleanup.itemsDeleted).toBe(2);
     expect(await counters.readTenants(from, to)).toEqual([]);

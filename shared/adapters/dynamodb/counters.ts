@@ -57,6 +57,7 @@ const tenantKey = (counts: Pick<TenantHourlyCounts, 'hour' | 'tenant'>) => ({
 });
 
 interface CounterItem {
+  sk: string;
   identity: string;
   /** On tenant-hour items instead of `identity`. */
   tenant?: string;
@@ -133,16 +134,30 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
     return items.map(countsOf);
   }
 
+  /**
+   * Both kinds in `[from, to)` with one Query per day (what the hygiene run needs: as many requests
+   * as identities alone; the items read grow with the tenants, the requests do not).
+   */
+  async readAll(
+    from: Date,
+    to: Date,
+  ): Promise<{ identities: HourlyCounts[]; tenants: TenantHourlyCounts[] }> {
+    const identities: HourlyCounts[] = [];
+    const tenants: TenantHourlyCounts[] = [];
+    for (const item of await this.query(from, to, undefined)) {
+      if (item.sk.startsWith(TENANT_SK_PREFIX)) tenants.push(tenantCountsOf(item));
+      else identities.push(countsOf(item));
+    }
+    return { identities, tenants };
+  }
+
   /** Every tenant-hour bucket in `[from, to)` (their own items: one Query per day, never a Scan). */
   async readTenants(from: Date, to: Date): Promise<TenantHourlyCounts[]> {
     const items = await this.query(from, to, 'begins_with(sk, :tenants)');
-    return items.map((item) => {
-      const { identity: _none, providers: _never, ...counts } = countsOf(item);
-      return { tenant: String(item.tenant), ...counts };
-    });
+    return items.map(tenantCountsOf);
   }
 
-  private async query(from: Date, to: Date, sortKeyCondition: string): Promise<CounterItem[]> {
+  private async query(from: Date, to: Date, sortKeyCondition: string | undefined): Promise<CounterItem[]> {
     const fromHour = from.toISOString().slice(0, 13);
     const toHour = to.toISOString().slice(0, 13);
     const result: CounterItem[] = [];
@@ -151,10 +166,10 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
         { client: this.client },
         {
           TableName: this.tableName,
-          KeyConditionExpression: `pk = :pk AND ${sortKeyCondition}`,
+          KeyConditionExpression: sortKeyCondition ? `pk = :pk AND ${sortKeyCondition}` : 'pk = :pk',
           ExpressionAttributeValues: {
             ':pk': `RATE#${new Date(day).toISOString().slice(0, 10)}`,
-            ':tenants': TENANT_SK_PREFIX,
+            ...(sortKeyCondition ? { ':tenants': TENANT_SK_PREFIX } : {}),
           },
         },
       );
@@ -251,6 +266,11 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
     }
     return result;
   }
+}
+
+function tenantCountsOf(item: CounterItem): TenantHourlyCounts {
+  const { identity: _none, providers: _never, ...counts } = countsOf(item);
+  return { tenant: String(item.tenant), ...counts };
 }
 
 function countsOf(item: CounterItem): HourlyCounts {
