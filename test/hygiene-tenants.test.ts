@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hygieneSettingsFromEnv } from '../functions/hygiene/compose';
 import { DynamoDbRateCounters } from '../shared/adapters/dynamodb/counters';
 import type { AddressEvent } from '../shared/core/events';
 import { HourlyTally, rateReport, type TenantHourlyCounts, windowOf } from '../shared/core/rates';
@@ -143,6 +144,21 @@ describe('HourlyTally per tenant', () => {
       ['tiny', 50, 25, 0.5, 'low-volume'],
       ['zeta', 1000, 30, 0.03, 'warning'],
     ]);
+  });
+});
+
+describe('the hygiene Lambda environment: TENANTS', () => {
+  it('reads the tenants setting as a JSON array and refuses a bad name, naming it', () => {
+    const env = { TABLE_NAME: 't' };
+    expect(hygieneSettingsFromEnv(env).tenants).toEqual([]);
+    expect(hygieneSettingsFromEnv({ ...env, TENANTS: '["acme","globex_2"]' }).tenants).toEqual([
+      'acme',
+      'globex_2',
+    ]);
+    expect(() => hygieneSettingsFromEnv({ ...env, TENANTS: '["acme","a b"]' })).toThrow(
+      'TENANTS: expected a JSON array of SES tenant names (letters, digits, _ or -; at most 64), got "a b"',
+    );
+    expect(() => hygieneSettingsFromEnv({ ...env, TENANTS: 'acme' })).toThrow(/^TENANTS is not JSON/);
   });
 });
 
