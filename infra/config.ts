@@ -4,6 +4,7 @@ import {
   type BrakeConfigInput,
   DEFAULT_BRAKE_CONFIG,
   resolveBrakeConfig,
+  TENANT_NAME,
 } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
@@ -156,6 +157,14 @@ export interface SesBounceHandlerProps {
    * @default { enabled: false, configurationSets: {}, pauseAccount: false }
    */
   readonly emergencyBrake?: BrakeConfigInput | undefined;
+  /**
+   * SES tenants (by name) that get their own `Tenant`-dimension metrics and a warning and a critical
+   * alarm each (docs/tenants.md); every other tenant is in `bounce hygiene`'s `tenants` rows and the
+   * unlisted-tenant maxima only, so metric cost stays bounded however many tenants send. Tenants the
+   * brake may disable (`emergencyBrake.tenants`) must be listed here.
+   * @default []
+   */
+  readonly tenants?: readonly string[] | undefined;
 
   /**
    * Compliance profile: `nist-800-53-r5` adds cdk-nag's NIST 800-53 rev 5 pack to every synth and the
@@ -244,6 +253,7 @@ export const DEFAULT_CONFIG: AppConfig = {
   providerSenderSideAlarmThreshold: 25,
   chat: {},
   emergencyBrake: DEFAULT_BRAKE_CONFIG,
+  tenants: [],
   // --- Compliance profile (issue 16) ---
   compliance: 'none',
 };
@@ -352,6 +362,9 @@ const isIdentityName = (item: string): item is string => {
 
 /** SES configuration set names: letters, digits, underscores and hyphens, at most 64. */
 const isConfigurationSetName = (item: string): item is string => /^[A-Za-z0-9_-]{1,64}$/.test(item);
+
+/** SES tenant names (AWS::SES::Tenant TenantName): letters, digits, underscores and hyphens, at most 64. */
+const isTenantName = (item: string): item is string => TENANT_NAME.test(item);
 
 /** `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`, `rate(1 day)`, or a six-field `cron(...)`. */
 const SCHEDULE_EXPRESSION =
@@ -470,6 +483,9 @@ const handlerSchema = z.object({
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),
+  tenants: list('SES tenant names (letters, digits, _ or -; at most 64)', isTenantName, {
+    nonEmpty: false,
+  }).default([...DEFAULT_CONFIG.tenants]),
   // --- Compliance profile (issue 16) ---
   compliance: z
     .enum(COMPLIANCE_PROFILES, { error: `expected one of ${COMPLIANCE_PROFILES.join(', ')}` })
@@ -563,6 +579,16 @@ function refineTogether(config: HandlerSettingsOutput, ctx: z.RefinementCtx): vo
       code: 'custom',
       path: ['emergencyBrake'],
       message: `configurationSets names ${[...new Set(unwired)].map(describe).join(', ')}, not in sesConfigurationSets (${describe(config.sesConfigurationSets)}); add them there or remove them from the brake`,
+    });
+  }
+  // The brake disables only tenants that have their own alarms (and the IAM grant names each one).
+  const listed = new Set(config.tenants);
+  const unlisted = config.emergencyBrake.tenants.filter((name) => !listed.has(name));
+  if (unlisted.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['emergencyBrake'],
+      message: `tenants names ${unlisted.map(describe).join(', ')}, not in tenants (${describe(config.tenants)}); add them there or remove them from the brake`,
     });
   }
 }

@@ -5,7 +5,7 @@ import type {
   UnreadableRecipient,
   WatchElapsedEvent,
 } from './core/events';
-import type { HourlyCounts } from './core/rates';
+import type { HourlyCounts, TenantHourlyCounts } from './core/rates';
 import type { AddressState } from './core/state';
 
 /** An address's stored record: its derived state and the recent events it was derived from. */
@@ -111,10 +111,14 @@ export interface ForgetResult {
 
 /** Hourly per-identity sending counters (for bounce and complaint rates); the DynamoDB adapter implements it. */
 export interface RateCounterStore {
-  /** Adds each identity-hour's counts (one write per identity-hour). */
-  add(counts: readonly HourlyCounts[]): Promise<void>;
+  /** Adds each identity-hour's (and tenant-hour's) counts (one write per bucket). */
+  add(counts: readonly HourlyCounts[], tenants?: readonly TenantHourlyCounts[]): Promise<void>;
   /** Every identity-hour bucket in `[from, to)`. */
   read(from: Date, to: Date): Promise<HourlyCounts[]>;
+  /** Every tenant-hour bucket in `[from, to)`; absent: a store without tenant counters (no tenant rows). */
+  readTenants?(from: Date, to: Date): Promise<TenantHourlyCounts[]>;
+  /** Both kinds in `[from, to)` in as many requests as `read` alone (preferred when present). */
+  readAll?(from: Date, to: Date): Promise<{ identities: HourlyCounts[]; tenants: TenantHourlyCounts[] }>;
 }
 
 /** What one stale-counter cleanup did. */

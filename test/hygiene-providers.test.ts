@@ -134,8 +134,8 @@ describe('bounce hygiene per mailbox provider', () => {
       senderSide: { blocked: 30 },
     });
     expect(rows.yahoo).toMatchObject({ sent: 0, complaints: 1, level: 'low-volume' });
-    // The account still counts everything (the suppression-list bounce included, as before).
-    expect(report.account).toMatchObject({ bounces: 35, complaints: 1 });
+    // The account counts every bounce but the one SES made up from its own list (SES does not count it either).
+    expect(report.account).toMatchObject({ bounces: 34, complaints: 1 });
     // The 7-day window carries the same rows.
     expect(report.windows[1].providers).toEqual(report.providers);
 

@@ -141,9 +141,59 @@ describe('hygiene metrics (EMF through Powertools)', () => {
         (p) => p.name === name && p.dimensions.Identity === 'a.example' && p.dimensions.Window === '24h',
       )?.value;
     expect([a24('BounceRate'), a24('ComplaintRate'), a24('Sent'), a24('Level')]).toEqual([6, 0.2, 1000, 2]);
-    // Nothing else goes out without the row's dimensions, except the heartbeat.
+    // Nothing else goes out without the row's dimensions, except the heartbeat (no tenant sent: no
+    // tenant metric at all).
     expect(points.filter((p) => p.dimensions.Identity === undefined)).toEqual([
       { name: 'Heartbeat', dimensions: { service: 'ses-bounce-handler' }, value: 1 },
+    ]);
+  });
+
+  it('gives only the configured tenants a Tenant dimension; the others only the worst rate past the minimum volume, per window', async () => {
+    const tenantHour = (tenant: string, sends: number, permanentBounces: number, complaints = 0) => ({
+      tenant,
+      hour: '2026-11-20T10',
+      sends,
+      deliveries: 0,
+      permanentBounces,
+      transientBounces: 0,
+      complaints,
+      senderSide: {},
+    });
+    const emf = powertoolsHygieneMetrics(
+      new Metrics({ namespace: 'SesBounceHandler', serviceName: 'ses-bounce-handler' }),
+      { tenants: ['acme'] },
+    );
+    const documents: Record<string, unknown>[] = [];
+    await runHygiene(new Date('2026-11-20T12:00:00Z'), {
+      counters: {
+        add: async () => {},
+        read: async () => [],
+        readTenants: async () => [
+          tenantHour('acme', 400, 32),
+          tenantHour('globex', 1000, 30, 2), // 3 %, 0.2 %
+          tenantHour('initech', 500, 5, 1), // 1 %, 0.2 %
+          tenantHour('tiny', 50, 25, 5), // 50 %, but below the minimum volume
+        ],
+      },
+      metrics: { publish: (r) => documents.push(...captureEmf(() => emf.publish(r))) },
+    });
+    const points = documents.flatMap(declared);
+    expect(new Set(points.map((p) => p.dimensions.Tenant).filter(Boolean))).toEqual(new Set(['acme']));
+    const acme = (name: string) =>
+      points.find((p) => p.name === name && p.dimensions.Tenant === 'acme' && p.dimensions.Window === '24h');
+    expect(acme('BounceRate')?.value).toBe(8);
+    expect(acme('Level')?.value).toBe(2);
+    expect(acme('Sent')?.dimensions).toEqual({
+      service: 'ses-bounce-handler',
+      Tenant: 'acme',
+      Window: '24h',
+    });
+    const worst = points.filter((p) => p.name.startsWith('UnlistedTenantMax'));
+    expect(worst.map((p) => [p.name, p.dimensions.Window, p.value])).toEqual([
+      ['UnlistedTenantMaxBounceRate', '24h', 3],
+      ['UnlistedTenantMaxComplaintRate', '24h', 0.2],
+      ['UnlistedTenantMaxBounceRate', '7d', 3],
+      ['UnlistedTenantMaxComplaintRate', '7d', 0.2],
     ]);
   });
 

@@ -74,7 +74,8 @@ describe('bounce report on the demo store', () => {
 
   it('has the numbers `bounce hygiene --json` reports for the same store and window', () => {
     expect(report.identities.map((r) => r.identity)).toEqual(['mail.example.com']);
-    expect(report.identities[0]).toMatchObject({ bounces: 6, complaints: 1 });
+    // 5, not 6: the demo's OnAccountSuppressionList bounce (sample 08) was SES's own verdict, in no rate.
+    expect(report.identities[0]).toMatchObject({ bounces: 5, complaints: 1 });
   });
 
   it('is what `bounce demo` wrote for its own clock', () => {

@@ -29,6 +29,10 @@ export function formatHygiene(report: HygieneReport): string {
         lines.push(`${row(p.provider, p)}${senderSide ? `  sender-side: ${senderSide}` : ''}`);
       }
     }
+    if (window.tenants.length > 0) {
+      lines.push(`    ${'tenant'.padEnd(32)}`);
+      for (const t of window.tenants) lines.push(row(t.tenant, t));
+    }
     lines.push('');
   }
   const list = report.listHygiene;

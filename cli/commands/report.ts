@@ -39,13 +39,13 @@ export async function reportData(
   { histories, simulation }: { histories?: readonly AddressHistory[]; simulation?: SimulationResult } = {},
 ): Promise<ReportData> {
   // A day before the window too: the hourly rates are over the trailing 24 h.
-  const counts = await context.counters.read(
-    new Date(Date.parse(window.from) - RATE_WINDOW_HOURS * 3_600_000),
-    new Date(window.to),
-  );
+  const from = new Date(Date.parse(window.from) - RATE_WINDOW_HOURS * 3_600_000);
+  const counts = await context.counters.read(from, new Date(window.to));
+  const tenantCounts = (await context.counters.readTenants?.(from, new Date(window.to))) ?? [];
   const all = histories ?? (await readHistories(context.connection.documentClient, context.tableName));
   return buildReportData(counts, all, window, {
     statePolicy: context.policy.state,
+    tenantCounts,
     ...(simulation ? { simulation } : {}),
   });
 }

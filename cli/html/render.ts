@@ -496,6 +496,17 @@ export async function renderReportHtml(
       ]),
     ),
   );
+  // Per SES tenant: one customer's list is averaged away in the account's figures too.
+  const tenantTable =
+    (data.tenants ?? []).length === 0
+      ? ''
+      : levelled(
+          tableHtml(
+            'Rates per SES tenant (the tenants rows of `bounce hygiene`; sent counts the tenant’s Send events)',
+            ['tenant', ...rateColumns],
+            (data.tenants ?? []).map((r) => rateCells(r.tenant, r)),
+          ),
+        );
   const suppressedTable = tableHtml(
     shown.length < data.suppressed.length
       ? `Addresses suppressed in the window: the ${shown.length} most recent of ${data.suppressed.length} (\`bounce export\` lists every address)`
@@ -526,6 +537,7 @@ export async function renderReportHtml(
     '<h2 id="rates-heading">Sending reputation</h2>',
     rateTable,
     providerTable,
+    tenantTable,
     '</section>',
     '<section aria-labelledby="charts-heading">',
     '<h2 id="charts-heading">Charts</h2>',

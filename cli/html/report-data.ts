@@ -6,6 +6,8 @@ import {
   type ProviderRow,
   type RateRow,
   rateReport,
+  type TenantHourlyCounts,
+  type TenantRow,
   type Thresholds,
 } from '../../shared/core/rates';
 import type { SimulationResult } from '../../shared/core/simulate';
@@ -63,6 +65,8 @@ export interface ReportData {
   account: Omit<RateRow, 'identity'>;
   /** The same per mailbox provider (`bounce hygiene`'s `providers`). */
   providers: ProviderRow[];
+  /** The same per SES tenant (`bounce hygiene`'s `tenants`); absent in reports written before tenants. */
+  tenants?: TenantRow[];
   hourly: HourlyRate[];
   /** Recipient-side bounces (party not sender) per time bucket, reason and decision. */
   decisions: { bucket: string; reason: string; decision: string; count: number }[];
@@ -179,9 +183,16 @@ export function buildReportData(
     thresholds = DEFAULT_THRESHOLDS,
     statePolicy = DEFAULT_STATE_POLICY,
     simulation,
-  }: { thresholds?: Thresholds; statePolicy?: StatePolicy; simulation?: SimulationResult } = {},
+    tenantCounts = [],
+  }: {
+    thresholds?: Thresholds;
+    statePolicy?: StatePolicy;
+    simulation?: SimulationResult;
+    /** The tenant-hour counters of the window (DynamoDbRateCounters.readTenants). */
+    tenantCounts?: readonly TenantHourlyCounts[];
+  } = {},
 ): ReportData {
-  const rates = rateReport(counts, { name: 'report', ...window }, thresholds);
+  const rates = rateReport(counts, { name: 'report', ...window }, thresholds, tenantCounts);
   const fromHour = window.from.slice(0, 13);
   const toHour = window.to.slice(0, 13);
   const senderSide = new Map<string, { identity: string; reason: string; count: number }>();
@@ -261,6 +272,7 @@ export function buildReportData(
     identities: rates.identities,
     account: rates.account,
     providers: rates.providers,
+    tenants: rates.tenants,
     hourly: hourlyRows,
     decisions: byKey(decisions.values(), (r) => `${r.bucket}|${r.reason}|${r.decision}`),
     bucket,

@@ -54,6 +54,8 @@ async function apply(action: BrakeAction, control: SendingControl): Promise<Brak
         ];
       case 'pause-account':
         return [() => control.isAccountSending(), () => control.pauseAccount()];
+      case 'disable-tenant':
+        return [() => control.isTenantSending(action.tenant), () => control.disableTenant(action.tenant)];
       default:
         return action satisfies never;
     }
@@ -85,10 +87,12 @@ function subjectOf(outcomes: readonly BrakeOutcome[]): string {
   const paused = outcomes.filter((o) => o.status === 'paused');
   const sets = paused.filter((o) => o.action.kind === 'pause-configuration-set').length;
   const account = paused.some((o) => o.action.kind === 'pause-account');
+  const tenants = paused.filter((o) => o.action.kind === 'disable-tenant').length;
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   const parts = [
     ...(account ? ['paused account sending'] : []),
     ...(sets > 0 ? [`paused ${plural(sets, 'configuration set', 'configuration sets')}`] : []),
+    ...(tenants > 0 ? [`disabled ${plural(tenants, 'tenant', 'tenants')}`] : []),
     ...(failed > 0 ? [`${plural(failed, 'pause', 'pauses')} FAILED`] : []),
   ];
   return `SES emergency brake: ${parts.join(', ')}`;
@@ -108,6 +112,8 @@ function messageOf(
           return `  aws sesv2 put-configuration-set-sending-options --configuration-set-name ${action.configurationSet} --sending-enabled`;
         case 'pause-account':
           return '  aws sesv2 put-account-sending-attributes --sending-enabled';
+        case 'disable-tenant':
+          return `  aws sesv2 update-reputation-entity-customer-managed-status --reputation-entity-type RESOURCE --reputation-entity-reference "$(aws sesv2 get-tenant --tenant-name ${action.tenant} --query Tenant.TenantArn --output text)" --sending-status ENABLED`;
         default:
           return action satisfies never;
       }
@@ -119,8 +125,8 @@ function messageOf(
     '',
     'The brake never resumes sending. Once the cause is found and fixed, resume with (add --region when needed):',
     ...resume,
-    `While the identity stays critical over the ${name} window, the next hourly run pauses it again: to resume`,
-    'earlier, first remove its mapping from emergencyBrake.configurationSets (or set enabled: false) and deploy.',
+    `While the identity (or tenant) stays critical over the ${name} window, the next hourly run pauses it again: to resume`,
+    'earlier, first remove it from emergencyBrake.configurationSets or emergencyBrake.tenants (or set enabled: false) and deploy.',
   ].join('\n');
 }
 

@@ -5,7 +5,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
-import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../../shared/core/brake';
+import {
+  type BrakeConfig,
+  DEFAULT_BRAKE_CONFIG,
+  resolveBrakeConfig,
+  TENANT_NAME,
+} from '../../shared/core/brake';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../../shared/core/rates';
 import { applyBrake } from './brake';
@@ -20,6 +25,29 @@ export interface HygieneSettings {
   brake: BrakeConfig;
   /** Where the brake reports; required when the brake is enabled. */
   onCallTopicArn?: string | undefined;
+  /** SES tenants with their own metrics and alarms (`TENANTS`); the others only in the report and the maxima. */
+  tenants?: string[];
+}
+
+/** `TENANTS`: a JSON array of SES tenant names (the `tenants` setting), validated like the setting. */
+export function tenantsFromEnv(text: string | undefined): string[] {
+  if (!text) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(
+      `TENANTS is not JSON (${(error as Error).message}): ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+  const bad = Array.isArray(value)
+    ? value.filter((name) => typeof name !== 'string' || !TENANT_NAME.test(name))
+    : [value];
+  if (bad.length > 0)
+    throw new Error(
+      `TENANTS: expected a JSON array of SES tenant names (letters, digits, _ or -; at most 64), got ${JSON.stringify(bad[0])?.slice(0, 200)}`,
+    );
+  return value as string[];
 }
 
 function parseJsonEnv(env: Record<string, string | undefined>, name: string): unknown {
@@ -36,7 +64,7 @@ function parseJsonEnv(env: Record<string, string | undefined>, name: string): un
 
 /**
  * The job's settings from a Lambda environment (`TABLE_NAME`, `HYGIENE_THRESHOLDS`, `BOUNCE_POLICY`,
- * `EMERGENCY_BRAKE`, `ON_CALL_TOPIC_ARN`); anything missing or malformed fails init, naming the variable.
+ * `EMERGENCY_BRAKE`, `ON_CALL_TOPIC_ARN`, `TENANTS`); anything missing or malformed fails init, naming the variable.
  */
 export function hygieneSettingsFromEnv(env: Record<string, string | undefined>): HygieneSettings {
   const tableName = env.TABLE_NAME;
@@ -50,6 +78,7 @@ export function hygieneSettingsFromEnv(env: Record<string, string | undefined>):
     policy: parsePolicyJson(env.BOUNCE_POLICY, 'BOUNCE_POLICY'),
     brake,
     onCallTopicArn: env.ON_CALL_TOPIC_ARN,
+    tenants: tenantsFromEnv(env.TENANTS),
   };
 }
 

@@ -15,6 +15,7 @@ const hygiene = composeHygiene(settings, {
   logger: new Logger({ serviceName: 'ses-bounce-handler' }),
   metrics: powertoolsHygieneMetrics(
     new Metrics({ namespace: 'SesBounceHandler', serviceName: 'ses-bounce-handler' }),
+    { tenants: settings.tenants ?? [] },
   ),
   ...(settings.brake.enabled ? { sesv2: new SESv2Client({}), sns: new SNSClient({}) } : {}),
 });

@@ -101,8 +101,11 @@ export async function runHygiene(
 ) {
   const windows = WINDOWS.map(({ name, hours }) => windowOf(name, hours, now));
   const longest = windows[windows.length - 1] as (typeof windows)[number];
-  const counts = await counters.read(new Date(longest.from), new Date(longest.to));
-  const reports = windows.map((window) => rateReport(counts, window, thresholds));
+  const [from, to] = [new Date(longest.from), new Date(longest.to)];
+  const { identities: counts, tenants: tenantCounts } = counters.readAll
+    ? await counters.readAll(from, to)
+    : { identities: await counters.read(from, to), tenants: (await counters.readTenants?.(from, to)) ?? [] };
+  const reports = windows.map((window) => rateReport(counts, window, thresholds, tenantCounts));
   const headline = reports[0] as WindowReport;
   const report: HygieneReport = { ...headline, windows: reports, actions: [] };
   if (list) {

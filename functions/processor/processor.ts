@@ -8,7 +8,7 @@ import {
   readMessage,
   type UnreadableRecipient,
 } from '../../shared/core/events';
-import { identityOf, parseMessageBody } from '../../shared/core/notification';
+import { identityOf, parseMessageBody, tenantOf } from '../../shared/core/notification';
 import { type Provider, providersOfMessage } from '../../shared/core/providers';
 import { HourlyTally } from '../../shared/core/rates';
 import { redactAddresses } from '../../shared/core/redact';
@@ -98,6 +98,8 @@ export type RecordOutcome =
       /** Recipients counted as sent: 0 for a Send counted before (see `duplicate`). */
       recipients: number;
       messageId: string;
+      /** The SES tenant it was sent through (see tenantOf); absent: none. */
+      tenant?: string;
       /** This message's Send was counted already (it came again, by another path or a redelivery). */
       duplicate?: boolean;
     }
@@ -197,12 +199,14 @@ export function createProcessor({
       }
       if (message.kind === 'send') {
         const recipients = message.mail.destination?.length ?? 0;
+        const tenant = tenantOf(message.mail);
         const outcome: RecordOutcome = {
           kind: 'send',
           identity: identityOf(message.mail),
           at: message.mail.timestamp,
           recipients,
           messageId: message.mail.messageId,
+          ...(tenant !== undefined ? { tenant } : {}),
         };
         return { kind: 'done', outcome };
       }
@@ -348,18 +352,21 @@ export function createProcessor({
   async function countBatch(counterStore: RateCounterStore, done: Iterable<RecordOutcome>) {
     const tally = new HourlyTally();
     for (const outcome of done) {
-      if (outcome.kind === 'send') tally.addSend(outcome.identity, outcome.at, outcome.recipients);
+      if (outcome.kind === 'send')
+        tally.addSend(outcome.identity, outcome.at, outcome.recipients, outcome.tenant);
       else if (outcome.kind === 'applied')
         tally.addEvents(outcome.newEvents, (event) => outcome.providers?.get(event.id));
     }
     const counts = tally.counts();
-    if (counts.length === 0) return;
+    const tenants = tally.tenantCounts();
+    if (counts.length === 0 && tenants.length === 0) return;
     try {
-      await counterStore.add(counts);
+      await counterStore.add(counts, tenants);
     } catch (error) {
       logger.error('rate counters not written; these figures are missing from the bounce rates', {
         error: error instanceof Error ? error.message : String(error),
         counts,
+        tenants,
       });
     }
   }

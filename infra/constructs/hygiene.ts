@@ -20,6 +20,13 @@ import { acknowledgeXRayWildcard, functionProps } from './function-defaults';
 import { FunctionRole } from './function-role';
 import { acknowledgeNoFunctionDlq, type NistSettings } from './nist-profile';
 
+/** What the brake calls on each tenant it may disable (resource: the tenant). */
+export const TENANT_BRAKE_ACTIONS = [
+  'ses:GetTenant',
+  'ses:GetReputationEntity',
+  'ses:UpdateReputationEntityCustomerManagedStatus',
+] as const;
+
 /** The item actions the hygiene job calls on the table (BatchWriteItem separately, on counters only). */
 export const HYGIENE_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'] as const;
 
@@ -50,6 +57,11 @@ export interface HygieneProps {
    * @default off: no SES permission at all
    */
   readonly brake?: BrakeConfig;
+  /**
+   * SES tenants with their own metrics (`TENANTS`, the `tenants` setting).
+   * @default []
+   */
+  readonly tenants?: readonly string[];
   /** Where the brake reports what it paused (`ON_CALL_TOPIC_ARN`), and the key that encrypts it. */
   readonly onCallTopic: sns.ITopic;
   readonly onCallKey: kms.IKey;
@@ -102,6 +114,7 @@ export class Hygiene extends Construct {
         environment: {
           TABLE_NAME: props.table.tableName,
           ...(Object.keys(thresholds).length > 0 ? { HYGIENE_THRESHOLDS: JSON.stringify(thresholds) } : {}),
+          ...((props.tenants ?? []).length > 0 ? { TENANTS: JSON.stringify(props.tenants) } : {}),
           ...(brake?.enabled
             ? { EMERGENCY_BRAKE: JSON.stringify(brake), ON_CALL_TOPIC_ARN: props.onCallTopic.topicArn }
             : {}),
@@ -137,6 +150,31 @@ export class Hygiene extends Construct {
             ),
           }),
         );
+      }
+      if (brake.tenants.length > 0) {
+        // Each tenant by name: its ARN ends in an id SES assigns at creation (`tenant/NAME/ID`), hence
+        // `tenant/NAME/*`; a name holds no `/`, so `tenant/a/*` never reaches tenant `ab`. Its own
+        // policy, so the acknowledgements below cover these wildcards and nothing else.
+        const tenantArns = brake.tenants.map((name) =>
+          Stack.of(this).formatArn({ service: 'ses', resource: 'tenant', resourceName: `${name}/*` }),
+        );
+        const tenantBrake = role.separatePolicy(this, 'TenantBrakePolicy', [
+          new iam.PolicyStatement({
+            sid: 'EmergencyBrakeTenants',
+            actions: [...TENANT_BRAKE_ACTIONS],
+            resources: tenantArns,
+          }),
+        ]);
+        for (const name of brake.tenants) {
+          Validations.of(tenantBrake).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:tenant/${name}/*]`,
+            reason:
+              `The tenant ${name} by name: a tenant's ARN ends in the id SES assigns when it is created ` +
+              '(arn:…:tenant/NAME/ID, the Service Authorization Reference), unknown at deploy time; the wildcard ' +
+              'covers that id only, for the three calls the brake makes (read the tenant, read and set its ' +
+              'customer-managed status), granted only for tenants listed in emergencyBrake.tenants.',
+          });
+        }
       }
       if (brake.pauseAccount) {
         // Its own policy, so the "*" acknowledgement below covers these two actions and nothing else.

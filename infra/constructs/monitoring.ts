@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ACCOUNT_DIMENSION } from '../../functions/hygiene/metrics';
+import { ACCOUNT_DIMENSION, UNLISTED_TENANT_METRICS } from '../../functions/hygiene/metrics';
 import { identityDimension } from '../../shared/core/bounds';
 import { PROVIDER_NAMES, PROVIDERS, type Provider } from '../../shared/core/providers';
 import { POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_SERVICE_NAME } from './function-defaults';
@@ -52,6 +52,12 @@ export interface MonitoringProps {
   readonly syncScheduleDeadLetterQueue?: sqs.IQueue | undefined;
   /** Identities that get their own rate alarms (the account always gets them). */
   readonly identities: readonly string[];
+  /**
+   * SES tenants that get a warning and a critical alarm each (on their `Level`); every other tenant is
+   * watched through the unlisted-tenant maxima.
+   * @default []
+   */
+  readonly tenants?: readonly string[];
   readonly thresholds: AlarmThresholds;
   /** Where every alarm (and its return to OK) goes. */
   readonly topic: sns.ITopic;
@@ -349,6 +355,47 @@ export class Monitoring extends Construct {
         },
       );
     }
+
+    // Per SES tenant: a warning and a critical alarm per configured tenant, on the hygiene job's Level
+    // (0 ok or low-volume, 1 warning, 2 critical: bounce and complaint rates together), so each tenant
+    // costs two alarms; every other tenant through one pair on the unlisted tenants' worst rates.
+    const tenants = props.tenants ?? [];
+    tenants.forEach((tenant, i) => {
+      const level = metric('Level', { Tenant: tenant, Window: '24h' }, 'Maximum', Duration.hours(1));
+      const tenantRunbook = (name: string, value: number, threshold: string): Runbook => ({
+        what: `${name}: SES tenant ${tenant} is at its ${threshold} level over 24 h (bounce rate ≥ ${pct(value === 1 ? t.bounceWarning : t.bounceCritical)} or complaint rate ≥ ${pct(value === 1 ? t.complaintWarning : t.complaintCritical)}, once ${t.minimumVolume} messages were sent).`,
+        causes:
+          "that customer's list (imported or bought), a campaign to an old segment, unwanted mail; the other tenants are not affected.",
+        checks: [
+          '`bounce hygiene --json` tenants row (bounce or complaint rate) and the report’s tenant view.',
+          `whether the brake disabled it (emergencyBrake.tenants; the hygiene run's actions).`,
+          'talk to that customer before re-enabling (docs/tenants.md, The brake).',
+        ],
+        anchor: 'tenant-level',
+      });
+      // Construct ids from the index: tenant names may differ only in `_` and `-`.
+      this.alarm(`TenantWarning${i}`, level, 1, { runbook: tenantRunbook('Warning', 1, 'warning') });
+      this.alarm(`TenantCritical${i}`, level, 2, { runbook: tenantRunbook('CRITICAL', 2, 'critical') });
+    });
+    const unlisted = (name: 'BounceRate' | 'ComplaintRate') =>
+      metric(UNLISTED_TENANT_METRICS[name], { Window: '24h' }, 'Maximum', Duration.hours(1));
+    const unlistedRunbook = (what: string, threshold: number): Runbook => ({
+      what: `CRITICAL: some SES tenant without its own alarms (not in the tenants setting) has a ${what} rate over 24 h at or above ${pct(threshold)} (once ${t.minimumVolume} messages were sent).`,
+      causes:
+        "one customer's list or campaign; which tenant is not in the metric (bounded cost), only in the report.",
+      checks: [
+        '`bounce hygiene --json` tenants rows with level critical.',
+        'add that tenant to the tenants setting (its own alarms; emergencyBrake.tenants for the brake).',
+        'stop that customer’s sending if it keeps rising.',
+      ],
+      anchor: 'unlisted-tenant-rate',
+    });
+    this.alarm('UnlistedTenantBounceCritical', unlisted('BounceRate'), t.bounceCritical * 100, {
+      runbook: unlistedRunbook('bounce', t.bounceCritical),
+    });
+    this.alarm('UnlistedTenantComplaintCritical', unlisted('ComplaintRate'), t.complaintCritical * 100, {
+      runbook: unlistedRunbook('complaint', t.complaintCritical),
+    });
 
     this.alarm(
       'DeadLetters',
@@ -689,6 +736,83 @@ export class Monitoring extends Construct {
         width: 8,
       }),
     );
+    dashboard.addWidgets(...this.tenantWidgets(props));
     return dashboard;
+  }
+
+  /**
+   * Per SES tenant: each configured tenant's rate (below the minimum volume: 0), the unlisted tenants'
+   * worst rate, and the metric-math worst of all of them (every tenant, bounded metrics).
+   */
+  private tenantWidgets(props: MonitoringProps): cloudwatch.IWidget[] {
+    const t = props.thresholds;
+    const tenants = props.tenants ?? [];
+    const hourly = (name: string, dimensions: Record<string, string>) =>
+      new cloudwatch.Metric({
+        namespace: POWERTOOLS_METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: POWERTOOLS_SERVICE_NAME, ...dimensions },
+        statistic: 'Maximum',
+        period: Duration.hours(1),
+      });
+    const widget = (
+      name: 'BounceRate' | 'ComplaintRate',
+      title: string,
+      warning: number,
+      critical: number,
+    ) => {
+      const k = name[0]?.toLowerCase();
+      const usingMetrics: Record<string, cloudwatch.IMetric> = {
+        [`${k}u`]: hourly(UNLISTED_TENANT_METRICS[name], { Window: '24h' }),
+      };
+      const each = tenants.map((tenant, i) => {
+        usingMetrics[`${k}r${i}`] = hourly(name, { Tenant: tenant, Window: '24h' });
+        usingMetrics[`${k}s${i}`] = hourly('Sent', { Tenant: tenant, Window: '24h' });
+        return `IF(${k}s${i} >= ${t.minimumVolume}, ${k}r${i}, 0)`;
+      });
+      return new cloudwatch.GraphWidget({
+        title,
+        left: [
+          new cloudwatch.MathExpression({
+            expression: `MAX([${[...each, `${k}u`].join(', ')}])`,
+            usingMetrics,
+            label: 'worst tenant (all tenants)',
+            period: Duration.hours(1),
+          }),
+          ...tenants.map(
+            (tenant, i) =>
+              new cloudwatch.MathExpression({
+                expression: `IF(${k}ts${i} >= ${t.minimumVolume}, ${k}tr${i}, 0)`,
+                usingMetrics: {
+                  [`${k}tr${i}`]: hourly(name, { Tenant: tenant, Window: '24h' }),
+                  [`${k}ts${i}`]: hourly('Sent', { Tenant: tenant, Window: '24h' }),
+                },
+                label: `tenant ${tenant}`,
+                period: Duration.hours(1),
+              }),
+          ),
+          new cloudwatch.MathExpression({
+            expression: `${k}x`,
+            usingMetrics: { [`${k}x`]: hourly(UNLISTED_TENANT_METRICS[name], { Window: '24h' }) },
+            label: 'worst unlisted tenant',
+            period: Duration.hours(1),
+          }),
+        ],
+        leftAnnotations: [
+          { value: warning * 100, label: 'warning', color: cloudwatch.Color.ORANGE },
+          { value: critical * 100, label: 'critical', color: cloudwatch.Color.RED },
+        ],
+        width: 12,
+      });
+    };
+    return [
+      widget('BounceRate', 'Bounce rate per SES tenant (24 h window, %)', t.bounceWarning, t.bounceCritical),
+      widget(
+        'ComplaintRate',
+        'Complaint rate per SES tenant (24 h window, %)',
+        t.complaintWarning,
+        t.complaintCritical,
+      ),
+    ];
   }
 }

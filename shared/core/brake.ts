@@ -28,6 +28,10 @@ export function isSesIdentityName(name: string): boolean {
   );
 }
 
+/** SES tenant names: letters, digits, underscores and hyphens, at most 64 (AWS::SES::Tenant TenantName). */
+export const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const TENANT_EXPECTED = 'expected an SES tenant name (letters, digits, _ or -; at most 64)';
+
 const IDENTITY_EXPECTED = 'expected an SES identity name (a domain or an email address, not an ARN)';
 const SET_EXPECTED = 'expected a configuration set name (letters, digits, _ or -; at most 64)';
 
@@ -89,6 +93,22 @@ export const brakeConfigSchema = z.strictObject({
    * @default false
    */
   pauseAccount: z.boolean({ error: 'expected true or false' }).default(false),
+  /**
+   * SES tenants (by name) the brake may stop: one critical over the headline window gets its
+   * customer-managed sending status set to DISABLED (SESv2 UpdateReputationEntityCustomerManagedStatus);
+   * the other tenants keep sending. @default []
+   */
+  tenants: z
+    .array(z.string({ error: TENANT_EXPECTED }).regex(TENANT_NAME, { error: TENANT_EXPECTED }), {
+      error: 'expected a list of SES tenant names',
+    })
+    .superRefine((names, ctx) => {
+      names.forEach((name, index) => {
+        if (names.indexOf(name) !== index)
+          ctx.addIssue({ code: 'custom', path: [index], message: 'tenant repeated' });
+      });
+    })
+    .default([]),
 });
 
 export type BrakeConfig = z.output<typeof brakeConfigSchema>;
@@ -99,6 +119,7 @@ export const DEFAULT_BRAKE_CONFIG: BrakeConfig = Object.freeze({
   enabled: false,
   configurationSets: {},
   pauseAccount: false,
+  tenants: [],
 });
 
 export class BrakeConfigError extends Error {
@@ -141,7 +162,7 @@ function describeIssues(error: z.ZodError, input: unknown, source: string): stri
 export function resolveBrakeConfig(input: unknown, source: string): BrakeConfig {
   let value = input;
   if (typeof input === 'string') {
-    if (input.trim() === '') return { ...DEFAULT_BRAKE_CONFIG, configurationSets: {} };
+    if (input.trim() === '') return { ...DEFAULT_BRAKE_CONFIG, configurationSets: {}, tenants: [] };
     try {
       value = JSON.parse(input);
     } catch (error) {
@@ -151,9 +172,14 @@ export function resolveBrakeConfig(input: unknown, source: string): BrakeConfig 
   const parsed = brakeConfigSchema.safeParse(value ?? {});
   if (!parsed.success) throw new BrakeConfigError(describeIssues(parsed.error, value, source));
   const config = parsed.data;
-  if (config.enabled && !config.pauseAccount && Object.keys(config.configurationSets).length === 0) {
+  if (
+    config.enabled &&
+    !config.pauseAccount &&
+    Object.keys(config.configurationSets).length === 0 &&
+    config.tenants.length === 0
+  ) {
     throw new BrakeConfigError(
-      `${source}.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or set pauseAccount: true), got ${quote(valueAt(value, ['configurationSets']) ?? {})}`,
+      `${source}.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or list tenants, or set pauseAccount: true), got ${quote(valueAt(value, ['configurationSets']) ?? {})}`,
     );
   }
   return config;
@@ -161,8 +187,10 @@ export function resolveBrakeConfig(input: unknown, source: string): BrakeConfig 
 
 /** Why one brake action is planned: an identity (or the account) critical over the headline window. */
 export interface BrakeReason {
-  /** The identity as the report names it; `undefined` for the account. */
+  /** The identity as the report names it; `undefined` for the account (and a tenant). */
   identity?: string;
+  /** The SES tenant, for a tenant's action. */
+  tenant?: string;
   sent: number;
   bounceRate: number;
   complaintRate: number;
@@ -177,10 +205,16 @@ export type BrakeAction =
       /** Every critical identity that maps to this set (one action per set, however many map to it). */
       reasons: BrakeReason[];
     }
-  | { kind: 'pause-account'; reasons: BrakeReason[] };
+  | { kind: 'pause-account'; reasons: BrakeReason[] }
+  /** The tenant's customer-managed sending status set to DISABLED. */
+  | { kind: 'disable-tenant'; tenant: string; reasons: BrakeReason[] };
 
-const reasonOf = (row: Omit<RateRow, 'identity'> & { identity?: string }, window: string): BrakeReason => ({
+const reasonOf = (
+  row: Omit<RateRow, 'identity'> & { identity?: string; tenant?: string },
+  window: string,
+): BrakeReason => ({
   ...(row.identity !== undefined ? { identity: row.identity } : {}),
+  ...(row.tenant !== undefined ? { tenant: row.tenant } : {}),
   sent: row.sent,
   bounceRate: row.bounceRate,
   complaintRate: row.complaintRate,
@@ -189,8 +223,8 @@ const reasonOf = (row: Omit<RateRow, 'identity'> & { identity?: string }, window
 
 /**
  * What the brake would do for a report's headline window: pause each configuration set mapped to a
- * `critical` identity (each set once, identities in report order, sets in config order), then the
- * account if `pauseAccount` and the account is `critical`. Nothing when disabled; `ok`, `warning`
+ * `critical` identity (each set once, identities in report order, sets in config order), then disable
+ * each listed tenant that is `critical`, then the account if `pauseAccount` and the account is `critical`. Nothing when disabled; `ok`, `warning`
  * and `low-volume` never brake. Identities match case-insensitively.
  */
 export function planBrake(report: WindowReport, config: BrakeConfig): BrakeAction[] {
@@ -219,6 +253,12 @@ export function planBrake(report: WindowReport, config: BrakeConfig): BrakeActio
     }
   }
   const actions: BrakeAction[] = [...bySet.values()];
+  // Tenants match exactly (SES tenant names are case-sensitive), in report order.
+  const tenants = new Set(config.tenants);
+  for (const row of report.tenants ?? []) {
+    if (brakes(row.level) && tenants.has(row.tenant))
+      actions.push({ kind: 'disable-tenant', tenant: row.tenant, reasons: [reasonOf(row, window)] });
+  }
   if (config.pauseAccount && brakes(report.account.level)) {
     actions.push({ kind: 'pause-account', reasons: [reasonOf(report.account, window)] });
   }
@@ -258,7 +298,12 @@ export function formatPercent(rate: number): string {
 
 /** `identity example.com critical: bounce 6.1 %, complaint 0.02 % over 24h` (or `account critical: …`). */
 export function describeReason(reason: BrakeReason): string {
-  const who = reason.identity === undefined ? 'account' : `identity ${displayIdentity(reason.identity)}`;
+  const who =
+    reason.tenant !== undefined
+      ? `tenant ${reason.tenant}`
+      : reason.identity === undefined
+        ? 'account'
+        : `identity ${displayIdentity(reason.identity)}`;
   return `${who} critical: bounce ${formatPercent(reason.bounceRate)}, complaint ${formatPercent(reason.complaintRate)} over ${reason.window}`;
 }
 
@@ -279,6 +324,8 @@ export const targetOf = (action: BrakeAction): string => {
       return `configuration set ${JSON.stringify(action.configurationSet)}`;
     case 'pause-account':
       return 'account sending';
+    case 'disable-tenant':
+      return `tenant ${JSON.stringify(action.tenant)}`;
     default:
       return action satisfies never;
   }
@@ -292,15 +339,17 @@ export const targetOf = (action: BrakeAction): string => {
 export function describeBrakeOutcome(outcome: BrakeOutcome): string {
   const why = outcome.action.reasons.map(describeReason).join('; ');
   const target = targetOf(outcome.action);
+  // A tenant is disabled (its customer-managed status), a configuration set or the account paused.
+  const done = outcome.action.kind === 'disable-tenant' ? 'disabled' : 'paused';
   switch (outcome.status) {
     case 'paused':
       return outcome.checkError === undefined
-        ? `paused ${target} (${why})`
-        : `paused ${target} (${why}; its state could not be checked first: ${outcome.checkError})`;
+        ? `${done} ${target} (${why})`
+        : `${done} ${target} (${why}; its state could not be checked first: ${outcome.checkError})`;
     case 'already-paused':
-      return `${target} already paused, left as is (${why})`;
+      return `${target} already ${done}, left as is (${why})`;
     case 'failed':
-      return `FAILED to pause ${target}: ${outcome.error} (${why})`;
+      return `FAILED to ${done === 'paused' ? 'pause' : 'disable'} ${target}: ${outcome.error} (${why})`;
     default:
       return outcome satisfies never;
   }
@@ -308,5 +357,5 @@ export function describeBrakeOutcome(outcome: BrakeOutcome): string {
 
 /** The planned action as a line, before anything is done (dry runs, logs). */
 export function describeBrakeAction(action: BrakeAction): string {
-  return `would pause ${targetOf(action)} (${action.reasons.map(describeReason).join('; ')})`;
+  return `would ${action.kind === 'disable-tenant' ? 'disable' : 'pause'} ${targetOf(action)} (${action.reasons.map(describeReason).join('; ')})`;
 }

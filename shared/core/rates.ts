@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { AddressEvent } from './events';
+import type { AddressEvent, BounceEvent } from './events';
 import { describeZodError } from './notification';
 import { PROVIDERS, type Provider } from './providers';
 
@@ -36,6 +36,29 @@ export interface ProviderCounts {
   senderSide: Record<string, number>;
 }
 
+/**
+ * One tenant-hour's counts (an SES tenant, `mail.tags["ses:tenant-name"]`): the same figures as an
+ * identity-hour, without providers. Kept apart from the identity-hour item: a platform may have
+ * thousands of tenants (see DynamoDbRateCounters).
+ */
+export type TenantHourlyCounts = Omit<HourlyCounts, 'identity' | 'providers'> & { tenant: string };
+
+/**
+ * Bounce subtypes SES makes up itself without trying the receiver: the address is on the account's
+ * suppression list (`OnAccountSuppressionList`), or Auto Validation refused it (`EmailValidationSuppressed`).
+ * SES does not count them in its bounce rate, so no rate here counts them either (account, identity,
+ * tenant, provider); what they do to the address is the policy's business, not the rates'.
+ */
+export const SES_SYNTHESIZED_BOUNCE_SUBTYPES: readonly string[] = [
+  'OnAccountSuppressionList',
+  'EmailValidationSuppressed',
+];
+const SYNTHESIZED = new Set(SES_SYNTHESIZED_BOUNCE_SUBTYPES.map((s) => s.toLowerCase()));
+
+/** A bounce SES synthesized without trying the receiver (see SES_SYNTHESIZED_BOUNCE_SUBTYPES). */
+export const isSesSynthesizedBounce = (event: Pick<BounceEvent, 'bounceSubType'>): boolean =>
+  SYNTHESIZED.has(event.bounceSubType.toLowerCase());
+
 const emptyProvider = (): ProviderCounts => ({
   deliveries: 0,
   permanentBounces: 0,
@@ -57,9 +80,30 @@ const empty = (identity: string, hour: string): HourlyCounts => ({
   senderSide: {},
 });
 
-/** Accumulates a batch's counts per identity-hour, so the store writes each bucket once per batch. */
+/** Accumulates a batch's counts per identity-hour (and tenant-hour), so the store writes each bucket once per batch. */
 export class HourlyTally {
   private readonly buckets = new Map<string, HourlyCounts>();
+  private readonly tenants = new Map<string, TenantHourlyCounts>();
+
+  private tenantBucket(tenant: string, at: string): TenantHourlyCounts {
+    const hour = hourOf(at);
+    const key = `${tenant}|${hour}`;
+    let bucket = this.tenants.get(key);
+    if (!bucket) {
+      const { identity: _none, ...counts } = empty('', hour);
+      bucket = { tenant, ...counts };
+      this.tenants.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  /** The identity-hour bucket, plus the tenant-hour one when the event names a tenant. */
+  private targets(identity: string, at: string, tenant: string | undefined) {
+    const bucket = this.bucket(identity, at);
+    const all: Omit<HourlyCounts, 'identity'>[] = [bucket];
+    if (tenant !== undefined) all.push(this.tenantBucket(tenant, at));
+    return { bucket, all };
+  }
 
   private bucket(identity: string, at: string): HourlyCounts {
     const hour = hourOf(at);
@@ -72,9 +116,9 @@ export class HourlyTally {
     return bucket;
   }
 
-  /** A Send event: one send per destination address, as SES counts them. */
-  addSend(identity: string, at: string, recipients: number): void {
-    this.bucket(identity, at).sends += recipients;
+  /** A Send event: one send per destination address, as SES counts them (for its tenant too, if any). */
+  addSend(identity: string, at: string, recipients: number, tenant?: string): void {
+    for (const bucket of this.targets(identity, at, tenant).all) bucket.sends += recipients;
   }
 
   /** The provider's counts in an identity-hour bucket, created on first use. */
@@ -100,31 +144,31 @@ export class HourlyTally {
     for (const event of events) {
       switch (event.type) {
         case 'bounce': {
-          const bucket = this.bucket(event.identity, event.at);
+          // SES refused these itself (its account list, Auto Validation): no receiver saw them, and
+          // SES leaves them out of its bounce rate; so does every rate here.
+          if (isSesSynthesizedBounce(event)) break;
+          const { bucket, all } = this.targets(event.identity, event.at, event.tenant);
           const { party, reason } = event.classification;
-          // SES refused these itself (its suppression list): the receiver never saw them.
+          // SES's global suppression list: the receiver never saw these either (no provider).
           const at = reason === 'suppressed' ? undefined : this.atProvider(bucket, providerOf(event));
-          if (event.bounceType === 'Permanent') bucket.permanentBounces++;
-          else bucket.transientBounces++;
-          if (at && event.bounceType === 'Permanent') at.permanentBounces++;
-          else if (at) at.transientBounces++;
-          if (party === 'sender') {
-            bucket.senderSide[reason] = (bucket.senderSide[reason] ?? 0) + 1;
-            if (at) at.senderSide[reason] = (at.senderSide[reason] ?? 0) + 1;
+          for (const counts of at ? [...all, at] : all) {
+            if (event.bounceType === 'Permanent') counts.permanentBounces++;
+            else counts.transientBounces++;
+            if (party === 'sender') counts.senderSide[reason] = (counts.senderSide[reason] ?? 0) + 1;
           }
           break;
         }
         case 'complaint':
           if (event.feedbackType !== 'not-spam') {
-            const bucket = this.bucket(event.identity, event.at);
-            bucket.complaints++;
+            const { bucket, all } = this.targets(event.identity, event.at, event.tenant);
+            for (const counts of all) counts.complaints++;
             const at = this.atProvider(bucket, providerOf(event));
             if (at) at.complaints++;
           }
           break;
         case 'delivery': {
-          const bucket = this.bucket(event.identity, event.at);
-          bucket.deliveries++;
+          const { bucket, all } = this.targets(event.identity, event.at, event.tenant);
+          for (const counts of all) counts.deliveries++;
           const at = this.atProvider(bucket, providerOf(event));
           if (at) at.deliveries++;
           break;
@@ -139,6 +183,11 @@ export class HourlyTally {
 
   counts(): HourlyCounts[] {
     return [...this.buckets.values()];
+  }
+
+  /** The tenant-hour buckets (events and sends that named a tenant). */
+  tenantCounts(): TenantHourlyCounts[] {
+    return [...this.tenants.values()];
   }
 }
 
@@ -181,6 +230,9 @@ export interface RateRow {
 /** A provider's rates: the same fields and levels as an identity's. */
 export type ProviderRow = Omit<RateRow, 'identity'> & { provider: Provider };
 
+/** A tenant's rates: the same fields, rules and levels as an identity's. */
+export type TenantRow = Omit<RateRow, 'identity'> & { tenant: string };
+
 export interface WindowReport {
   window: { name: string; from: string; to: string };
   account: Omit<RateRow, 'identity'>;
@@ -190,6 +242,8 @@ export interface WindowReport {
    * deliveries + bounces there (Send events cannot be attributed to a provider).
    */
   providers: ProviderRow[];
+  /** Per SES tenant with any count in the window, by name; `sent` as for identities. */
+  tenants: TenantRow[];
 }
 
 export function levelOf(sent: number, bounceRate: number, complaintRate: number, t: Thresholds): Level {
@@ -199,7 +253,7 @@ export function levelOf(sent: number, bounceRate: number, complaintRate: number,
   return 'ok';
 }
 
-function sum(counts: readonly HourlyCounts[]) {
+function sum(counts: readonly Omit<HourlyCounts, 'identity'>[]) {
   const total = empty('', '');
   for (const c of counts) {
     total.sends += c.sends;
@@ -214,7 +268,10 @@ function sum(counts: readonly HourlyCounts[]) {
 }
 
 /** Rates as SES computes them: permanent bounces (and complaints) over messages sent. */
-function rateRow(counts: readonly HourlyCounts[], t: Thresholds): Omit<RateRow, 'identity'> {
+function rateRow(
+  counts: readonly Omit<HourlyCounts, 'identity'>[],
+  t: Thresholds,
+): Omit<RateRow, 'identity'> {
   const total = sum(counts);
   // Every delivered or bounced message was sent, so where Send events are published they are the
   // larger figure; where they are not (identity notifications), deliveries + bounces stand in.
@@ -262,11 +319,12 @@ export function windowOf(name: string, hours: number, now: Date) {
   return { name, from: from.toISOString(), to: to.toISOString() };
 }
 
-/** Bounce and complaint rates per identity and for the account over one window. */
+/** Bounce and complaint rates per identity, per tenant and for the account over one window. */
 export function rateReport(
   counts: readonly HourlyCounts[],
   window: { name: string; from: string; to: string },
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
+  tenantCounts: readonly TenantHourlyCounts[] = [],
 ): WindowReport {
   const fromHour = hourOf(window.from);
   const toHour = hourOf(window.to);
@@ -281,7 +339,23 @@ export function rateReport(
     account: accountRow(identities, thresholds),
     identities,
     providers: providerRows(inWindow, thresholds),
+    tenants: tenantRows(
+      tenantCounts.filter((c) => c.hour >= fromHour && c.hour < toHour),
+      thresholds,
+    ),
   };
+}
+
+function tenantRows(counts: readonly TenantHourlyCounts[], t: Thresholds): TenantRow[] {
+  const byTenant = new Map<string, TenantHourlyCounts[]>();
+  for (const c of counts) {
+    const list = byTenant.get(c.tenant);
+    if (list) list.push(c);
+    else byTenant.set(c.tenant, [c]);
+  }
+  return [...byTenant.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([tenant, list]) => ({ tenant, ...rateRow(list, t) }));
 }
 
 function providerRows(counts: readonly HourlyCounts[], t: Thresholds): ProviderRow[] {

@@ -2,11 +2,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import {
   GetAccountCommand,
   GetConfigurationSetCommand,
+  GetReputationEntityCommand,
+  GetTenantCommand,
   NotFoundException,
   PutAccountSendingAttributesCommand,
   PutConfigurationSetSendingOptionsCommand,
   SESv2Client,
   TooManyRequestsException,
+  UpdateReputationEntityCustomerManagedStatusCommand,
 } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,7 +33,13 @@ import {
   planBrake,
   resolveBrakeConfig,
 } from '../../shared/core/brake';
-import { type HourlyCounts, rateReport, type WindowReport, windowOf } from '../../shared/core/rates';
+import {
+  type HourlyCounts,
+  rateReport,
+  type TenantHourlyCounts,
+  type WindowReport,
+  windowOf,
+} from '../../shared/core/rates';
 
 const sesMock = mockClient(SESv2Client);
 const snsMock = mockClient(SNSClient);
@@ -104,6 +113,7 @@ describe('brake config', () => {
       enabled: false,
       configurationSets: {},
       pauseAccount: false,
+      tenants: [],
     });
     expect(resolveBrakeConfig('', 'EMERGENCY_BRAKE')).toEqual(DEFAULT_BRAKE_CONFIG);
   });
@@ -113,6 +123,7 @@ describe('brake config', () => {
       enabled: true,
       configurationSets: { 'example.com': ['marketing'], 'noreply@example.org': ['tx_1'] },
       pauseAccount: true,
+      tenants: ['acme_1', 'globex-2'],
     };
     expect(resolveBrakeConfig(value, 'emergencyBrake')).toEqual(value);
     expect(resolveBrakeConfig(JSON.stringify(value), 'EMERGENCY_BRAKE')).toEqual(value);
@@ -151,12 +162,17 @@ describe('brake config', () => {
     [{ pauseAccount: 1 }, 'EMERGENCY_BRAKE.pauseAccount: expected true or false, got 1'],
     [
       { enabled: true, pauseAcount: true },
-      'EMERGENCY_BRAKE: unknown key "pauseAcount" (expected enabled, configurationSets, pauseAccount)',
+      'EMERGENCY_BRAKE: unknown key "pauseAcount" (expected enabled, configurationSets, pauseAccount, tenants)',
     ],
     [
       { enabled: true },
-      'EMERGENCY_BRAKE.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or set pauseAccount: true), got {}',
+      'EMERGENCY_BRAKE.configurationSets: the brake is enabled but has nothing to pause: map identities to their configuration sets (or list tenants, or set pauseAccount: true), got {}',
     ],
+    [
+      { enabled: true, tenants: ['acme', 'bad name'] },
+      'EMERGENCY_BRAKE.tenants[1]: expected an SES tenant name (letters, digits, _ or -; at most 64), got "bad name"',
+    ],
+    [{ tenants: ['acme', 'acme'] }, 'EMERGENCY_BRAKE.tenants[1]: tenant repeated, got "acme"'],
     ['{"enabled": tru', 'EMERGENCY_BRAKE is not JSON ('],
   ])('refuses %j, naming the key and the value', (input, message) => {
     expect(() => resolveBrakeConfig(input, 'EMERGENCY_BRAKE')).toThrow(BrakeConfigError);
@@ -479,5 +495,96 @@ describe('SNS subject', () => {
     expect(long).toHaveLength(MAX_SUBJECT_LENGTH);
     expect(long.endsWith('...')).toBe(true);
     expect(snsSubject('\n\t')).toBe('SES bounce handler');
+  });
+});
+
+describe('the brake per SES tenant', () => {
+  const TENANT_ARN = (name: string) => `arn:aws:ses:eu-west-1:123456789012:tenant/${name}/tn-${name}`;
+  const tenantHour = (
+    tenant: string,
+    { sends, bounces = 0 }: { sends: number; bounces?: number },
+  ): TenantHourlyCounts => ({
+    tenant,
+    hour: '2026-11-20T10',
+    sends,
+    deliveries: sends - bounces,
+    permanentBounces: bounces,
+    transientBounces: 0,
+    complaints: 0,
+    senderSide: {},
+  });
+  const tenantReport = (...counts: TenantHourlyCounts[]) => rateReport([], WINDOW, undefined, counts);
+  const TENANTS = config({ enabled: true, tenants: ['acme', 'globex'] });
+  const statusOf = new Map<string, 'ENABLED' | 'DISABLED'>();
+  beforeEach(() => {
+    statusOf.clear();
+    sesMock.on(GetTenantCommand).callsFake((input: { TenantName: string }) => ({
+      Tenant: { TenantName: input.TenantName, TenantArn: TENANT_ARN(input.TenantName) },
+    }));
+    sesMock.on(GetReputationEntityCommand).callsFake((input: { ReputationEntityReference: string }) => ({
+      ReputationEntity: {
+        CustomerManagedStatus: { Status: statusOf.get(input.ReputationEntityReference) ?? 'ENABLED' },
+      },
+    }));
+    sesMock
+      .on(UpdateReputationEntityCustomerManagedStatusCommand)
+      .callsFake((input: { ReputationEntityReference: string; SendingStatus: 'DISABLED' }) => {
+        statusOf.set(input.ReputationEntityReference, input.SendingStatus);
+        return {};
+      });
+  });
+
+  it('plans to disable only listed tenants that are critical (not warning, ok or low-volume; not an unlisted one)', () => {
+    const r = tenantReport(
+      tenantHour('acme', CRITICAL),
+      tenantHour('globex', WARNING),
+      tenantHour('initech', CRITICAL),
+      tenantHour('tiny', LOW_VOLUME),
+    );
+    expect(planBrake(r, TENANTS)).toEqual([
+      {
+        kind: 'disable-tenant',
+        tenant: 'acme',
+        reasons: [{ tenant: 'acme', sent: 5000, bounceRate: 0.061, complaintRate: 0, window: '24h' }],
+      },
+    ]);
+    expect(planBrake(r, { ...TENANTS, enabled: false })).toEqual([]);
+  });
+
+  it('sets the critical tenant’s customer-managed status to DISABLED by its ARN, pages once; the next run finds it disabled and neither calls nor pages', async () => {
+    const r = tenantReport(tenantHour('acme', CRITICAL), tenantHour('globex', OK));
+    const lines = await applyBrake(r, TENANTS, deps());
+    expect(lines).toEqual([
+      'disabled tenant "acme" (tenant acme critical: bounce 6.1 %, complaint 0 % over 24h)',
+    ]);
+    expect(inputs(sesMock, UpdateReputationEntityCustomerManagedStatusCommand)).toEqual([
+      {
+        ReputationEntityType: 'RESOURCE',
+        ReputationEntityReference: TENANT_ARN('acme'),
+        SendingStatus: 'DISABLED',
+      },
+    ]);
+    expect(inputs(sesMock, GetTenantCommand)).toEqual([{ TenantName: 'acme' }]);
+    expect(publishes()).toHaveLength(1);
+    expect(publishes()[0]?.Subject).toBe('SES emergency brake: disabled 1 tenant');
+    expect(publishes()[0]?.Message).toContain(
+      'aws sesv2 update-reputation-entity-customer-managed-status --reputation-entity-type RESOURCE',
+    );
+    expect(await applyBrake(r, TENANTS, deps())).toEqual([
+      'tenant "acme" already disabled, left as is (tenant acme critical: bounce 6.1 %, complaint 0 % over 24h)',
+    ]);
+    expect(inputs(sesMock, UpdateReputationEntityCustomerManagedStatusCommand)).toHaveLength(1);
+    expect(publishes()).toHaveLength(1);
+  });
+
+  it('a tenant SES does not know: the failure is paged and the run fails', async () => {
+    sesMock.on(GetTenantCommand).rejects(new NotFoundException({ message: 'no such tenant', $metadata: {} }));
+    const r = tenantReport(tenantHour('acme', CRITICAL));
+    const error = await applyBrake(r, TENANTS, deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EmergencyBrakeError);
+    expect((error as EmergencyBrakeError).actions[0]).toMatch(
+      /^FAILED to disable tenant "acme": NotFoundException/,
+    );
+    expect(publishes()).toHaveLength(1);
   });
 });

@@ -56,7 +56,8 @@ describe('loadConfig', () => {
       senderSideAlarmThreshold: 10,
       providerSenderSideAlarmThreshold: 25,
       chat: {},
-      emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false },
+      emergencyBrake: { enabled: false, configurationSets: {}, pauseAccount: false, tenants: [] },
+      tenants: [],
       compliance: 'none',
     });
     expect(loadConfig({})).toEqual(DEFAULT_CONFIG);

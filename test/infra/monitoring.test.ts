@@ -293,7 +293,11 @@ describe('hygiene: emergency brake permissions', () => {
       const kmsStatement = statements.find((s) => actionsOf(s).includes('kms:GenerateDataKey'));
       expect(kmsStatement?.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       const env = hygieneEnv(synth.template);
-      expect(JSON.parse(env.EMERGENCY_BRAKE as string)).toEqual({ ...brake, pauseAccount: false });
+      expect(JSON.parse(env.EMERGENCY_BRAKE as string)).toEqual({
+        ...brake,
+        pauseAccount: false,
+        tenants: [],
+      });
       expect(env.ON_CALL_TOPIC_ARN).toEqual({ Ref: topicId });
     } finally {
       synth.cleanup();

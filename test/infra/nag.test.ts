@@ -151,6 +151,18 @@ const CONFIGURATIONS = {
     acks: [...BASE_ACKS, ...BRAKE_ACKS],
     wildcardActions: [...BRAKE_ACTIONS, ...XRAY_ACTIONS, ...XRAY_ACTIONS],
   },
+  'tenant brake on (two tenants)': {
+    context: { tenants: ['acme', 'globex'], emergencyBrake: { enabled: true, tenants: ['acme', 'globex'] } },
+    packs: ['AwsSolutions', 'Serverless'],
+    acks: [
+      ...BASE_ACKS,
+      ...['acme', 'globex'].map(
+        (name) =>
+          `${S}/Default/Hygiene/TenantBrakePolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:tenant/${name}/*]`,
+      ),
+    ],
+    wildcardActions: [...XRAY_ACTIONS, ...XRAY_ACTIONS],
+  },
   'SES suppression list sync on (both)': {
     context: { sesSyncMode: 'both' },
     packs: ['AwsSolutions', 'Serverless'],

@@ -19,6 +19,11 @@ export class FakeAwsServices {
   readonly tenantSuppressed = new Map<string, Map<string, { reason: string; lastUpdateTime: string }>>();
   readonly configurationSets = new Map<string, { sendingEnabled: boolean }>();
   accountSendingEnabled = true;
+  /** SES tenants by name: their id (in their ARN) and customer-managed sending status. */
+  readonly tenants = new Map<
+    string,
+    { id: string; customerManagedStatus: 'ENABLED' | 'DISABLED' | 'REINSTATED' }
+  >();
   readonly published: { topicArn: string; subject?: string; message: string }[] = [];
 }
 
@@ -182,6 +187,55 @@ function sesV2(
       status: 200,
       body: {},
     };
+  }
+  if (path === '/v2/email/tenants/get' && method === 'POST') {
+    const name = String(input.TenantName);
+    const tenant = services.tenants.get(name);
+    const arn = sesArn(`tenant/${name}/${tenant?.id ?? 'unknown'}`);
+    if (!tenant)
+      return {
+        action: 'ses:GetTenant',
+        resources: [arn],
+        status: 404,
+        body: { __type: 'NotFoundException', message: `tenant ${name} does not exist` },
+      };
+    return {
+      action: 'ses:GetTenant',
+      resources: [arn],
+      status: 200,
+      body: { Tenant: { TenantName: name, TenantId: tenant.id, TenantArn: arn, SendingStatus: 'ENABLED' } },
+    };
+  }
+  // The entity reference is the tenant's ARN (its `/` arrive encoded; the path here is decoded).
+  const entity =
+    /^\/v2\/email\/reputation\/entities\/RESOURCE\/(arn:[^:]+:ses:[^:]+:\d+:tenant\/([^/]+)\/([^/]+))(\/customer-managed-status)?$/.exec(
+      path,
+    );
+  if (entity) {
+    const [, arn = '', name = '', id, update] = entity;
+    const tenant = services.tenants.get(name);
+    const action = update ? 'ses:UpdateReputationEntityCustomerManagedStatus' : 'ses:GetReputationEntity';
+    if (!tenant || tenant.id !== id)
+      return { action, resources: [arn], status: 404, body: { __type: 'NotFoundException', message: arn } };
+    if (update && method === 'PUT') {
+      tenant.customerManagedStatus = input.SendingStatus as typeof tenant.customerManagedStatus;
+      return { action, resources: [arn], status: 200, body: {} };
+    }
+    if (!update && method === 'GET')
+      return {
+        action,
+        resources: [arn],
+        status: 200,
+        body: {
+          ReputationEntity: {
+            ReputationEntityReference: arn,
+            ReputationEntityType: 'RESOURCE',
+            CustomerManagedStatus: { Status: tenant.customerManagedStatus },
+            AwsSesManagedStatus: { Status: 'ENABLED' },
+            SendingStatusAggregate: tenant.customerManagedStatus,
+          },
+        },
+      };
   }
   if (path === '/v2/email/account' && method === 'GET')
     return {

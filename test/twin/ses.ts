@@ -32,12 +32,16 @@ const mail = ({ identity, n, at, configurationSet, tenant, ...m }: SesMail) => {
 
 export const sendEvent = (m: SesMail) => ({ eventType: 'Send', mail: mail(m), send: {} });
 
-export const permanentBounce = (m: SesMail, diagnosticCode = 'smtp; 550 5.1.1 <user>: user unknown') => ({
+export const permanentBounce = (
+  m: SesMail,
+  diagnosticCode = 'smtp; 550 5.1.1 <user>: user unknown',
+  bounceSubType = 'General',
+) => ({
   eventType: 'Bounce',
   mail: mail(m),
   bounce: {
     bounceType: 'Permanent',
-    bounceSubType: 'General',
+    bounceSubType,
     timestamp: m.at,
     feedbackId: `fb-${m.identity}-${m.n}`,
     reportingMTA: 'dns; a1-2.smtp-out.amazonses.com',

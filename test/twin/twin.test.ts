@@ -22,7 +22,13 @@ const CONFIG = {
   sesSyncMode: 'both',
   // The sync paces SES calls in real time; the twin's clock does not move while a function runs.
   sesSyncRatePerSecond: 50,
-  emergencyBrake: { enabled: true, configurationSets: { 'brake.example': ['brake-set'] } },
+  emergencyBrake: {
+    enabled: true,
+    configurationSets: { 'brake.example': ['brake-set'] },
+    tenants: ['acme', 'globex'],
+  },
+  // SES tenants with their own alarms (scenario i); the brake may disable both.
+  tenants: ['acme', 'globex'],
 };
 const START = new Date('2026-11-20T00:00:00Z');
 const HOUR = 3_600_000;
@@ -402,53 +408,6 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     120_000,
   );
 
-  it('(i) suppression scope "tenant": a complaint through acme suppresses the address for acme only (client, guard and CLI agree), a hard bounce for everyone; the sync puts each on its own SES list and leaves SES\'s own verdicts alone', async () => {
-    const twin = await deploy(tenantScoped as CloudAssembly);
-    const [complained, bounced, listed] = [41, 42, 43].map((n) => recipient('one.example', n)) as [
-      string,
-      string,
-      string,
-    ];
-    const through = (n: number): SesMail => ({ ...mailAt(twin, 'one.example', n), tenant: 'acme' });
-    for (const n of [41, 42, 43]) twin.sesPublishes(sendEvent(through(n)));
-    twin.sesPublishes(complaint(through(41)));
-    twin.sesPublishes(permanentBounce(through(42)));
-    // SES refused the send itself (the address is on its list): no receiver said anything.
-    const verdict = permanentBounce(through(43));
-    twin.sesPublishes({
-      ...verdict,
-      bounce: { ...verdict.bounce, bounceSubType: 'OnAccountSuppressionList' },
-    });
-    const [syncRule] = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
-    await twin.advance((syncRule?.everyMs ?? HOUR) + 60_000);
-    report(twin, '(i) after the complaint, the bounces and a sync run');
-    expect(failedInvocations(twin)).toEqual([]);
-
-    const table = twin.resolver.resource(twin.logicalId('AWS::DynamoDB::Table', '')).name;
-    const readers = await readersOf(engine, table, twin.isoNow);
-    try {
-      const addresses = [complained, bounced, listed];
-      const agree = (allowed: boolean[]) => ({
-        client: allowed,
-        guard: allowed,
-        lookup: allowed,
-        export: allowed,
-      });
-      expect(await readers.answers(addresses, 'acme')).toEqual(agree([false, false, false]));
-      expect(await readers.answers(addresses, 'globex')).toEqual(agree([true, false, false]));
-      expect(await readers.answers(addresses, undefined)).toEqual(agree([true, false, false]));
-    } finally {
-      await readers.close();
-    }
-    expect(twin.services.tenantSuppressed.get('acme')?.get(complained)).toMatchObject({
-      reason: 'COMPLAINT',
-    });
-    expect(twin.services.suppressed.get(bounced)).toMatchObject({ reason: 'BOUNCE' });
-    expect(twin.services.suppressed.has(complained)).toBe(false);
-    expect(twin.services.suppressed.has(listed)).toBe(false);
-    await expectCallsAllowed(twin);
-  }, 180_000);
-
   it('(h) one mailbox provider rejects our mail with a block-list reply while the others accept: only its alarm fires, on-call is paged once, account rates stay below their levels', async () => {
     const twin = await deploy();
     const S3150 =
@@ -515,7 +474,147 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     await expectCallsAllowed(twin);
   }, 300_000);
 
-  it('(i) the same notifications, out of order, via SNS, via EventBridge and via both at once: identical export and rates; Sending Status Disabled pages on-call once', async () => {
+  it('(i) two tenants, one at 8 % permanent bounces: only its alarms fire, the brake disables only that tenant, on-call paged once (not again on the next run)', async () => {
+    const twin = await deploy();
+    twin.services.tenants.set('acme', { id: 'tn-acme01', customerManagedStatus: 'ENABLED' });
+    twin.services.tenants.set('globex', { id: 'tn-globex02', customerManagedStatus: 'ENABLED' });
+    // One identity for both: 32 + 10 of 2400 = 1.75 %, below every identity and account level.
+    const traffic = [
+      ['acme', 400, 32],
+      ['globex', 2000, 10],
+    ] as const;
+    let n = 0;
+    for (const [tenant, sends, bounces] of traffic) {
+      for (let i = 0; i < sends; i++) {
+        const m = { ...mailAt(twin, 'one.example', n++), tenant };
+        twin.sesPublishes(sendEvent(m));
+        if (i < bounces) twin.sesPublishes(permanentBounce(m));
+      }
+    }
+    await twin.advance(2 * HOUR + 60_000); // two hygiene runs: the second finds the tenant disabled
+    const alarming = report(twin, '(i) after two hygiene runs');
+    expect(failedInvocations(twin)).toEqual([]);
+    const levelAlarms = (tenant: string) =>
+      alarmsReading(twin, 'SesBounceHandler', 'Level', { Tenant: tenant, Window: '24h' });
+    const acme = levelAlarms('acme');
+    expect(acme.map((a) => a.threshold)).toEqual([1, 2]);
+    expect(levelAlarms('globex').map((a) => state(twin, a))).toEqual(['OK', 'OK']);
+    expect(alarming.sort()).toEqual(acme.map((a) => a.logicalId).sort());
+    const run = twin.invocations.find((i) => i.function.startsWith('Hygiene'))?.result as {
+      tenants: { tenant: string; sent: number; bounces: number; level: string }[];
+      identities: { identity: string; level: string }[];
+    };
+    expect(run.tenants.map((r) => [r.tenant, r.sent, r.bounces, r.level])).toEqual([
+      ['acme', 400, 32, 'critical'],
+      ['globex', 2000, 10, 'ok'],
+    ]);
+    expect(run.identities.map((r) => [r.identity, r.level])).toEqual([['one.example', 'ok']]);
+    // The brake: acme's customer-managed status DISABLED, once; globex untouched.
+    const disables = twin.calls.filter((c) => c.action === 'ses:UpdateReputationEntityCustomerManagedStatus');
+    expect(disables.map((c) => [c.resources, c.input.SendingStatus])).toEqual([
+      [['arn:aws:ses:us-east-1:123456789012:tenant/acme/tn-acme01'], 'DISABLED'],
+    ]);
+    expect(twin.services.tenants.get('acme')?.customerManagedStatus).toBe('DISABLED');
+    expect(twin.services.tenants.get('globex')?.customerManagedStatus).toBe('ENABLED');
+    const pages = twin.calls.filter((c) => c.action === 'sns:Publish');
+    expect(pages).toHaveLength(1);
+    expect(String(pages[0]?.input.Message)).toContain(
+      'disabled tenant "acme" (tenant acme critical: bounce 8 %',
+    );
+    const verdicts = await expectCallsAllowed(twin);
+    expect(
+      [
+        ...new Set(
+          verdicts
+            .filter((v) => v.function.startsWith('Hygiene') && v.action.startsWith('ses:'))
+            .map((v) => v.action),
+        ),
+      ].sort(),
+    ).toEqual([
+      'ses:GetReputationEntity',
+      'ses:GetTenant',
+      'ses:UpdateReputationEntityCustomerManagedStatus',
+    ]);
+  }, 120_000);
+
+  it('(j) bounces SES synthesizes (OnAccountSuppressionList, EmailValidationSuppressed) leave every rate unchanged', async () => {
+    const twin = await deploy();
+    // 1000 sends by acme with 5 real permanent bounces (0.5 %), then 120 sends SES refused itself.
+    for (let n = 0; n < 1000; n++) {
+      const m = { ...mailAt(twin, 'one.example', n), tenant: 'acme' };
+      twin.sesPublishes(sendEvent(m));
+      if (n < 5) twin.sesPublishes(permanentBounce(m));
+    }
+    for (let n = 1000; n < 1120; n++) {
+      const m = { ...mailAt(twin, 'one.example', n), tenant: 'acme' };
+      const subType = n % 2 === 0 ? 'OnAccountSuppressionList' : 'EmailValidationSuppressed';
+      twin.sesPublishes(permanentBounce(m, 'Amazon SES did not send the message to this address.', subType));
+    }
+    await twin.advance(HOUR + 60_000);
+    const alarming = report(twin, '(j) after the first hygiene run');
+    expect(failedInvocations(twin)).toEqual([]);
+    const run = twin.invocations.find((i) => i.function.startsWith('Hygiene'))?.result as {
+      account: { sent: number; bounces: number };
+      identities: { identity: string; sent: number; bounces: number }[];
+      tenants: { tenant: string; sent: number; bounces: number }[];
+      providers: { provider: string; bounces: number }[];
+    };
+    expect([run.account.sent, run.account.bounces]).toEqual([1000, 5]);
+    expect(run.identities.map((r) => [r.identity, r.sent, r.bounces])).toEqual([['one.example', 1000, 5]]);
+    expect(run.tenants.map((r) => [r.tenant, r.sent, r.bounces])).toEqual([['acme', 1000, 5]]);
+    expect(run.providers.reduce((total, r) => total + r.bounces, 0)).toBe(5);
+    // 125 of 1000 would be 12.5 %: every rate alarm (account, identity, tenant) stays quiet.
+    expect(alarming).toEqual([]);
+  }, 120_000);
+
+  it('(k) suppression scope "tenant": a complaint through acme suppresses the address for acme only (client, guard and CLI agree), a hard bounce for everyone; the sync puts each on its own SES list and leaves SES\'s own verdicts alone', async () => {
+    const twin = await deploy(tenantScoped as CloudAssembly);
+    const [complained, bounced, listed] = [41, 42, 43].map((n) => recipient('one.example', n)) as [
+      string,
+      string,
+      string,
+    ];
+    const through = (n: number): SesMail => ({ ...mailAt(twin, 'one.example', n), tenant: 'acme' });
+    for (const n of [41, 42, 43]) twin.sesPublishes(sendEvent(through(n)));
+    twin.sesPublishes(complaint(through(41)));
+    twin.sesPublishes(permanentBounce(through(42)));
+    // SES refused the send itself (the address is on its list): no receiver said anything.
+    const verdict = permanentBounce(through(43));
+    twin.sesPublishes({
+      ...verdict,
+      bounce: { ...verdict.bounce, bounceSubType: 'OnAccountSuppressionList' },
+    });
+    const [syncRule] = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
+    await twin.advance((syncRule?.everyMs ?? HOUR) + 60_000);
+    report(twin, '(i) after the complaint, the bounces and a sync run');
+    expect(failedInvocations(twin)).toEqual([]);
+
+    const table = twin.resolver.resource(twin.logicalId('AWS::DynamoDB::Table', '')).name;
+    const readers = await readersOf(engine, table, twin.isoNow);
+    try {
+      const addresses = [complained, bounced, listed];
+      const agree = (allowed: boolean[]) => ({
+        client: allowed,
+        guard: allowed,
+        lookup: allowed,
+        export: allowed,
+      });
+      expect(await readers.answers(addresses, 'acme')).toEqual(agree([false, false, false]));
+      expect(await readers.answers(addresses, 'globex')).toEqual(agree([true, false, false]));
+      expect(await readers.answers(addresses, undefined)).toEqual(agree([true, false, false]));
+    } finally {
+      await readers.close();
+    }
+    expect(twin.services.tenantSuppressed.get('acme')?.get(complained)).toMatchObject({
+      reason: 'COMPLAINT',
+    });
+    expect(twin.services.suppressed.get(bounced)).toMatchObject({ reason: 'BOUNCE' });
+    expect(twin.services.suppressed.has(complained)).toBe(false);
+    expect(twin.services.suppressed.has(listed)).toBe(false);
+    await expectCallsAllowed(twin);
+  }, 180_000);
+
+  it('(l) the same notifications, out of order, via SNS, via EventBridge and via both at once: identical export and rates; Sending Status Disabled pages on-call once', async () => {
     const variants = {
       sns: assembly,
       eventbridge: synthesizeReusingBundles({ ...CONFIG, ingest: 'eventbridge' }, assembly),
@@ -603,7 +702,6 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
       variants.both.cleanup();
     }
   }, 300_000);
-
   it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {
     expect(twins.length).toBeGreaterThan(0);
     const reads = metricReads(twins[0] as Twin);

@@ -362,7 +362,12 @@ export class Twin {
   sesPublishes(notification: Record<string, unknown>) {
     const kind = String(notification.eventType ?? notification.notificationType);
     if (kind === 'Send') this.sesEvents.push({ at: this.now, kind: 'sent' });
-    if (kind === 'Bounce' && (notification.bounce as { bounceType?: string })?.bounceType === 'Permanent')
+    const bounce = notification.bounce as { bounceType?: string; bounceSubType?: string } | undefined;
+    // SES leaves the bounces it made up itself (its account list, Auto Validation) out of its own rate.
+    const synthesized = ['OnAccountSuppressionList', 'EmailValidationSuppressed'].includes(
+      String(bounce?.bounceSubType),
+    );
+    if (kind === 'Bounce' && bounce?.bounceType === 'Permanent' && !synthesized)
       this.sesEvents.push({ at: this.now, kind: 'bounce' });
     if (kind === 'Complaint') this.sesEvents.push({ at: this.now, kind: 'complaint' });
     const set = (notification.mail as { tags?: Record<string, string[]> } | undefined)?.tags?.[

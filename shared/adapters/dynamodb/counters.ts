@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isProvider, type Provider } from '../../core/providers';
-import type { HourlyCounts, ProviderCounts } from '../../core/rates';
+import type { HourlyCounts, ProviderCounts, TenantHourlyCounts } from '../../core/rates';
 import type { CounterCleanup, CounterCleanupResult, RateCounterStore } from '../../ports';
 import { BATCH_WRITE_MAX_ITEMS, deleteItems, type ItemKey } from './batch';
 
@@ -44,9 +44,23 @@ const counterKey = (counts: Pick<HourlyCounts, 'hour' | 'identity'>) => ({
   pk: `RATE#${counts.hour.slice(0, 10)}`,
   sk: `${counts.hour}#${counts.identity}`,
 });
+/**
+ * Tenant-hour counters are items of their own in the same day partition (so the stale-day cleanup
+ * and its `RATE#*` permission cover them), never attributes of the identity-hour item: tenants are
+ * unbounded in number. Their sort keys start with `TENANT#`, an identity's with its hour (a digit), so
+ * the two never collide, and each kind is read with its own key condition (identities `sk < "TENANT#"`).
+ */
+export const TENANT_SK_PREFIX = 'TENANT#';
+const tenantKey = (counts: Pick<TenantHourlyCounts, 'hour' | 'tenant'>) => ({
+  pk: `RATE#${counts.hour.slice(0, 10)}`,
+  sk: `${TENANT_SK_PREFIX}${counts.hour}#${counts.tenant}`,
+});
 
 interface CounterItem {
+  sk: string;
   identity: string;
+  /** On tenant-hour items instead of `identity`. */
+  tenant?: string;
   hour: string;
   sends?: number;
   deliveries?: number;
@@ -63,15 +77,18 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
     private readonly tableName: string,
   ) {}
 
-  async add(counts: readonly HourlyCounts[]): Promise<void> {
-    for (const bucket of counts) {
+  async add(counts: readonly HourlyCounts[], tenants: readonly TenantHourlyCounts[] = []): Promise<void> {
+    const buckets: (HourlyCounts | TenantHourlyCounts)[] = [...counts, ...tenants];
+    for (const bucket of buckets) {
+      const isTenant = 'tenant' in bucket;
+      const owner = isTenant ? 'tenant' : 'identity';
       const names: Record<string, string> = {
-        '#identity': 'identity',
+        '#owner': owner,
         '#hour': 'hour',
         '#expiresAt': 'expiresAt',
       };
       const values: Record<string, unknown> = {
-        ':identity': bucket.identity,
+        ':owner': isTenant ? bucket.tenant : bucket.identity,
         ':hour': bucket.hour,
         ':expiresAt': Math.floor(
           (Date.parse(`${bucket.hour}:00:00Z`) + COUNTER_RETENTION_DAYS * DAY_MS) / 1000,
@@ -91,7 +108,8 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
       add('transientBounces', bucket.transientBounces);
       add('complaints', bucket.complaints);
       for (const [reason, n] of Object.entries(bucket.senderSide)) add(`${SENDER_SIDE_PREFIX}${reason}`, n);
-      for (const [provider, p] of Object.entries(bucket.providers ?? {}) as [Provider, ProviderCounts][]) {
+      const providers = isTenant ? {} : (bucket.providers ?? {});
+      for (const [provider, p] of Object.entries(providers) as [Provider, ProviderCounts][]) {
         const prefix = `${PROVIDER_PREFIX}${provider}_`;
         for (const field of PROVIDER_FIELDS) add(`${prefix}${field}`, p[field]);
         for (const [reason, n] of Object.entries(p.senderSide))
@@ -101,8 +119,8 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: counterKey(bucket),
-          UpdateExpression: `SET #identity = :identity, #hour = :hour, #expiresAt = :expiresAt ADD ${adds.join(', ')}`,
+          Key: isTenant ? tenantKey(bucket) : counterKey(bucket),
+          UpdateExpression: `SET #owner = :owner, #hour = :hour, #expiresAt = :expiresAt ADD ${adds.join(', ')}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
@@ -111,22 +129,54 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
   }
 
   async read(from: Date, to: Date): Promise<HourlyCounts[]> {
+    // Identity-hour sort keys start with the hour, a digit: all below the tenant items' `TENANT#`.
+    const items = await this.query(from, to, 'sk < :tenants');
+    return items.map(countsOf);
+  }
+
+  /**
+   * Both kinds in `[from, to)` with one Query per day (what the hygiene run needs: as many requests
+   * as identities alone; the items read grow with the tenants, the requests do not).
+   */
+  async readAll(
+    from: Date,
+    to: Date,
+  ): Promise<{ identities: HourlyCounts[]; tenants: TenantHourlyCounts[] }> {
+    const identities: HourlyCounts[] = [];
+    const tenants: TenantHourlyCounts[] = [];
+    for (const item of await this.query(from, to, undefined)) {
+      if (item.sk.startsWith(TENANT_SK_PREFIX)) tenants.push(tenantCountsOf(item));
+      else identities.push(countsOf(item));
+    }
+    return { identities, tenants };
+  }
+
+  /** Every tenant-hour bucket in `[from, to)` (their own items: one Query per day, never a Scan). */
+  async readTenants(from: Date, to: Date): Promise<TenantHourlyCounts[]> {
+    const items = await this.query(from, to, 'begins_with(sk, :tenants)');
+    return items.map(tenantCountsOf);
+  }
+
+  private async query(from: Date, to: Date, sortKeyCondition: string | undefined): Promise<CounterItem[]> {
     const fromHour = from.toISOString().slice(0, 13);
     const toHour = to.toISOString().slice(0, 13);
-    const result: HourlyCounts[] = [];
+    const result: CounterItem[] = [];
     for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day < to.getTime(); day += DAY_MS) {
       const pages = paginateQuery(
         { client: this.client },
         {
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `RATE#${new Date(day).toISOString().slice(0, 10)}` },
+          KeyConditionExpression: sortKeyCondition ? `pk = :pk AND ${sortKeyCondition}` : 'pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': `RATE#${new Date(day).toISOString().slice(0, 10)}`,
+            ...(sortKeyCondition ? { ':tenants': TENANT_SK_PREFIX } : {}),
+          },
         },
       );
       for await (const page of pages) {
         for (const item of (page.Items ?? []) as CounterItem[]) {
           if (item.hour < fromHour || item.hour >= toHour) continue;
-          result.push(countsOf(item));
+          result.push(item);
         }
       }
     }
@@ -216,6 +266,11 @@ export class DynamoDbRateCounters implements RateCounterStore, CounterCleanup {
     }
     return result;
   }
+}
+
+function tenantCountsOf(item: CounterItem): TenantHourlyCounts {
+  const { identity: _none, providers: _never, ...counts } = countsOf(item);
+  return { tenant: String(item.tenant), ...counts };
 }
 
 function countsOf(item: CounterItem): HourlyCounts {
