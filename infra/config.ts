@@ -4,10 +4,10 @@ import {
   type BrakeConfigInput,
   DEFAULT_BRAKE_CONFIG,
   resolveBrakeConfig,
-  TENANT_NAME,
 } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
+import { TENANT_NAME } from '../shared/core/tenant-name';
 import { type ChatSettings, resolveChatSettings } from './constructs/chat';
 
 /**

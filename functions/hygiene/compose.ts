@@ -5,14 +5,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { DynamoDbRateCounters } from '../../shared/adapters/dynamodb/counters';
 import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
-import {
-  type BrakeConfig,
-  DEFAULT_BRAKE_CONFIG,
-  resolveBrakeConfig,
-  TENANT_NAME,
-} from '../../shared/core/brake';
+import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../../shared/core/brake';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../../shared/core/rates';
+import { TENANT_NAME } from '../../shared/core/tenant-name';
 import { applyBrake } from './brake';
 import { type HygieneDependencies, type HygieneMetrics, type HygieneReport, runHygiene } from './hygiene';
 

@@ -12,7 +12,7 @@
  * caller's input object. The SES types are written structurally here so the published `.d.ts` needs no
  * `@aws-sdk/client-sesv2` (an optional peer) to type-check.
  */
-import { isTenantName } from '../core/notification';
+import { isTenantName } from '../core/tenant-name';
 import type { AddressCheck, CheckOptions, CheckResult } from './index';
 
 /** The recipient fields of an SES v2 `Destination`. */

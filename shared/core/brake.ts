@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { hashAddress } from './address';
 import { quote, valueAt } from './quote';
 import type { RateRow, WindowReport } from './rates';
+import { TENANT_NAME } from './tenant-name';
 
 /**
  * The emergency brake (opt-in): when the hygiene run finds an identity critical over the headline
@@ -28,8 +29,6 @@ export function isSesIdentityName(name: string): boolean {
   );
 }
 
-/** SES tenant names: letters, digits, underscores and hyphens, at most 64 (AWS::SES::Tenant TenantName). */
-export const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const TENANT_EXPECTED = 'expected an SES tenant name (letters, digits, _ or -; at most 64)';
 
 const IDENTITY_EXPECTED = 'expected an SES identity name (a domain or an email address, not an ARN)';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { boundIdentity, clip, TEXT_BOUNDS } from './bounds';
 import { quote, shortPath, valueAt } from './quote';
+import { isTenantName } from './tenant-name';
 
 /**
  * Schemas for what SES publishes through SNS (identity notifications and configuration-set event
@@ -446,14 +447,6 @@ function parseSnsEnvelope(decoded: Record<string, unknown>): InboundMessage {
 
 /** The tag SES adds to every send made through a tenant (the `ses:` tag namespace is SES's own). */
 export const TENANT_TAG = 'ses:tenant-name';
-
-/** What SES accepts as a tenant name: up to 64 letters, digits, hyphens and underscores. */
-const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** True when `name` is a tenant name SES could have created (see TENANT_NAME). */
-export function isTenantName(name: string): boolean {
-  return name.length <= 64 && TENANT_NAME.test(name);
-}
 
 /**
  * The tenant the mail was sent through: the first value of `mail.tags["ses:tenant-name"]`; none when

@@ -1,6 +1,13 @@
 import * as z from 'zod';
-import { isTenantName } from './notification';
 import { quote } from './quote';
+
+/** What SES accepts as a tenant name (CreateTenant's TenantName): up to 64 letters, digits, hyphens and underscores. */
+export const TENANT_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `name` is a tenant name SES could have created (see TENANT_NAME); the length first, before the pattern. */
+export function isTenantName(name: string): boolean {
+  return name.length <= 64 && TENANT_NAME.test(name);
+}
 
 /** An SES tenant name as callers give it (`--tenant`, `check(…, { tenant })`): what SES itself accepts. */
 export const TenantNameSchema = z
