@@ -1,4 +1,10 @@
-import { type HistoryEvent, type StoredEvent, WATCH_ELAPSED_RULE, type WatchElapsedEvent } from './events';
+import {
+  type HistoryEvent,
+  type ManualEvent,
+  type StoredEvent,
+  WATCH_ELAPSED_RULE,
+  type WatchElapsedEvent,
+} from './events';
 
 export const STATUSES = ['suppressed', 'suppressed-until', 'watch', 'clear'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -292,16 +298,7 @@ function applyTenantEvent(
         const { [tenant]: _lifted, ...rest } = tenants;
         return keep(rest);
       }
-      entry =
-        event.until !== undefined
-          ? {
-              status: 'suppressed-until',
-              reason: event.reason,
-              since: event.at,
-              until: event.until,
-              source: event.source,
-            }
-          : { status: 'suppressed', reason: event.reason, since: event.at, source: event.source };
+      entry = manualSuppression(event);
       break;
     default:
       return keep({ ...tenants });
@@ -323,6 +320,19 @@ function applyTenantEvent(
         }
       : { status: 'suppressed', reason: entry.reason, since: entry.since, source: entry.source };
   return { state: withTenants(escalated, tenants), streaks: {} };
+}
+
+/** What an operator's (import's, sync's) suppression sets: until its end, or for good. */
+function manualSuppression(event: ManualEvent): TenantSuppression {
+  return event.until !== undefined
+    ? {
+        status: 'suppressed-until',
+        reason: event.reason,
+        since: event.at,
+        until: event.until,
+        source: event.source,
+      }
+    : { status: 'suppressed', reason: event.reason, since: event.at, source: event.source };
 }
 
 function withoutTenants(state: AddressState): AddressState {
@@ -415,16 +425,7 @@ function applyAccountEvent(fold: FoldState, event: StoredEvent, policy: StatePol
     case 'manual':
       if (event.action === 'unsuppress') return { state: CLEAR, streaks: {} };
       return {
-        state:
-          event.until !== undefined
-            ? {
-                status: 'suppressed-until',
-                reason: event.reason,
-                since: event.at,
-                until: event.until,
-                source: event.source,
-              }
-            : { status: 'suppressed', reason: event.reason, since: event.at, source: event.source },
+        state: manualSuppression(event),
         streaks: {},
       };
     case 'watch-elapsed':

@@ -321,6 +321,15 @@ describe('the installed CLI (npx bounce), every command it lists', () => {
     ).toHaveProperty('window');
     expect(await ok(['suppress', 'who@example.com', '--reason', 'asked', ...store])).toMatch(/→ suppressed/);
     expect(await ok(['unsuppress', 'who@example.com', '--reason', 'typo', ...store])).toMatch(/→ clear/);
+    // For one SES tenant only (docs/tenants.md): the installed CLI reads --tenant on every reader.
+    await ok(['suppress', 'who@example.com', '--reason', 'asked acme', '--tenant', 'acme', ...store]);
+    expect(await ok(['lookup', 'who@example.com', '--tenant', 'acme', ...store])).toMatch(
+      /for tenant acme: suppressed/,
+    );
+    expect(await ok(['lookup', 'who@example.com', ...store])).toMatch(/who@example\.com: clear/);
+    expect(await ok(['export', '--tenant', 'acme', ...store])).toMatch(
+      /"who@example\.com","status":"suppressed"/,
+    );
     writeFileSync(join(project, 'list.csv'), 'email,reason\nlisted@example.com,legacy list\n');
     expect(await ok(['import', 'list.csv', ...store])).toMatch(/1 addresses suppressed/);
     expect(await ok(['forget', 'listed@example.com', '--reason', 'erasure request', ...store])).not.toBe('');
