@@ -31,7 +31,7 @@ export const INPUT_FIELDS = [
 ] as const;
 
 function recipientInput(line: z.infer<typeof RecipientLine>): RecipientBounce {
-  const input: RecipientBounce = {};
+  const input: RecipientBounce = line.emailAddress === undefined ? {} : { emailAddress: line.emailAddress };
   for (const key of INPUT_FIELDS) {
     const value = line[key];
     if (value !== null && value !== undefined) input[key] = value;
@@ -48,7 +48,7 @@ function recipientInput(line: z.infer<typeof RecipientLine>): RecipientBounce {
 export function plainRecipientLine(value: Record<string, unknown>): LineRecipient | undefined {
   const emailAddress = value.emailAddress;
   if (emailAddress !== undefined && typeof emailAddress !== 'string') return undefined;
-  const input: RecipientBounce = {};
+  const input: RecipientBounce = emailAddress === undefined ? {} : { emailAddress };
   for (const key of INPUT_FIELDS) {
     const field = value[key];
     if (typeof field === 'string') input[key] = field;

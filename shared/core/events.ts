@@ -198,6 +198,7 @@ export function readMessage(message: ActionableMessage, classify: Classifier): M
       const { bounce } = message;
       for (const recipient of bounce.bouncedRecipients) {
         const input: RecipientBounce = {
+          emailAddress: recipient.emailAddress,
           bounceType: bounce.bounceType,
           bounceSubType: bounce.bounceSubType,
           action: recipient.action,

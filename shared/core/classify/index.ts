@@ -3,7 +3,16 @@ import { hardFrom } from './hard';
 import { demotedReason, missingForSuppression, missingRungs, SUPPRESSING } from './ladder';
 import { DEFAULT_POLICY, type DecisionPolicy, decide, PARTY_OF } from './policy';
 import { allMatches, firstMatch } from './rules';
-import { fillSignals, newSignals, type Signals } from './signals';
+import {
+  fillFromReply,
+  fillSignals,
+  newSignals,
+  type RecipientReply,
+  type Reply,
+  readReply,
+  type Signals,
+  verdictKey,
+} from './signals';
 import type { Stage } from './structure';
 import type { Classification, RecipientBounce } from './types';
 
@@ -30,18 +39,41 @@ export * from './types';
 // classify is synchronous and rules keep no reference to the signals, so one scratch object serves
 // every call (saves an allocation per recipient on the hot path).
 const scratch = newSignals();
+const reading: RecipientReply = { reply: undefined as unknown as Reply, self: false };
+
+/** What the rules make of a recipient's signals, before the decision policy. */
+interface Verdict {
+  readonly reason: Classification['reason'];
+  readonly hard: boolean;
+  readonly rule: string;
+}
 
 /**
  * Classify one bounced recipient (one entry of SES `bouncedRecipients`, with the bounce's type and
  * subtype). Pure: same input and policy, same answer; no clock, no I/O. `policy` comes from
  * `resolvePolicy(overrides)`.
+ *
+ * The verdict is a function of the signals, and the signals of the reply plus a few short fields
+ * (./signals `verdictKey`), so recipients of one reply with the same fields share it: it is kept
+ * on the cached reply. test/classify/verdict-cache.test.ts checks it against a fresh reading.
  */
 export function classify(input: RecipientBounce, policy: DecisionPolicy = DEFAULT_POLICY): Classification {
-  const s = fillSignals(input, scratch);
-  const { rule } = decideRule(s);
-  const reason = rule.reason;
-  const hard = hardFrom(reason, s);
-  return { reason, hard, party: PARTY_OF[reason], decision: decide(reason, hard, policy), rule: rule.id };
+  const read = readReply(input, reading);
+  const key = verdictKey(input, read);
+  const verdicts = read.reply.verdicts as Map<string, Verdict> | undefined;
+  let v = key === undefined ? undefined : verdicts?.get(key);
+  if (v === undefined) {
+    const s = fillFromReply(input, read, scratch);
+    const { rule } = decideRule(s);
+    v = { reason: rule.reason, hard: hardFrom(rule.reason, s), rule: rule.id };
+    if (key !== undefined && verdicts !== undefined) {
+      // A handful of field combinations per reply in practice; bounded all the same.
+      if (verdicts.size >= 64) verdicts.clear();
+      verdicts.set(key, v);
+    }
+  }
+  const { reason, hard } = v;
+  return { reason, hard, party: PARTY_OF[reason], decision: decide(reason, hard, policy), rule: v.rule };
 }
 
 /**

@@ -76,6 +76,10 @@ export const GOOGLE_GROUPS =
 // (./rules) adds the receiver and the stage from the reply's structure.
 export const DOCOMO_AFTER_DATA = /unknown user/;
 // Blocklist zones among the reply's host names ("blocked using zen.spamhaus.org", a lookup URL).
+// Comcast's codes (its error page's anchors, e.g. …smtp-error-codes.php#BL000010), read from the
+// reply's hosts and URLs (./structure `hostMarks`): blocklisted, and rate-limited.
+export const COMCAST_BLOCK = /\b(?:bl|es)000[01]{3}\b|\bbl00\d{1,2}\b/;
+export const COMCAST_RATE = /\brl000[01]{3}\b|\brl00\d\b/;
 export const DNSBL_ZONE =
   /(?:^|[. ])(?:spamhaus\.org|spamcop\.net|barracudacentral\.org|sorbs\.net|uceprotect\.net|surriel\.com|abuseat\.org|mailspike\.net|senderscore\.com|spameatingmonkey\.net)\b/;
 // The rejection came at MAIL FROM: the receiver refused our envelope sender, whatever it said.

@@ -1,5 +1,7 @@
 import { type Rule, receiver, receiverCodes, rule, TIER, textRule } from './define';
+import { COMCAST_BLOCK, COMCAST_RATE } from './phrases';
 import type { Signals } from './signals';
+import { HOST_MARK } from './structure';
 
 /**
  * What the big receivers document about their own replies: their codes mean what *they* say, which
@@ -26,9 +28,6 @@ const range = (subject: number, from: number, to: number): string[] => {
 
 // Gmail's replies end in "gsmtp", Google Workspace custom policies in "gcdp" (./structure `receiverOf`).
 const fromGmail = (s: Signals) => s.receiver === 'gmail';
-
-const COMCAST_BLOCK = /\b(?:bl|es)000[01]{3}\b|\bbl00\d{1,2}\b/;
-const COMCAST_RATE = /\brl000[01]{3}\b|\brl00\d\b/;
 
 export const RECEIVER_RULES: readonly Rule[] = [
   // --- SES itself: it did not try the receiver because of its suppression list -----------------
@@ -148,13 +147,13 @@ export const RECEIVER_RULES: readonly Rule[] = [
     'receiver.blocked.comcast-blocklist-url',
     'blocked',
     TIER.receiver,
-    (s) => s.hosts !== '' && COMCAST_BLOCK.test(s.hosts),
+    (s) => (s.hostMarks & HOST_MARK.comcastBlock) !== 0,
   ),
   rule(
     'receiver.speeding.comcast-rate-url',
     'speeding',
     TIER.receiver,
-    (s) => s.hosts !== '' && COMCAST_RATE.test(s.hosts),
+    (s) => (s.hostMarks & HOST_MARK.comcastRate) !== 0,
   ),
   receiver('comcast-sessions', 'toomanyconn', /too many sessions opened/),
 

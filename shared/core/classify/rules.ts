@@ -4,6 +4,7 @@ import { compile, type Matcher } from './engine';
 import * as P from './phrases';
 import { RECEIVER_RULES } from './receivers';
 import type { Signals } from './signals';
+import { HOST_MARK } from './structure';
 import type { Reason } from './types';
 
 export { type Rule, TIER, type Tier } from './define';
@@ -77,7 +78,7 @@ export const RULES: readonly Rule[] = [
   text('reverse-dns', 'requireptr', P.REQUIRE_PTR),
   text('our-host-unknown', 'blocked', P.OUR_HOST_UNKNOWN),
   text('dnsbl', 'blocked', P.DNSBL),
-  rule('text.blocked.dnsbl-zone', 'blocked', TIER.text, (s) => s.hosts !== '' && P.DNSBL_ZONE.test(s.hosts)),
+  rule('text.blocked.dnsbl-zone', 'blocked', TIER.text, (s) => (s.hostMarks & HOST_MARK.dnsblZone) !== 0),
   text('reputation', 'badreputation', P.BAD_REPUTATION),
   text('connections', 'toomanyconn', P.TOO_MANY_CONN),
   text('rate', 'speeding', P.SPEEDING),

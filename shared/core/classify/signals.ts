@@ -1,12 +1,16 @@
 import {
+  hostMarks,
   MASK,
   type Masked,
   maskReply,
   type Receiver,
   receiverFrom,
   receiverMarks,
+  SELF,
   type Stage,
+  selfHosts,
   stageOf,
+  withSelf,
 } from './structure';
 import type { RecipientBounce } from './types';
 
@@ -20,8 +24,14 @@ export interface Signals {
    * message ids and blobs masked (./structure `MASK`): what phrase families read. '' when absent.
    */
   readonly text: string;
-  /** The host names (address domains included) and whole URLs masked out of the text, space-separated. */
+  /**
+   * The host names (address domains included) and whole URLs masked out of the text,
+   * space-separated. Rules do not read it: they read {@link hostMarks} (the verdict cache in
+   * ./index relies on that).
+   */
   readonly hosts: string;
+  /** ./structure `HOST_MARK` bits of `hosts`: what rules may know of the hosts. */
+  readonly hostMarks: number;
   /** The SMTP stage the text names ('' when it names none). */
   readonly stage: Stage;
   /** The receiver, from its fingerprints ('' when unknown). */
@@ -174,6 +184,7 @@ export function newSignals(): MutableSignals {
   return {
     text: '',
     hosts: '',
+    hostMarks: 0,
     stage: '',
     receiver: '',
     temporaryCode: false,
@@ -230,38 +241,165 @@ function factsOf(text: string): TextFacts {
   return f;
 }
 
+/** A reply as the rules read it: masked text, hosts and the facts of the text. */
+export interface Reply extends Masked {
+  readonly facts: TextFacts;
+  /** ./structure `hostMarks` of `hosts`. */
+  readonly hostMarks: number;
+  /**
+   * Verdicts already reached on this reply (./index), by {@link verdictKey}; undefined when the
+   * reply is not cached (its text names other addresses or ids, so it is one recipient's).
+   */
+  readonly verdicts: Map<string, unknown> | undefined;
+}
+
 /**
- * Per distinct reply text (capped, as received), its masked form: one reply sent to many recipients
- * is lower-cased and masked once. Only texts with no address or message id in them are kept (those
+ * Per distinct reply text (capped, as received, with the recipient's own address replaced by
+ * ./structure `SELF`), its masked form and facts: one reply sent to many recipients is lower-cased
+ * and masked once. Only texts with no other address and no message id in them are kept (those
  * differ per recipient, so they would only churn the cache). Bounded (emptied when full).
  */
-const maskedReplies = new Map<string, Masked>();
-const MASKED_CACHE = 512;
+const replies = new Map<string, Reply>();
+const REPLY_CACHE = 512;
 
-function maskedReply(raw: string): Masked {
-  let m = maskedReplies.get(raw);
-  if (m !== undefined) return m;
+function occurrences(text: string, part: string): number {
+  let n = 0;
+  for (let i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length)) n++;
+  return n;
+}
+
+function replyOf(raw: string, substituted: boolean): Reply {
+  const known = replies.get(raw);
+  if (known !== undefined) return known;
   const lowered = raw.toLowerCase();
-  m = maskReply(lowered, lowered.length === raw.length ? raw : null);
+  const m = maskReply(lowered, lowered.length === raw.length ? raw : null);
   // The placeholders are upper case: in the lower-cased text only a mask can spell them.
-  if (!m.text.includes(MASK.address) && !m.text.includes(MASK.messageId)) {
-    if (maskedReplies.size >= MASKED_CACHE) maskedReplies.clear();
-    maskedReplies.set(raw, m);
+  const shared =
+    !m.text.includes(MASK.messageId) &&
+    occurrences(m.text, MASK.address) <= (substituted ? occurrences(raw, SELF.address) : 0);
+  const r: Reply = {
+    text: m.text,
+    hosts: m.hosts,
+    facts: factsOf(m.text),
+    hostMarks: hostMarks(m.hosts),
+    verdicts: shared ? new Map() : undefined,
+  };
+  if (shared) {
+    if (replies.size >= REPLY_CACHE) replies.clear();
+    replies.set(raw, r);
+  }
+  return r;
+}
+
+/**
+ * The reply of one recipient, as {@link readReply} leaves it: `self` when SELF stands in it for the
+ * recipient's address (then its hosts are the reply's with that address put back).
+ */
+export interface RecipientReply {
+  reply: Reply;
+  self: boolean;
+}
+
+/** The reply of `input`: its diagnostic code capped, the recipient's own address recognised, masked (cached). */
+export function readReply(input: RecipientBounce, into: RecipientReply): RecipientReply {
+  const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
+  const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
+  const address = input.emailAddress;
+  const self = typeof address === 'string' && raw !== '' ? withSelf(raw, address) : null;
+  into.reply = self === null ? replyOf(raw, false) : replyOf(self, true);
+  into.self = self !== null;
+  return into;
+}
+
+/** Host marks per recipient domain (lower case): a bounce run names a few domains many times. Bounded. */
+const domainMarks = new Map<string, number>();
+
+function marksOfDomain(domain: string): number {
+  let m = domainMarks.get(domain);
+  if (m === undefined) {
+    m = hostMarks(domain);
+    if (domainMarks.size >= 1024) domainMarks.clear();
+    domainMarks.set(domain, m);
   }
   return m;
 }
 
+/** The {@link Signals.hostMarks} of a recipient's reply. */
+function recipientHostMarks(read: RecipientReply, address: string | undefined): number {
+  const { reply } = read;
+  if (!read.self || address === undefined) return reply.hostMarks;
+  // SELF inside a URL: the URL's text (and its marks) holds the whole address.
+  if (reply.hosts.includes(SELF.address)) return hostMarks(selfHosts(reply.hosts, address));
+  const lowered = address.toLowerCase();
+  return reply.hostMarks | marksOfDomain(lowered.slice(lowered.indexOf('@') + 1));
+}
+
+function reportingMta(input: RecipientBounce): string {
+  return lower(input.reportingMTA?.slice(0, 255));
+}
+
+/** Host marks per reporting MTA (as given): a bounce run has a few. Bounded. */
+const mtaMarks = new Map<string, number>();
+
+function marksOfMta(input: RecipientBounce): number {
+  const mta = input.reportingMTA;
+  if (typeof mta !== 'string' || mta === '') return 0;
+  let m = mtaMarks.get(mta);
+  if (m === undefined) {
+    m = hostMarks(reportingMta(input));
+    if (mtaMarks.size >= 1024) mtaMarks.clear();
+    mtaMarks.set(mta, m);
+  }
+  return m;
+}
+
+const field = (v: string | undefined | null) => (typeof v === 'string' ? v : '');
+
+/**
+ * Everything besides the reply that the signals of `input` depend on — its host marks and receiver,
+ * and the status, type, subtype and action fields (each with its length, so no two inputs share a
+ * key) — or undefined when the reply is not cached or a field is too long to be worth keeping.
+ */
+export function verdictKey(input: RecipientBounce, read: RecipientReply): string | undefined {
+  if (read.reply.verdicts === undefined) return undefined;
+  const marks = recipientHostMarks(read, input.emailAddress);
+  const receiver = receiverFrom(read.reply.facts.marks, marks | marksOfMta(input));
+  const status = field(input.status);
+  const type = field(input.bounceType);
+  const subType = field(input.bounceSubType);
+  const action = field(input.action);
+  if (status.length + type.length + subType.length + action.length > 200) return undefined;
+  return `${marks}|${receiver}|${status.length}|${status}${type.length}|${type}${subType.length}|${subType}${action.length}|${action}`;
+}
+
+const reading: RecipientReply = { reply: undefined as unknown as Reply, self: false };
+
+/** Empties every cache of this module (replies, their verdicts, host marks): tests compare a warm reading with a cold one. */
+export function clearCaches(): void {
+  replies.clear();
+  facts.clear();
+  domainMarks.clear();
+  mtaMarks.clear();
+}
+
 /** Extracts the signals of one recipient into `into`, so the hot path reuses one object. */
 export function fillSignals(input: RecipientBounce, into: MutableSignals): Signals {
-  const whole = typeof input.diagnosticCode === 'string' ? input.diagnosticCode : '';
-  const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
-  const masked = maskedReply(raw);
+  return fillFromReply(input, readReply(input, reading), into);
+}
+
+/** {@link fillSignals} once the reply is read ({@link readReply}). */
+export function fillFromReply(input: RecipientBounce, read: RecipientReply, into: MutableSignals): Signals {
+  const masked = read.reply;
+  const address = input.emailAddress;
+  const hosts = read.self && address !== undefined ? selfHosts(masked.hosts, address) : masked.hosts;
+  const marks = recipientHostMarks(read, address);
   // Codes are read from the masked text: digits inside an address, id or IP are no reply code.
   const text = masked.text;
-  const known = factsOf(text);
+  const known = masked.facts;
   const reply = known.reply;
   into.text = text;
-  into.hosts = masked.hosts;
+  into.hosts = hosts;
+  into.hostMarks = marks;
   into.stage = known.stage;
   into.reply = reply;
   into.status = '';
@@ -289,7 +427,7 @@ export function fillSignals(input: RecipientBounce, into: MutableSignals): Signa
   const statusClass = into.status === '' ? 0 : into.klass;
   into.temporaryCode = replyClass === 4 || statusClass === 4;
   into.codesDisagree = replyClass !== 0 && statusClass !== 0 && replyClass !== statusClass;
-  into.receiver = receiverFrom(known.marks, masked.hosts, lower(input.reportingMTA?.slice(0, 255)));
+  into.receiver = receiverFrom(known.marks, marks | marksOfMta(input));
   into.type = lower(input.bounceType);
   into.subType = lower(input.bounceSubType);
   into.action = lower(input.action);

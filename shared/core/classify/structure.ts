@@ -11,6 +11,8 @@
  * text already capped by ./signals.
  */
 
+import { COMCAST_BLOCK, COMCAST_RATE, DNSBL_ZONE } from './phrases';
+
 /** Where in the SMTP dialogue the reply came, when the text says it ('' when it does not). */
 export type Stage = '' | 'connect' | 'helo' | 'mail' | 'rcpt' | 'data';
 
@@ -380,6 +382,95 @@ export function maskReply(text: string, raw: string | null): Masked {
   return { text: masked, hosts: found };
 }
 
+/**
+ * The recipient's own address in a reply is masked like any other address, yet it makes each
+ * recipient's copy of one reply a different text. ./signals puts `SELF.address` in its place
+ * ({@link withSelf}) so that a reply sent to many recipients is lower-cased and masked once: the
+ * masked text is the same, and so are the hosts once SELF's domain is put back ({@link selfHosts}).
+ * Digits and dashes only in the domain: no other character lower-cases to them.
+ */
+export const SELF = { address: 'x@0--0--0', domain: '0--0--0' } as const;
+
+/**
+ * `address` masks exactly as SELF.address does wherever it stands alone: ASCII token characters,
+ * one `@` after a local part that is no blob and at most 40 long (so MASK.address, not
+ * MASK.messageId), no sentence punctuation at its ends (which the masker would trim), and a domain
+ * the masker takes whole (labels and single dots).
+ */
+function masksLikeSelf(address: string): boolean {
+  const n = address.length;
+  if (n < 3 || n > 254) return false;
+  const lowered = address.toLowerCase();
+  if (lowered.length !== n) return false;
+  for (let i = 0; i < n; i++) if ((classOf(lowered.charCodeAt(i)) & TOKEN) === 0) return false;
+  const at = lowered.indexOf('@');
+  if (at <= 0 || at > 40 || lowered.lastIndexOf('@') !== at) return false;
+  if ((classOf(lowered.charCodeAt(0)) & EDGE) !== 0 || (classOf(lowered.charCodeAt(n - 1)) & EDGE) !== 0)
+    return false;
+  count(lowered, 0, at);
+  if (isBlob((counted[0] as number) + (counted[1] as number), counted[0] as number, counted[1] as number))
+    return false;
+  return n > at + 1 && domainEnd(lowered, at + 1, n) === n;
+}
+
+/** Outside any token once lower-cased: ASCII that is no token character, or non-ASCII other than
+ * the two characters that lower-case to ASCII letters (U+0130 İ, U+212A Kelvin sign). */
+function outside(c: number): boolean {
+  if (c >= 128) return c !== 0x130 && c !== 0x212a;
+  return (classOf(c >= 65 && c <= 90 ? c + 32 : c) & TOKEN) === 0;
+}
+
+const isEdge = (c: number) => c < 128 && (classOf(c) & EDGE) !== 0;
+
+/**
+ * The address at raw[from, to) is a token of its own for the masker: around it only sentence
+ * punctuation the masker trims (`<addr>...`, `addr.`), then a character outside tokens, or the ends.
+ * No colon before it: an IPv6 scan passes colons and hex digits (and, after two colons, dots and
+ * digits) into whatever follows. A colon after it makes it a URL's scheme only when `//` follows.
+ */
+function standsAlone(raw: string, from: number, to: number): boolean {
+  let k = from - 1;
+  while (k >= 0 && isEdge(raw.charCodeAt(k))) k--;
+  if (k >= 0 && (raw.charCodeAt(k) === 58 || !outside(raw.charCodeAt(k)))) return false;
+  k = to;
+  while (k < raw.length && isEdge(raw.charCodeAt(k))) k++;
+  if (k < raw.length) {
+    const c = raw.charCodeAt(k);
+    if (c === 58) return !(raw.charCodeAt(k + 1) === 47 && raw.charCodeAt(k + 2) === 47);
+    return outside(c);
+  }
+  return true;
+}
+
+/**
+ * `raw` (as received) with every occurrence of `address` replaced by SELF.address, when that
+ * changes nothing `maskReply` makes of it but SELF's place in `hosts`: each occurrence stands alone
+ * ({@link standsAlone}), the address masks as SELF does, and `raw` does not already hold SELF's domain.
+ * Null otherwise (or when `address` is not in `raw`): then the text is masked as it is.
+ */
+export function withSelf(raw: string, address: string): string | null {
+  let i = raw.indexOf(address);
+  if (i < 0 || address.length === 0 || !masksLikeSelf(address) || raw.includes(SELF.domain)) return null;
+  let key = '';
+  let from = 0;
+  while (i >= 0) {
+    if (!standsAlone(raw, i, i + address.length)) return null;
+    key += raw.slice(from, i) + SELF.address;
+    from = i + address.length;
+    i = raw.indexOf(address, from);
+  }
+  return key + raw.slice(from);
+}
+
+/** The `hosts` of a text masked with SELF in place of `address` ({@link withSelf}), with `address` put back. */
+export function selfHosts(hosts: string, address: string): string {
+  if (!hosts.includes(SELF.domain)) return hosts;
+  const lowered = address.toLowerCase();
+  return hosts
+    .replaceAll(SELF.address, lowered)
+    .replaceAll(SELF.domain, lowered.slice(lowered.indexOf('@') + 1));
+}
+
 function hasDot(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (text.charCodeAt(i) === 46) return true;
   return false;
@@ -414,7 +505,7 @@ export function stageOf(text: string): Stage {
  * host names masked out of the text and the reporting MTA.
  */
 export function receiverOf(text: string, hosts: string, reportingMta: string): Receiver {
-  return receiverFrom(receiverMarks(text), hosts, reportingMta);
+  return receiverFrom(receiverMarks(text), hostMarks(hosts) | hostMarks(reportingMta));
 }
 
 /** Fingerprints in the text itself: Gmail's "gsmtp" / "gcdp" and Yahoo's "delivery error: dd ". */
@@ -431,18 +522,53 @@ export function receiverMarks(text: string): number {
   );
 }
 
-/** {@link receiverOf} from the text's {@link receiverMarks}. */
-export function receiverFrom(marks: number, hosts: string, reportingMta: string): Receiver {
-  const h = reportingMta === '' ? hosts : `${hosts} ${reportingMta}`;
+/**
+ * What the hosts named in a reply (and the reporting MTA) tell the rules, as bits: the receivers'
+ * domains ({@link receiverFrom}), a DNS blocklist's zone, Comcast's codes in its URLs. Rules read
+ * hosts only through these bits, and each is a substring test that cannot span two space-separated
+ * hosts, so the marks of a host list are the OR of its hosts' marks: ./signals adds the recipient's
+ * own domain to a reply's marks without rebuilding its host list.
+ */
+export const HOST_MARK = {
+  googleGroups: 1,
+  google: 2,
+  microsoft: 4,
+  yahoo: 8,
+  docomo: 16,
+  dnsblZone: 32,
+  comcastBlock: 64,
+  comcastRate: 128,
+} as const;
+
+/** The {@link HOST_MARK} bits of `hosts` (one host, or several space-separated). */
+export function hostMarks(hosts: string): number {
+  if (hosts === '') return 0;
+  return (
+    (hosts.includes('groups.google.') ? HOST_MARK.googleGroups : 0) |
+    (hosts.includes('google.com') || hosts.includes('googlemail') ? HOST_MARK.google : 0) |
+    (hosts.includes('outlook.com') || hosts.includes('hotmail.com') || hosts.includes('exchangelabs.com')
+      ? HOST_MARK.microsoft
+      : 0) |
+    (hosts.includes('yahoo') || hosts.includes('aol.com') ? HOST_MARK.yahoo : 0) |
+    (hosts.includes('docomo.ne.jp') ? HOST_MARK.docomo : 0) |
+    (DNSBL_ZONE.test(hosts) ? HOST_MARK.dnsblZone : 0) |
+    (COMCAST_BLOCK.test(hosts) ? HOST_MARK.comcastBlock : 0) |
+    (COMCAST_RATE.test(hosts) ? HOST_MARK.comcastRate : 0)
+  );
+}
+
+/**
+ * {@link receiverOf} from the text's {@link receiverMarks} and the {@link hostMarks} of the hosts
+ * and the reporting MTA together.
+ */
+export function receiverFrom(marks: number, hostBits: number): Receiver {
   const gmail = (marks & TEXT_MARK.gmail) !== 0;
   const yahoo = (marks & TEXT_MARK.yahoo) !== 0;
-  if (h === '') return gmail ? 'gmail' : yahoo ? 'yahoo' : '';
-  if (h.includes('groups.google.')) return 'google-groups';
-  if (gmail || h.includes('google.com') || h.includes('googlemail')) return 'gmail';
-  if (h.includes('outlook.com') || h.includes('hotmail.com') || h.includes('exchangelabs.com'))
-    return 'microsoft';
-  if (h.includes('yahoo') || h.includes('aol.com') || yahoo) return 'yahoo';
-  if (h.includes('docomo.ne.jp')) return 'docomo';
+  if ((hostBits & HOST_MARK.googleGroups) !== 0) return 'google-groups';
+  if (gmail || (hostBits & HOST_MARK.google) !== 0) return 'gmail';
+  if ((hostBits & HOST_MARK.microsoft) !== 0) return 'microsoft';
+  if ((hostBits & HOST_MARK.yahoo) !== 0 || yahoo) return 'yahoo';
+  if ((hostBits & HOST_MARK.docomo) !== 0) return 'docomo';
   return '';
 }
 

@@ -55,6 +55,11 @@ export type Decision = (typeof DECISIONS)[number];
 
 /** The fields SES forwards for one entry of `bounce.bouncedRecipients`, plus the bounce's type. */
 export interface RecipientBounce {
+  /**
+   * The recipient's address as the bounce names it. It changes no verdict: the classifier only
+   * recognises it in the reply, so recipients of one reply share its masked form (a speed-up).
+   */
+  emailAddress?: string | undefined;
   bounceType?: string | undefined;
   bounceSubType?: string | undefined;
   action?: string | undefined;
