@@ -22,6 +22,17 @@ export async function* readLineBatches(
     pendingCr = false;
     const lines: string[] = [];
     let start = 0;
+    // Most input has only '\n' breaks: indexOf (native) finds them faster than a loop reads characters.
+    if (!chunk.includes('\r')) {
+      for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', start)) {
+        lines.push(start === 0 && rest !== '' ? rest + chunk.slice(0, i) : chunk.slice(start, i));
+        rest = '';
+        start = i + 1;
+      }
+      rest = start === 0 ? rest + chunk : chunk.slice(start);
+      if (lines.length > 0) yield lines;
+      continue;
+    }
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;

@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashAddress, InvalidAddressError, normalizeAddress } from '../shared/core/address';
+import { hashAddress, InvalidAddressError, isPlainCanonical, normalizeAddress } from '../shared/core/address';
 import { redactAddresses } from '../shared/core/redact';
 
 describe('normalizeAddress', () => {
@@ -156,5 +156,71 @@ describe('hashAddress and redactAddresses', () => {
     const redacted = redactAddresses(text);
     expect(redacted).not.toMatch(/jane@|john@/);
     expect(redacted).toContain(`<addr:${hashAddress('jane@example.com')}>`);
+  });
+});
+
+describe('isPlainCanonical (the fast path of normalizeAddress)', () => {
+  // A leading space keeps the fast path out, so normalizeAddress(' ' + s) is the full reading.
+  const full = (s: string) => {
+    try {
+      return normalizeAddress(` ${s}`);
+    } catch {
+      return undefined;
+    }
+  };
+
+  it('holds only for what the full reading returns unchanged', () => {
+    const piece = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '.',
+      '..',
+      '-',
+      '_',
+      '+',
+      '=',
+      '%',
+      '@',
+      'xn--',
+      'é',
+      ' ',
+      '"',
+      '[',
+    );
+    const text = fc.array(piece, { maxLength: 24 }).map((p) => p.join(''));
+    const address = fc
+      .tuple(
+        text,
+        fc.array(fc.constantFrom('example', 'a0', 'xn--d1a', '9x', 'b-c', 'B', ''), { maxLength: 4 }),
+      )
+      .map(([l, labels]) => `${l}@${labels.join('.')}`);
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.oneof(text, address), (s) => {
+        if (!isPlainCanonical(s)) return;
+        plain++;
+        expect(full(s)).toBe(s);
+      }),
+      { numRuns: 20000 },
+    );
+    expect(plain).toBeGreaterThan(100);
+  });
+
+  it('holds for the addresses SES reports, and not for what needs reading', () => {
+    for (const s of ['jane.doe@example.com', 'a+tag@mail.example.co.uk', 'x_y=z%1@a-b.example']) {
+      expect(isPlainCanonical(s), s).toBe(true);
+      expect(full(s)).toBe(s);
+    }
+    for (const s of [
+      'Jane@example.com',
+      'jane@example.com.',
+      'jane@xn--d1a.example',
+      'a..b@example.com',
+      'a@1.2',
+      'a@localhost',
+      '"a"@example.com',
+    ])
+      expect(isPlainCanonical(s), s).toBe(false);
   });
 });

@@ -88,6 +88,42 @@ function canonicalDomain(input: string): string | undefined {
   return bad ? undefined : domain;
 }
 
+const isLowerAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * `input` is already canonical and plain: a local part of lower-case letters, digits and `._%+=-`
+ * (at most 64, no `..`), one `@`, and a domain of lower-case labels of letters, digits and `-`
+ * (two or more, none empty, none punycode, the last starting with a letter). normalizeAddress
+ * returns such an input unchanged without reading it again: nearly every address SES reports is
+ * one (test/address.test.ts checks the two agree).
+ */
+export function isPlainCanonical(input: string): boolean {
+  const n = input.length;
+  if (n < 5 || n > MAX_ADDRESS_LENGTH) return false;
+  const at = input.indexOf('@');
+  if (at <= 0 || at > MAX_LOCAL_PART_LENGTH) return false;
+  for (let i = 0; i < at; i++) {
+    const c = input.charCodeAt(i);
+    if (isLowerAlnum(c) || c === 95 || c === 37 || c === 43 || c === 61 || c === 45) continue;
+    if (c !== 46 || (i > 0 && input.charCodeAt(i - 1) === 46)) return false;
+  }
+  let labelStart = at + 1;
+  let labels = 0;
+  for (let i = at + 1; i <= n; i++) {
+    const c = i < n ? input.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (i === labelStart || input.startsWith('xn--', labelStart)) return false;
+      labels++;
+      if (i === n) {
+        const first = input.charCodeAt(labelStart);
+        return labels >= 2 && first >= 97 && first <= 122;
+      }
+      labelStart = i + 1;
+    } else if (!isLowerAlnum(c) && c !== 45) return false;
+  }
+  return false;
+}
+
 /**
  * The one canonical form of an address, used by the processor, the CLI and the pipeline client alike:
  * trimmed, display name and angle brackets stripped, lower-cased, IDN domain in punycode; every form
@@ -99,6 +135,7 @@ function canonicalDomain(input: string): string | undefined {
 export function normalizeAddress(input: string): string {
   if (typeof input !== 'string')
     throw new InvalidAddressError(`address must be a string, got ${typeof input}`);
+  if (isPlainCanonical(input)) return input;
   if (input.length > MAX_ADDRESS_INPUT) {
     throw new InvalidAddressError(
       `invalid address ${named(input)}: longer than ${MAX_ADDRESS_INPUT} characters, not read`,

@@ -185,6 +185,22 @@ describe('the recipient address changes no signal and no verdict', () => {
     expect(substituted / runs).toBeGreaterThan(0.1);
   });
 
+  it("keeps a reply's verdicts apart for recipients whose domains mark differently", () => {
+    // The recipient's domain is among the reply's hosts: one named like a DNS blocklist zone gives
+    // another verdict, so a verdict kept for one recipient must not answer for the other.
+    const input = (emailAddress: string) => ({
+      emailAddress,
+      diagnosticCode: `smtp; 550 <${emailAddress}>: recipient rejected`,
+      status: '5.0.0',
+    });
+    const plain = input('jo@example.org');
+    const zone = input('jo@spamcop.net');
+    const wants = [cold(plain), cold(zone)];
+    expect(wants[0]?.verdict.rule).not.toBe(wants[1]?.verdict.rule);
+    clearCaches();
+    expect([warm(plain), warm(zone), warm(plain)]).toEqual([wants[0], wants[1], wants[0]]);
+  });
+
   it('on random strings over the characters tokens are made of, around the address', () => {
     const soup = fc.stringMatching(/^[a-fA-F0-9.:@/=+_%x<> -]{0,40}$/);
     const mail = fc.tuple(

@@ -7,10 +7,13 @@ import {
   fillFromReply,
   fillSignals,
   newSignals,
+  newVerdictFields,
   type RecipientReply,
   type Reply,
   readReply,
   type Signals,
+  sameVerdictFields,
+  verdictFields,
   verdictKey,
 } from './signals';
 import type { Stage } from './structure';
@@ -40,6 +43,7 @@ export * from './types';
 // every call (saves an allocation per recipient on the hot path).
 const scratch = newSignals();
 const reading: RecipientReply = { reply: undefined as unknown as Reply, self: false };
+const fields = newVerdictFields();
 
 /** What the rules make of a recipient's signals, before the decision policy. */
 interface Verdict {
@@ -59,17 +63,29 @@ interface Verdict {
  */
 export function classify(input: RecipientBounce, policy: DecisionPolicy = DEFAULT_POLICY): Classification {
   const read = readReply(input, reading);
-  const key = verdictKey(input, read);
-  const verdicts = read.reply.verdicts as Map<string, Verdict> | undefined;
-  let v = key === undefined ? undefined : verdicts?.get(key);
+  const { reply } = read;
+  const keep = verdictFields(input, read, fields);
+  const verdicts = reply.verdicts as Map<string, Verdict> | undefined;
+  let v: Verdict | undefined;
+  let key: string | undefined;
+  if (keep && verdicts !== undefined) {
+    const last = reply.last;
+    if (last !== undefined && sameVerdictFields(last.fields, fields)) v = last.verdict as Verdict;
+    else {
+      key = verdictKey(fields);
+      v = verdicts.get(key);
+      if (v !== undefined) reply.last = { fields: { ...fields }, verdict: v };
+    }
+  }
   if (v === undefined) {
     const s = fillFromReply(input, read, scratch);
     const { rule } = decideRule(s);
     v = { reason: rule.reason, hard: hardFrom(rule.reason, s), rule: rule.id };
-    if (key !== undefined && verdicts !== undefined) {
+    if (keep && verdicts !== undefined) {
       // A handful of field combinations per reply in practice; bounded all the same.
       if (verdicts.size >= 64) verdicts.clear();
-      verdicts.set(key, v);
+      verdicts.set(key ?? verdictKey(fields), v);
+      reply.last = { fields: { ...fields }, verdict: v };
     }
   }
   const { reason, hard } = v;

@@ -251,6 +251,8 @@ export interface Reply extends Masked {
    * reply is not cached (its text names other addresses or ids, so it is one recipient's).
    */
   readonly verdicts: Map<string, unknown> | undefined;
+  /** The last verdict reached or found on this reply, and its fields: recipients of one reply mostly share them. */
+  last: { fields: VerdictFields; verdict: unknown } | undefined;
 }
 
 /**
@@ -283,6 +285,7 @@ function replyOf(raw: string, substituted: boolean): Reply {
     facts: factsOf(m.text),
     hostMarks: hostMarks(m.hosts),
     verdicts: shared ? new Map() : undefined,
+    last: undefined,
   };
   if (shared) {
     if (replies.size >= REPLY_CACHE) replies.clear();
@@ -356,20 +359,52 @@ function marksOfMta(input: RecipientBounce): number {
 const field = (v: string | undefined | null) => (typeof v === 'string' ? v : '');
 
 /**
- * Everything besides the reply that the signals of `input` depend on — its host marks and receiver,
- * and the status, type, subtype and action fields (each with its length, so no two inputs share a
- * key) — or undefined when the reply is not cached or a field is too long to be worth keeping.
+ * Everything besides the reply that the signals of one recipient depend on: its host marks and
+ * receiver, and the status, type, subtype and action fields as given. ./index keeps verdicts by them.
  */
-export function verdictKey(input: RecipientBounce, read: RecipientReply): string | undefined {
-  if (read.reply.verdicts === undefined) return undefined;
-  const marks = recipientHostMarks(read, input.emailAddress);
-  const receiver = receiverFrom(read.reply.facts.marks, marks | marksOfMta(input));
-  const status = field(input.status);
-  const type = field(input.bounceType);
-  const subType = field(input.bounceSubType);
-  const action = field(input.action);
-  if (status.length + type.length + subType.length + action.length > 200) return undefined;
-  return `${marks}|${receiver}|${status.length}|${status}${type.length}|${type}${subType.length}|${subType}${action.length}|${action}`;
+export interface VerdictFields {
+  marks: number;
+  receiver: Receiver;
+  status: string;
+  type: string;
+  subType: string;
+  action: string;
+}
+
+export function newVerdictFields(): VerdictFields {
+  return { marks: 0, receiver: '', status: '', type: '', subType: '', action: '' };
+}
+
+/**
+ * Fills `into` with the {@link VerdictFields} of `input`; false when its verdict is not to be kept:
+ * the reply is not cached, or the fields are too long to be worth keeping.
+ */
+export function verdictFields(input: RecipientBounce, read: RecipientReply, into: VerdictFields): boolean {
+  if (read.reply.verdicts === undefined) return false;
+  into.marks = recipientHostMarks(read, input.emailAddress);
+  into.receiver = receiverFrom(read.reply.facts.marks, into.marks | marksOfMta(input));
+  into.status = field(input.status);
+  into.type = field(input.bounceType);
+  into.subType = field(input.bounceSubType);
+  into.action = field(input.action);
+  return into.status.length + into.type.length + into.subType.length + into.action.length <= 200;
+}
+
+/** One string for the fields (each with its length, so no two sets of fields share a key). */
+export function verdictKey(f: VerdictFields): string {
+  const { status, type, subType, action } = f;
+  return `${f.marks}|${f.receiver}|${status.length}|${status}${type.length}|${type}${subType.length}|${subType}${action.length}|${action}`;
+}
+
+export function sameVerdictFields(a: VerdictFields, b: VerdictFields): boolean {
+  return (
+    a.marks === b.marks &&
+    a.receiver === b.receiver &&
+    a.status === b.status &&
+    a.type === b.type &&
+    a.subType === b.subType &&
+    a.action === b.action
+  );
 }
 
 const reading: RecipientReply = { reply: undefined as unknown as Reply, self: false };
