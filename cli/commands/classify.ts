@@ -177,14 +177,17 @@ export async function runClassify(
         // as it fails the whole message in the processor.
         const recipients = classifyLine(text);
         const addresses = recipients.map((recipient) => addressFields(recipient.emailAddress));
-        recipients.forEach(({ input }, i) => {
+        for (let i = 0; i < recipients.length; i++) {
+          const input = (recipients[i] as LineRecipient).input;
           const { emailAddress, input: given } = addresses[i] ?? {};
+          let row: string;
           if (options.explain === true) {
             const { reason, hard, party, decision, rule, matched, demoted, missing, structure } = explain(
               input,
               decisions,
             );
-            const row = {
+            // JSON.stringify leaves out the undefined fields (no address, or no other input form).
+            row = JSON.stringify({
               line,
               emailAddress,
               input: given,
@@ -197,14 +200,10 @@ export async function runClassify(
               demoted,
               missing,
               structure,
-            };
-            // JSON.stringify leaves out the undefined fields (no address, or no other input form).
-            out += out === '' ? JSON.stringify(row) : `\n${JSON.stringify(row)}`;
-          } else {
-            const row = classifiedRow(line, emailAddress, given, classify(input, decisions));
-            out += out === '' ? row : `\n${row}`;
-          }
-        });
+            });
+          } else row = classifiedRow(line, emailAddress, given, classify(input, decisions));
+          out = out === '' ? row : `${out}\n${row}`;
+        }
       } catch (error) {
         failed++;
         out = JSON.stringify({ line, error: (error as Error).message });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../shared/core/classify';
 import { RULES } from '../../shared/core/classify/rules';
-import { clearCaches, signalsOf } from '../../shared/core/classify/signals';
+import { clearCaches, fingerprint, signalsOf } from '../../shared/core/classify/signals';
 import { HOST_MARK, hostMarks, maskReply, SELF, withSelf } from '../../shared/core/classify/structure';
 import type { RecipientBounce } from '../../shared/core/classify/types';
 import { host, local, reply, separator } from './arbitraries';
@@ -199,6 +199,19 @@ describe('the recipient address changes no signal and no verdict', () => {
     expect(wants[0]?.verdict.rule).not.toBe(wants[1]?.verdict.rule);
     clearCaches();
     expect([warm(plain), warm(zone), warm(plain)]).toEqual([wants[0], wants[1], wants[0]]);
+  });
+
+  it('never lets two replies that share a cache slot (one fingerprint) answer for each other', () => {
+    // 16 characters of a 55-character text are sampled: the reply code's first digit is not one of
+    // them, and it changes the meaning.
+    const a = 'smtp; 550 5.1.1    the mailbox you named: user unknown';
+    const b = 'smtp; 450 5.1.1    the mailbox you named: user unknown';
+    expect(fingerprint(a)).toBe(fingerprint(b));
+    const inputs = [a, b, a, b].map((diagnosticCode) => ({ emailAddress: 'jo@example.org', diagnosticCode }));
+    const wants = inputs.map(cold);
+    expect(wants[0]?.verdict).not.toEqual(wants[1]?.verdict);
+    clearCaches();
+    expect(inputs.map(warm)).toEqual(wants);
   });
 
   it('on random strings over the characters tokens are made of, around the address', () => {

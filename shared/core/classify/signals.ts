@@ -260,9 +260,25 @@ export interface Reply extends Masked {
  * ./structure `SELF`), its masked form and facts: one reply sent to many recipients is lower-cased
  * and masked once. Only texts with no other address and no message id in them are kept (those
  * differ per recipient, so they would only churn the cache). Bounded (emptied when full).
+ *
+ * Keyed by a fingerprint of the text (its length and 16 characters spread over it) and checked by
+ * comparing the whole text: a Map keyed by the text would hash all of it for every recipient, which
+ * cost more than the rest of a cached classification. Two texts with one fingerprint only take
+ * turns in the slot.
  */
-const replies = new Map<string, Reply>();
+const replies = new Map<number, { key: string; reply: Reply }>();
 const REPLY_CACHE = 512;
+
+export function fingerprint(text: string): number {
+  const n = text.length;
+  let h = n;
+  if (n <= 16) for (let k = 0; k < n; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+  else {
+    const step = (n - 1) / 15;
+    for (let k = 0; k < 16; k++) h = (Math.imul(h, 31) + text.charCodeAt(Math.floor(k * step))) | 0;
+  }
+  return h;
+}
 
 function occurrences(text: string, part: string): number {
   let n = 0;
@@ -271,8 +287,9 @@ function occurrences(text: string, part: string): number {
 }
 
 function replyOf(raw: string, substituted: boolean): Reply {
-  const known = replies.get(raw);
-  if (known !== undefined) return known;
+  const print = fingerprint(raw);
+  const known = replies.get(print);
+  if (known !== undefined && known.key === raw) return known.reply;
   const lowered = raw.toLowerCase();
   const m = maskReply(lowered, lowered.length === raw.length ? raw : null);
   // The placeholders are upper case: in the lower-cased text only a mask can spell them.
@@ -289,7 +306,7 @@ function replyOf(raw: string, substituted: boolean): Reply {
   };
   if (shared) {
     if (replies.size >= REPLY_CACHE) replies.clear();
-    replies.set(raw, r);
+    replies.set(print, { key: raw, reply: r });
   }
   return r;
 }
