@@ -1,6 +1,5 @@
 import {
   hostMarks,
-  MASK,
   type Masked,
   maskReply,
   type Receiver,
@@ -248,7 +247,7 @@ export interface Reply extends Masked {
   readonly hostMarks: number;
   /**
    * Verdicts already reached on this reply (./index), by {@link verdictKey}; undefined when the
-   * reply is not cached (its text names other addresses or ids, so it is one recipient's).
+   * reply is not cached (its text is seen for the first time).
    */
   readonly verdicts: Map<string, unknown> | undefined;
   /** The last verdict reached or found on this reply, and its fields: recipients of one reply mostly share them. */
@@ -258,8 +257,7 @@ export interface Reply extends Masked {
 /**
  * Per distinct reply text (capped, as received, with the recipient's own address replaced by
  * ./structure `SELF`), its masked form and facts: one reply sent to many recipients is lower-cased
- * and masked once. Only texts with no other address and no message id in them are kept (those
- * differ per recipient, so they would only churn the cache). Bounded (emptied when full).
+ * and masked once. Only texts seen before are kept ({@link seenOnce}). Bounded (emptied when full).
  *
  * Keyed by a fingerprint of the text (its length and 16 characters spread over it) and checked by
  * comparing the whole text: a Map keyed by the text would hash all of it for every recipient, which
@@ -280,31 +278,34 @@ export function fingerprint(text: string): number {
   return h;
 }
 
-function occurrences(text: string, part: string): number {
-  let n = 0;
-  for (let i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length)) n++;
-  return n;
-}
+/**
+ * Fingerprints of texts seen once and not kept: a text is kept from its second sighting on, so the
+ * texts only one recipient ever gets (with a message id, or another recipient's address in them)
+ * do not churn the cache. Bounded (emptied when full).
+ */
+const seenOnce = new Set<number>();
+const SEEN_ONCE = 4096;
 
-function replyOf(raw: string, substituted: boolean): Reply {
+function replyOf(raw: string): Reply {
   const print = fingerprint(raw);
   const known = replies.get(print);
   if (known !== undefined && known.key === raw) return known.reply;
   const lowered = raw.toLowerCase();
   const m = maskReply(lowered, lowered.length === raw.length ? raw : null);
-  // The placeholders are upper case: in the lower-cased text only a mask can spell them.
-  const shared =
-    !m.text.includes(MASK.messageId) &&
-    occurrences(m.text, MASK.address) <= (substituted ? occurrences(raw, SELF.address) : 0);
+  const keep = seenOnce.has(print);
+  if (!keep) {
+    if (seenOnce.size >= SEEN_ONCE) seenOnce.clear();
+    seenOnce.add(print);
+  }
   const r: Reply = {
     text: m.text,
     hosts: m.hosts,
     facts: factsOf(m.text),
     hostMarks: hostMarks(m.hosts),
-    verdicts: shared ? new Map() : undefined,
+    verdicts: keep ? new Map() : undefined,
     last: undefined,
   };
-  if (shared) {
+  if (keep) {
     if (replies.size >= REPLY_CACHE) replies.clear();
     replies.set(print, { key: raw, reply: r });
   }
@@ -326,7 +327,7 @@ export function readReply(input: RecipientBounce, into: RecipientReply): Recipie
   const raw = whole.length > MAX_TEXT ? whole.slice(0, MAX_TEXT) : whole;
   const address = input.emailAddress;
   const self = typeof address === 'string' && raw !== '' ? withSelf(raw, address) : null;
-  into.reply = self === null ? replyOf(raw, false) : replyOf(self, true);
+  into.reply = replyOf(self ?? raw);
   into.self = self !== null;
   return into;
 }
@@ -429,6 +430,7 @@ const reading: RecipientReply = { reply: undefined as unknown as Reply, self: fa
 /** Empties every cache of this module (replies, their verdicts, host marks): tests compare a warm reading with a cold one. */
 export function clearCaches(): void {
   replies.clear();
+  seenOnce.clear();
   facts.clear();
   domainMarks.clear();
   mtaMarks.clear();
