@@ -393,7 +393,8 @@ describe('signals', () => {
       'smtp; 550 <a@example.org> unknown',
       'smtp; 550 <a@example.org> unknown',
     ]) {
-      const want = maskReply(diagnosticCode.toLowerCase(), diagnosticCode);
+      const { text, hosts } = maskReply(diagnosticCode.toLowerCase(), diagnosticCode);
+      const want = { text, hosts };
       const s = signalsOf({ diagnosticCode });
       expect({ text: s.text, hosts: s.hosts }, diagnosticCode).toEqual(want);
     }

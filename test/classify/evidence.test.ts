@@ -48,6 +48,22 @@ describe('words inside addresses, host names and URLs fire no phrase family', ()
     expect(suppresses(got.decision), got.rule).toBe(false);
   });
 
+  it("reads a blocklist zone from the hosts a reply names, not from an address's domain", () => {
+    // A recipient (or any address) at a domain named like a DNS blocklist zone is no blocklisting.
+    for (const text of [
+      'smtp; 550 <jo@spamcop.net>: recipient rejected',
+      'smtp; 554 <jo@spamhaus.org>: rejected',
+      'smtp; 421 mailbox of jo@sorbs.net busy, try later',
+    ])
+      expect(run(['5.0.0', text]).rule, text).not.toBe('text.blocked.dnsbl-zone');
+    expect(
+      run(['5.7.1', 'smtp; 554 5.7.1 Client host [192.0.2.9] blocked using zen.spamhaus.org']).reason,
+    ).toBe('blocked');
+    expect(run([null, 'smtp; 550 rejected, listed at b.barracudacentral.org']).rule).toBe(
+      'text.blocked.dnsbl-zone',
+    );
+  });
+
   it('still reads the words around a masked address', () => {
     expect(run(['5.0.0', 'smtp; 550 <someone@example.org>... User unknown']).reason).toBe('userunknown');
     expect(run([null, 'smtp; 550 someone@example.org does not exist here']).reason).toBe('userunknown');

@@ -11,7 +11,8 @@ import { referenceMaskReply } from './reference-mask';
 const both = (raw: string) => {
   const text = raw.toLowerCase();
   const hint = text.length === raw.length ? raw : null;
-  return { got: maskReply(text, hint), want: referenceMaskReply(text, hint) };
+  const { text: masked, hosts } = maskReply(text, hint);
+  return { got: { text: masked, hosts }, want: referenceMaskReply(text, hint) };
 };
 
 describe('maskReply agrees with the token-slicing masker it replaced', () => {

@@ -185,20 +185,34 @@ describe('the recipient address changes no signal and no verdict', () => {
     expect(substituted / runs).toBeGreaterThan(0.1);
   });
 
-  it("keeps a reply's verdicts apart for recipients whose domains mark differently", () => {
-    // The recipient's domain is among the reply's hosts: one named like a DNS blocklist zone gives
-    // another verdict, so a verdict kept for one recipient must not answer for the other.
-    const input = (emailAddress: string) => ({
-      emailAddress,
-      diagnosticCode: `smtp; 550 <${emailAddress}>: recipient rejected`,
-      status: '5.0.0',
-    });
-    const plain = input('jo@example.org');
-    const zone = input('jo@spamcop.net');
-    const wants = [cold(plain), cold(zone)];
-    expect(wants[0]?.verdict.rule).not.toBe(wants[1]?.verdict.rule);
-    clearCaches();
-    expect([warm(plain), warm(zone), warm(plain)]).toEqual([wants[0], wants[1], wants[0]]);
+  it("keeps a reply's verdicts apart for recipients whose addresses or reporting MTAs mark it differently", () => {
+    // The recipient's domain or the reporting MTA names a receiver; inside a URL the whole address is
+    // the URL's, and a Comcast code in it marks the reply: a verdict kept for one recipient must not
+    // answer for the other.
+    const denied = (a: string) => `smtp; 550 <${a}>: Recipient address rejected: Access denied`;
+    const url = (a: string) => `smtp; 550 rejected, see http://help.example.net/x,${a}`;
+    const runs = [
+      ['jo@example.org', 'jo@outlook.com', 'jo@example.org'].map((a) => ({
+        emailAddress: a,
+        diagnosticCode: denied(a),
+      })),
+      ['jo@example.org', 'bl000010@example.org', 'jo@example.org'].map((a) => ({
+        emailAddress: a,
+        diagnosticCode: url(a),
+      })),
+      [undefined, 'x.mail.protection.outlook.com', undefined].map((reportingMTA) => ({
+        emailAddress: 'jo@example.org',
+        diagnosticCode: denied('jo@example.org'),
+        reportingMTA,
+      })),
+    ];
+    for (const inputs of runs) {
+      const all = inputs.map((input) => ({ ...input, status: '5.0.0' }));
+      const wants = all.map(cold);
+      expect(new Set(wants.map((w) => w.verdict.rule)).size, all[1]?.diagnosticCode).toBeGreaterThan(1);
+      clearCaches();
+      expect(all.map(warm), all[1]?.diagnosticCode).toEqual(wants);
+    }
   });
 
   it('never lets two replies that share a cache slot (one fingerprint) answer for each other', () => {

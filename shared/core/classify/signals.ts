@@ -2,6 +2,7 @@ import {
   hostMarks,
   type Masked,
   maskReply,
+  RECEIVER_MARKS,
   type Receiver,
   receiverFrom,
   receiverMarks,
@@ -29,7 +30,10 @@ export interface Signals {
    * ./index relies on that).
    */
   readonly hosts: string;
-  /** ./structure `HOST_MARK` bits of `hosts`: what rules may know of the hosts. */
+  /**
+   * ./structure `HOST_MARK` bits: what rules may know of the hosts. Every mark of the hosts outside
+   * addresses, and the receiver marks of all of them.
+   */
   readonly hostMarks: number;
   /** The SMTP stage the text names ('' when it names none). */
   readonly stage: Stage;
@@ -300,8 +304,9 @@ function replyOf(raw: string): Reply {
   const r: Reply = {
     text: m.text,
     hosts: m.hosts,
+    named: m.named,
     facts: factsOf(m.text),
-    hostMarks: hostMarks(m.hosts),
+    hostMarks: hostMarks(m.named) | (hostMarks(m.hosts) & RECEIVER_MARKS),
     verdicts: keep ? new Map() : undefined,
     last: undefined,
   };
@@ -345,14 +350,21 @@ function marksOfDomain(domain: string): number {
   return m;
 }
 
-/** The {@link Signals.hostMarks} of a recipient's reply. */
+/**
+ * The {@link Signals.hostMarks} of a recipient's reply: every mark of the hosts outside addresses,
+ * the receiver marks of all of them (the recipient's own domain included).
+ */
 function recipientHostMarks(read: RecipientReply, address: string | undefined): number {
   const { reply } = read;
   if (!read.self || address === undefined) return reply.hostMarks;
   // SELF inside a URL: the URL's text (and its marks) holds the whole address.
-  if (reply.hosts.includes(SELF.address)) return hostMarks(selfHosts(reply.hosts, address));
+  if (reply.named.includes(SELF.address))
+    return (
+      hostMarks(selfHosts(reply.named, address)) |
+      (hostMarks(selfHosts(reply.hosts, address)) & RECEIVER_MARKS)
+    );
   const lowered = address.toLowerCase();
-  return reply.hostMarks | marksOfDomain(lowered.slice(lowered.indexOf('@') + 1));
+  return reply.hostMarks | (marksOfDomain(lowered.slice(lowered.indexOf('@') + 1)) & RECEIVER_MARKS);
 }
 
 function reportingMta(input: RecipientBounce): string {

@@ -220,6 +220,12 @@ export interface Masked {
   text: string;
   /** The host names found (bare hosts, address domains) and whole URLs, space-separated; '' when none. */
   hosts: string;
+  /**
+   * Those of `hosts` not read from an address (bare hosts, `@host`, URLs): a blocklist zone or a
+   * receiver's code in its URL is read from these only, since an address's domain (the
+   * recipient's own, say at a domain named like a blocklist) says nothing of either.
+   */
+  named: string;
 }
 
 // The masked text being built (maskReply is synchronous and not re-entrant): module state rather
@@ -227,15 +233,17 @@ export interface Masked {
 let out = '';
 let copied = 0;
 let hosts = '';
+let named = '';
 
 function emit(text: string, from: number, to: number, mask: string): void {
   out += text.slice(copied, from) + mask;
   copied = to;
 }
 
-function addHost(h: string): void {
+function addHost(h: string, inAddress = false): void {
   if (h.length === 0) return;
   hosts = hosts === '' ? h : `${hosts} ${h}`;
+  if (!inAddress) named = named === '' ? h : `${named} ${h}`;
 }
 
 /**
@@ -251,6 +259,7 @@ export function maskReply(text: string, raw: string | null): Masked {
   out = '';
   copied = 0;
   hosts = '';
+  named = '';
   const n = text.length;
   let i = 0;
   // A hex-and-colon run that is no IPv6 address is not scanned again from inside it.
@@ -335,7 +344,7 @@ export function maskReply(text: string, raw: string | null): Masked {
       while (text.charCodeAt(at) !== 64) at--;
       const end = domainEnd(text, at + 1, b);
       if (at > a && end > at + 1) {
-        addHost(text.slice(at + 1, end));
+        addHost(text.slice(at + 1, end), true);
         count(text, a, at);
         const local = (counted[0] as number) + (counted[1] as number);
         emit(
@@ -375,11 +384,13 @@ export function maskReply(text: string, raw: string | null): Masked {
     i = j;
   }
   const found = hosts;
+  const outside = named;
   hosts = '';
-  if (copied === 0) return { text, hosts: found };
+  named = '';
+  if (copied === 0) return { text, hosts: found, named: outside };
   const masked = out + text.slice(copied);
   out = '';
-  return { text: masked, hosts: found };
+  return { text: masked, hosts: found, named: outside };
 }
 
 /**
@@ -539,6 +550,10 @@ export const HOST_MARK = {
   comcastBlock: 64,
   comcastRate: 128,
 } as const;
+
+/** The {@link HOST_MARK} bits that name a receiver: the only ones an address's domain gives. */
+export const RECEIVER_MARKS =
+  HOST_MARK.googleGroups | HOST_MARK.google | HOST_MARK.microsoft | HOST_MARK.yahoo | HOST_MARK.docomo;
 
 /** The {@link HOST_MARK} bits of `hosts` (one host, or several space-separated). */
 export function hostMarks(hosts: string): number {
