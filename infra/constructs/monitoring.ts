@@ -297,6 +297,21 @@ export class Monitoring extends Construct {
       },
     });
 
+    // A recipient kept by hash is not suppressed: someone has to look, but nothing is lost.
+    this.alarm('UnreadableRecipients', metric('UnreadableRecipients', {}, 'Sum', Duration.hours(1)), 1, {
+      runbook: {
+        what: 'At least one bounced or complaining recipient in an hour had an address the processor could not read. It is kept by hash (an UNREADABLE# item) and its co-recipients were applied, but it is not suppressed: a pipeline that sends to the same text again will bounce again.',
+        causes:
+          'a sending pipeline that sends to malformed addresses (two addresses in one field, a local host such as jane@localhost, a control character), or a change in what SES reports.',
+        checks: [
+          'the processor log\'s "unreadable recipient kept by hash" lines (the address by hash).',
+          '`bounce lookup` of the text the pipeline sent to (it finds the hash and the problem).',
+          "the pipeline's check before sending: SuppressionClient.check answers status 'invalid' for what the processor cannot read.",
+        ],
+        anchor: 'unreadable-recipients',
+      },
+    });
+
     // Per mailbox provider: problems there are averaged away in the account's figures.
     const providerThreshold = props.providerSenderSideFailures ?? 25;
     for (const provider of ALARMED_PROVIDERS) {

@@ -702,6 +702,34 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
       variants.both.cleanup();
     }
   }, 300_000);
+  it('(m) a bounce naming an address nobody can read: its co-recipient is suppressed, the unreadable one kept by hash, and the UnreadableRecipients alarm pages on-call once, then clears', async () => {
+    const twin = await deploy();
+    const [unreadable] = alarmsReading(twin, 'SesBounceHandler', 'UnreadableRecipients');
+    expect(unreadable, 'an alarm on UnreadableRecipients').toBeDefined();
+    const before = twin.transitions.length;
+    const bounce = permanentBounce(mailAt(twin, 'seven.example', 0));
+    const [readable] = bounce.bounce.bouncedRecipients;
+    bounce.bounce.bouncedRecipients.push({
+      ...(readable as (typeof bounce.bounce.bouncedRecipients)[0]),
+      emailAddress: 'jane@localhost',
+    });
+    twin.sesPublishes(bounce);
+    await twin.advance(HOUR + 60_000);
+    report(twin, '(m) after a bounce with an unreadable recipient');
+    // It pages once, and clears the next hour when no other unreadable recipient came.
+    const moves = twin.transitions
+      .slice(before)
+      .filter((t) => t.alarm === unreadable?.logicalId)
+      .map((t) => [t.to, t.notified.length > 0]);
+    expect(moves).toEqual([
+      ['ALARM', true],
+      ['OK', true],
+    ]);
+    const status = (await storeOf(twin).get(recipient('seven.example', 0)))?.state.status ?? 'absent';
+    expect(status).toMatch(/^suppressed/);
+    await expectCallsAllowed(twin);
+  }, 120_000);
+
   it('every metric an alarm or a dashboard widget reads was emitted in some scenario, with exactly those dimensions', () => {
     expect(twins.length).toBeGreaterThan(0);
     const reads = metricReads(twins[0] as Twin);
