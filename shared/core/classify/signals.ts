@@ -367,19 +367,15 @@ function recipientHostMarks(read: RecipientReply, address: string | undefined): 
   return reply.hostMarks | (marksOfDomain(lowered.slice(lowered.indexOf('@') + 1)) & RECEIVER_MARKS);
 }
 
-function reportingMta(input: RecipientBounce): string {
-  return lower(input.reportingMTA?.slice(0, 255));
-}
-
-/** Host marks per reporting MTA (as given): a bounce run has a few. Bounded. */
+/** Host marks per reporting MTA (capped as the receiver reads it, lower-cased): a bounce run has a few. Bounded. */
 const mtaMarks = new Map<string, number>();
 
 function marksOfMta(input: RecipientBounce): number {
-  const mta = input.reportingMTA;
-  if (typeof mta !== 'string' || mta === '') return 0;
+  const mta = lower(input.reportingMTA?.slice(0, 255));
+  if (mta === '') return 0;
   let m = mtaMarks.get(mta);
   if (m === undefined) {
-    m = hostMarks(reportingMta(input));
+    m = hostMarks(mta);
     if (mtaMarks.size >= 1024) mtaMarks.clear();
     mtaMarks.set(mta, m);
   }

@@ -460,8 +460,10 @@ function standsAlone(raw: string, from: number, to: number): boolean {
  * Null otherwise (or when `address` is not in `raw`): then the text is masked as it is.
  */
 export function withSelf(raw: string, address: string): string | null {
+  // The length first: an address field may be any size, and indexOf would search for all of it.
+  if (address.length < 3 || address.length > 254) return null;
   let i = raw.indexOf(address);
-  if (i < 0 || address.length === 0 || !masksLikeSelf(address) || raw.includes(SELF.domain)) return null;
+  if (i < 0 || !masksLikeSelf(address) || raw.includes(SELF.domain)) return null;
   let key = '';
   let from = 0;
   while (i >= 0) {
