@@ -59,7 +59,7 @@ interface Verdict {
  *
  * The verdict is a function of the signals, and the signals of the reply plus a few short fields
  * (./signals `verdictKey`), so recipients of one reply with the same fields share it: it is kept
- * on the cached reply. test/classify/verdict-cache.test.ts checks it against a fresh reading.
+ * on the cached reply. test/classify/self-address.test.ts checks it against a cold reading.
  */
 export function classify(input: RecipientBounce, policy: DecisionPolicy = DEFAULT_POLICY): Classification {
   const read = readReply(input, reading);

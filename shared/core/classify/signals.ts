@@ -247,7 +247,7 @@ function factsOf(text: string): TextFacts {
 /** A reply as the rules read it: masked text, hosts and the facts of the text. */
 export interface Reply extends Masked {
   readonly facts: TextFacts;
-  /** ./structure `hostMarks` of `hosts`. */
+  /** ./structure `hostMarks`: all of those of `named`, the receiver marks of `hosts`. */
   readonly hostMarks: number;
   /**
    * Verdicts already reached on this reply (./index), by {@link verdictKey}; undefined when the
