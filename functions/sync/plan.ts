@@ -48,10 +48,13 @@ export function planAction(
   now: Date,
 ): SyncAction | undefined {
   const effective = state ? effectiveState(state, now) : undefined;
-  if (effective?.status === 'suppressed' && !isSesVerdict(effective)) {
-    // SES has it already (through us): its reason there may differ from ours (e.g. SES saw a
-    // complaint, we a bounce); both suppress, so SES's is left as it is.
-    return marker ? undefined : { kind: 'put', address, reason: sesReasonOf(effective) };
+  if (effective?.status === 'suppressed') {
+    // SES has it already (through us, or on its own: a pull wrote the marker): its reason there may
+    // differ from ours (e.g. SES saw a complaint, we a bounce); both suppress, so SES's is left as it
+    // is. SES's own verdict is never pushed, and never taken off its list either.
+    return marker || isSesVerdict(effective)
+      ? undefined
+      : { kind: 'put', address, reason: sesReasonOf(effective) };
   }
   return marker ? { kind: 'delete', address } : undefined;
 }

@@ -61,6 +61,9 @@ describe('plan: SES verdicts and tenant lists (pure)', () => {
       source: 'bounce',
     } as const;
     expect(planAction('a@x.com', verdict, undefined, T2)).toBeUndefined();
+    // Nor taken off SES's list when the pull found it there (its marker): SES put it there itself.
+    const pulled = { reason: 'BOUNCE', at: T1.toISOString(), origin: 'pull' } as const;
+    expect(planAction('a@x.com', verdict, pulled, T2)).toBeUndefined();
     // The same reason from the pull (SES's list itself) has its marker; an operator's is pushed.
     expect(planAction('a@x.com', { ...verdict, source: 'manual' }, undefined, T2)).toMatchObject({
       kind: 'put',
@@ -108,12 +111,18 @@ describe('runSync in suppression scope "tenant"', () => {
       status: 'suppressed',
       reason: 'suppressed',
     });
-    sesMock.on(ListSuppressedDestinationsCommand).resolves({ SuppressedDestinationSummaries: [] });
+    // SES's own list holds the address it refused: the pull finds it there (and marks it).
+    sesMock.on(ListSuppressedDestinationsCommand).resolves({
+      SuppressedDestinationSummaries: [
+        { EmailAddress: 'listed@x.com', Reason: 'BOUNCE', LastUpdateTime: T1 },
+      ],
+    });
     sesMock.on(PutSuppressedDestinationCommand).resolves({});
     sesMock.on(DeleteSuppressedDestinationCommand).resolves({});
 
     const first = await runSync({ store, syncState, ses }, { mode: 'both', now: T1 });
-    expect(first.counts).toMatchObject({ pushed: 2, failed: 0 });
+    expect(first.counts).toMatchObject({ pushed: 2, removed: 0, failed: 0 });
+    expect(calls(DeleteSuppressedDestinationCommand)).toEqual([]);
     expect(calls(PutSuppressedDestinationCommand)).toEqual(
       expect.arrayContaining([
         { EmailAddress: 'gone@x.com', Reason: 'BOUNCE' },
