@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { SendLedger } from '../../ports';
@@ -20,6 +21,9 @@ export class DynamoDbSendLedger implements SendLedger {
   ) {}
 
   async firstSeen(messageId: string, at: string): Promise<boolean> {
+    // A claim of this call's own: when the SDK retries a put that landed but whose answer was lost,
+    // the retry finds its own claim and counts as first, instead of calling the Send a duplicate.
+    const claim = randomUUID();
     try {
       await this.client.send(
         new PutCommand({
@@ -27,9 +31,12 @@ export class DynamoDbSendLedger implements SendLedger {
           Item: {
             ...sendKey(messageId),
             at,
+            claim,
             expiresAt: Math.floor(Date.parse(at) / 1000) + COUNTER_RETENTION_DAYS * DAY_S,
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR #claim = :claim',
+          ExpressionAttributeNames: { '#claim': 'claim' },
+          ExpressionAttributeValues: { ':claim': claim },
         }),
       );
       return true;
