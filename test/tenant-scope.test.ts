@@ -159,6 +159,24 @@ describe('suppression scope "tenant"', () => {
     expect(Object.keys(small.tenants ?? {})).toEqual(['t0', 't1']);
   });
 
+  it("an operator's suppression for one tenant too many escalates, but never shortens what the account has", () => {
+    const policy = { ...TENANT, maxTenantsPerAddress: 2 };
+    const full = [by(complaintEvent('c0', h(1)), 't0'), by(complaintEvent('c1', h(2)), 't1')];
+    // Suppressed account-wide until h(100); then an operator suppresses it for t2 until h(10).
+    const long = manualEvent('m0', h(0), 'suppress', h(100));
+    const short: ManualEvent = { ...manualEvent('m1', h(3), 'suppress', h(10)), tenant: 't2' };
+    expect(deriveState([long, ...full, short], policy)).toMatchObject({
+      status: 'suppressed-until',
+      until: h(100),
+    });
+    // Without an account suppression, it escalates with its own end.
+    expect(deriveState([...full, short], policy)).toMatchObject({
+      status: 'suppressed-until',
+      until: h(10),
+      source: 'manual',
+    });
+  });
+
   it('derives the same state for any order of the same events', () => {
     const events = [
       by(complaintEvent('c1', h(0)), 'acme'),

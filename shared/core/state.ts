@@ -308,17 +308,16 @@ function applyTenantEvent(
     return keep({ ...tenants, [tenant]: entry });
   // One tenant too many: the address is suppressed account-wide (a person who complains about that
   // many senders wants none of the account's mail), and the map stays bounded.
-  if (account.state.status === 'suppressed') return keep({ ...tenants });
-  const escalated: AddressState =
-    entry.until !== undefined
-      ? {
-          status: 'suppressed-until',
-          reason: entry.reason,
-          since: entry.since,
-          until: entry.until,
-          source: entry.source,
-        }
-      : { status: 'suppressed', reason: entry.reason, since: entry.since, source: entry.source };
+  // Never weaker than what the account has: a suppression for good, or one that lasts at least as long.
+  const current = account.state;
+  if (
+    current.status === 'suppressed' ||
+    (current.status === 'suppressed-until' &&
+      entry.until !== undefined &&
+      (current.until === undefined || current.until >= entry.until))
+  )
+    return keep({ ...tenants });
+  const escalated: AddressState = { ...entry };
   return { state: withTenants(escalated, tenants), streaks: {} };
 }
 
