@@ -7,7 +7,7 @@ import {
 } from '../shared/core/brake';
 import { type PolicyConfig, resolvePolicyConfig } from '../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../shared/core/rates';
-import { TENANT_NAME } from '../shared/core/tenant-name';
+import { isTenantName } from '../shared/core/tenant-name';
 import { type ChatSettings, resolveChatSettings } from './constructs/chat';
 
 /**
@@ -363,9 +363,6 @@ const isIdentityName = (item: string): item is string => {
 /** SES configuration set names: letters, digits, underscores and hyphens, at most 64. */
 const isConfigurationSetName = (item: string): item is string => /^[A-Za-z0-9_-]{1,64}$/.test(item);
 
-/** SES tenant names (AWS::SES::Tenant TenantName): letters, digits, underscores and hyphens, at most 64. */
-const isTenantName = (item: string): item is string => TENANT_NAME.test(item);
-
 /** `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`, `rate(1 day)`, or a six-field `cron(...)`. */
 const SCHEDULE_EXPRESSION =
   /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
@@ -483,9 +480,13 @@ const handlerSchema = z.object({
   emergencyBrake: jsonSetting((value) => resolveBrakeConfig(value, 'emergencyBrake')).default(
     DEFAULT_CONFIG.emergencyBrake,
   ),
-  tenants: list('SES tenant names (letters, digits, _ or -; at most 64)', isTenantName, {
-    nonEmpty: false,
-  }).default([...DEFAULT_CONFIG.tenants]),
+  tenants: list(
+    'SES tenant names (letters, digits, _ or -; at most 64)',
+    (item): item is string => isTenantName(item),
+    {
+      nonEmpty: false,
+    },
+  ).default([...DEFAULT_CONFIG.tenants]),
   // --- Compliance profile (issue 16) ---
   compliance: z
     .enum(COMPLIANCE_PROFILES, { error: `expected one of ${COMPLIANCE_PROFILES.join(', ')}` })

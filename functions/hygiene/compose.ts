@@ -8,7 +8,7 @@ import { DynamoDbSuppressionStore } from '../../shared/adapters/dynamodb/store';
 import { type BrakeConfig, DEFAULT_BRAKE_CONFIG, resolveBrakeConfig } from '../../shared/core/brake';
 import { type Policy, parsePolicyJson } from '../../shared/core/policy-config';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type Thresholds } from '../../shared/core/rates';
-import { TENANT_NAME } from '../../shared/core/tenant-name';
+import { isTenantName } from '../../shared/core/tenant-name';
 import { applyBrake } from './brake';
 import { type HygieneDependencies, type HygieneMetrics, type HygieneReport, runHygiene } from './hygiene';
 
@@ -37,7 +37,7 @@ export function tenantsFromEnv(text: string | undefined): string[] {
     );
   }
   const bad = Array.isArray(value)
-    ? value.filter((name) => typeof name !== 'string' || !TENANT_NAME.test(name))
+    ? value.filter((name) => typeof name !== 'string' || !isTenantName(name))
     : [value];
   if (bad.length > 0)
     throw new Error(

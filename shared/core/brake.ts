@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { hashAddress } from './address';
 import { quote, valueAt } from './quote';
 import type { RateRow, WindowReport } from './rates';
-import { TENANT_NAME } from './tenant-name';
+import { isTenantName } from './tenant-name';
 
 /**
  * The emergency brake (opt-in): when the hygiene run finds an identity critical over the headline
@@ -98,7 +98,7 @@ export const brakeConfigSchema = z.strictObject({
    * the other tenants keep sending. @default []
    */
   tenants: z
-    .array(z.string({ error: TENANT_EXPECTED }).regex(TENANT_NAME, { error: TENANT_EXPECTED }), {
+    .array(z.string({ error: TENANT_EXPECTED }).refine(isTenantName, { error: TENANT_EXPECTED }), {
       error: 'expected a list of SES tenant names',
     })
     .superRefine((names, ctx) => {
