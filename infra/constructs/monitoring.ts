@@ -442,7 +442,7 @@ export class Monitoring extends Construct {
         checks: [
           'CloudFormation drift on the queue, its policy and key.',
           'one message of the subscription DLQ (the SNS envelope is intact).',
-          'move them back: `aws sqs start-message-move-task` from the subscription DLQ to the processing queue.',
+          'move them back by hand: receive each from the subscription DLQ, send its body unchanged to the processing queue, delete it (start-message-move-task cannot redrive an SNS subscription DLQ).',
         ],
         anchor: 'undelivered-notifications',
       },
@@ -456,7 +456,7 @@ export class Monitoring extends Construct {
           checks: [
             'the ERROR_CODE and ERROR_MESSAGE attributes of a message in the EventBridge DLQ.',
             'CloudFormation drift on the queue policy, the rules and the on-call key.',
-            'move them back: `aws sqs start-message-move-task` from the EventBridge DLQ to the processing queue.',
+            'move them back by hand: receive each from the EventBridge DLQ, send its body unchanged to the processing queue, delete it (start-message-move-task cannot redrive an EventBridge rule DLQ).',
           ],
           anchor: 'undelivered-events',
         },
