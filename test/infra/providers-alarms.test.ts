@@ -100,8 +100,13 @@ describe('per-provider alarms', () => {
 describe('every alarm’s description is a runbook entry', () => {
   let synth: SynthesizedStack;
   beforeAll(() => {
-    // Every optional alarm on: identities, the sync and its schedule, the EventBridge rules' DLQ.
-    synth = synthesize({ sesIdentities: ['mail.example.com'], sesSyncMode: 'both', ingest: 'both' });
+    // Every optional alarm on: identities, the sync and its schedule, the EventBridge rules' DLQ, tenants.
+    synth = synthesize({
+      sesIdentities: ['mail.example.com'],
+      sesSyncMode: 'both',
+      ingest: 'both',
+      tenants: ['acme'],
+    });
   });
   afterAll(() => synth.cleanup());
 

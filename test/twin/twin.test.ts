@@ -586,7 +586,7 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
     });
     const [syncRule] = twin.rules.filter((r) => r.targets.some((t) => t.startsWith('Sync')));
     await twin.advance((syncRule?.everyMs ?? HOUR) + 60_000);
-    report(twin, '(i) after the complaint, the bounces and a sync run');
+    report(twin, '(k) after the complaint, the bounces and a sync run');
     expect(failedInvocations(twin)).toEqual([]);
 
     const table = twin.resolver.resource(twin.logicalId('AWS::DynamoDB::Table', '')).name;
@@ -659,7 +659,7 @@ describe('the deployed stack, twinned (synthesized bundles, template settings)',
           detail: {},
         });
         await twin.advance(HOUR + 60_000); // past the hourly hygiene run
-        report(twin, `(i) ${mode}`);
+        report(twin, `(l) ${mode}`);
         expect(failedInvocations(twin), mode).toEqual([]);
         const queues = [...twin.queues.values()];
         expect(
