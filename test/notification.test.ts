@@ -555,6 +555,11 @@ describe('parseMessageBody: SES events as EventBridge delivers them (SQS target 
     expect(() => viaEventBridge('Email Bounced', 'a bounce')).toThrow(
       /invalid EventBridge event: detail: expected the SES event as a JSON object, got "a bounce"/,
     );
+    // The other form's notificationType must not decide over the detail-type ("Email Sent" read as a bounce).
+    const { eventType: _, ...bounceWithoutType } = ses.eventBounce as Record<string, unknown>;
+    expect(() => viaEventBridge('Email Sent', { ...bounceWithoutType, notificationType: 'Bounce' })).toThrow(
+      /detail-type "Email Sent" carries detail\.notificationType "Bounce": SES events name eventType only/,
+    );
   });
 
   it('reports a bad SES event inside the detail as the SES schema does', () => {

@@ -393,6 +393,13 @@ function parseEventBridgeEvent(decoded: Record<string, unknown>): InboundMessage
     };
   }
   const { detail } = event;
+  // The detail-type decides what the event is: a detail that also names a notificationType (the
+  // other form, which parseSesNotification would prefer) could make an "Email Sent" a bounce.
+  if (detail.notificationType !== undefined) {
+    throw new MalformedMessageError(
+      `EventBridge detail-type ${quote(detailType)} carries detail.notificationType ${quote(detail.notificationType)}: SES events name eventType only`,
+    );
+  }
   if (detail.eventType !== undefined && detail.eventType !== eventType) {
     throw new MalformedMessageError(
       `EventBridge detail-type ${quote(detailType)} carries detail.eventType ${quote(detail.eventType)}: expected ${quote(eventType)}`,
