@@ -26,15 +26,19 @@ beforeEach(async () => {
   tableName = await engine.newTable();
   store = new DynamoDbSuppressionStore(engine.connection.documentClient, tableName);
   logged.length = 0;
+  processor = createProcessor({ store, classify: (input) => classify(input), logger: loggerOf() });
+});
+
+/** A logger whose lines go to `logged`, to check that no raw address leaks into them. */
+function loggerOf(): Logger {
   const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
-  // Capture what the processor logs, to check that no raw address leaks into it.
   for (const level of ['info', 'warn', 'error'] as const) {
     logger[level] = ((...args: unknown[]) => {
       logged.push(JSON.stringify(args));
     }) as never;
   }
-  processor = createProcessor({ store, classify: (input) => classify(input), logger });
-});
+  return logger;
+}
 
 const shuffleRecords = <T>(items: T[]) =>
   [...items].reverse().sort((a, b) => (JSON.stringify(a).length % 3) - (JSON.stringify(b).length % 3));
@@ -347,6 +351,27 @@ describe('per-recipient isolation: an odd or unreadable recipient never blocks i
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m0']);
     expect(failures.get('m0')).toMatch(/expected local@domain/);
     expect((await store.get('first@example.com'))?.state.status).toBe('suppressed');
+  });
+
+  it('logs a failed counter write without the raw address of an email-address identity', async () => {
+    const failing = {
+      add: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+      read: async () => [],
+    };
+    const counted = createProcessor({
+      store,
+      classify: (input) => classify(input),
+      logger: loggerOf(),
+      counters: failing,
+    });
+    // The event's identity is the address sender@example.com (SES's identity ARN names it).
+    const { response } = await counted.processBatch(sqsEvent(ses.snsEnvelope(ses.eventBounce)));
+    expect(response.batchItemFailures).toEqual([]);
+    const line = logged.find((entry) => entry.includes('rate counters not written'));
+    expect(line).toBeDefined();
+    expect(line).not.toContain('sender@example.com');
   });
 
   it('counts a bounce whose sourceArn identity is 3 KB under a bounded identity (the RATE# key stays valid)', async () => {

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hashAddress, InvalidAddressError } from '../../shared/core/address';
+import { identityDimension } from '../../shared/core/bounds';
 import {
   type AddressEvent,
   type Classifier,
@@ -365,7 +366,8 @@ export function createProcessor({
     } catch (error) {
       logger.error('rate counters not written; these figures are missing from the bounce rates', {
         error: error instanceof Error ? error.message : String(error),
-        counts,
+        // An identity can be an email address (PII): named as the metrics name it.
+        counts: counts.map((count) => ({ ...count, identity: identityDimension(count.identity) })),
         tenants,
       });
     }
