@@ -35,6 +35,18 @@ export function powertoolsHygieneMetrics(
   // Tenant-dimension metrics only for the configured tenants: CloudWatch bills each metric (name and
   // dimension values) on its own, and a platform's tenants are unbounded. The rest: the maxima below.
   const listed = new Set(tenants);
+  /** One row's four figures under its dimensions, flushed together. */
+  const publishRow = (
+    dimensions: Record<string, string>,
+    row: { bounceRate: number; complaintRate: number; sent: number; level: keyof typeof LEVEL_VALUE },
+  ) => {
+    metrics.addDimensions(dimensions);
+    metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
+    metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
+    metrics.addMetric('Sent', MetricUnit.Count, row.sent);
+    metrics.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
+    metrics.publishStoredMetrics();
+  };
   return {
     publish(report: HygieneReport) {
       for (const window of report.windows) {
@@ -48,12 +60,7 @@ export function powertoolsHygieneMetrics(
             }
             continue;
           }
-          metrics.addDimensions({ Tenant: row.tenant, Window: window.window.name });
-          metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
-          metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
-          metrics.addMetric('Sent', MetricUnit.Count, row.sent);
-          metrics.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
-          metrics.publishStoredMetrics();
+          publishRow({ Tenant: row.tenant, Window: window.window.name }, row);
         }
         // Every run that saw any tenant, 0 included (the alarms then read data, not silence); an
         // account that sends through no tenant pays for no tenant metric.
@@ -66,20 +73,10 @@ export function powertoolsHygieneMetrics(
         for (const row of [{ identity: ACCOUNT_DIMENSION, ...window.account }, ...window.identities]) {
           // An identity can be an email address (PII): identityDimension hashes those; the alarms
           // (infra/constructs/monitoring.ts) read the same function's output.
-          metrics.addDimensions({ Identity: identityDimension(row.identity), Window: window.window.name });
-          metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
-          metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
-          metrics.addMetric('Sent', MetricUnit.Count, row.sent);
-          metrics.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
-          metrics.publishStoredMetrics();
+          publishRow({ Identity: identityDimension(row.identity), Window: window.window.name }, row);
         }
         for (const row of window.providers) {
-          metrics.addDimensions({ Provider: row.provider, Window: window.window.name });
-          metrics.addMetric('BounceRate', MetricUnit.Percent, row.bounceRate * 100);
-          metrics.addMetric('ComplaintRate', MetricUnit.Percent, row.complaintRate * 100);
-          metrics.addMetric('Sent', MetricUnit.Count, row.sent);
-          metrics.addMetric('Level', MetricUnit.NoUnit, LEVEL_VALUE[row.level]);
-          metrics.publishStoredMetrics();
+          publishRow({ Provider: row.provider, Window: window.window.name }, row);
         }
       }
       metrics.addMetric('Heartbeat', MetricUnit.Count, 1);
