@@ -37,7 +37,8 @@ export interface EventBridgeIngestProps {
   readonly queue: sqs.IQueue;
   /**
    * Configuration sets whose events the rule takes (`mail.tags["ses:configuration-set"]`); empty:
-   * every SES email event on the default bus, as the topic takes any while nothing is configured.
+   * every SES email event on the default bus — every configuration set of the account with an
+   * EventBridge destination, other applications' included (docs/ingest.md): name them.
    * @default []
    */
   readonly configurationSets?: readonly string[];
