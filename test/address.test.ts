@@ -204,7 +204,8 @@ describe('isPlainCanonical (the fast path of normalizeAddress)', () => {
       }),
       { numRuns: 20000 },
     );
-    expect(plain).toBeGreaterThan(100);
+    // Not vacuous: about 100 of the 20,000 inputs are plain (the bound leaves room for chance).
+    expect(plain).toBeGreaterThan(20);
   });
 
   it('holds for the addresses SES reports, and not for what needs reading', () => {
